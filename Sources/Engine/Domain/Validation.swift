@@ -1,0 +1,90 @@
+/// Checks on input at the edge of the state machine. Each returns the error to
+/// answer with, so callers stay straight-line: `if let error = ... { return .failure(error) }`.
+enum Validation {
+    /// Non-empty, at most `maxBytes` of UTF-8, and free of control characters.
+    static func identifier(_ text: String, field: String, maxBytes: Int) -> EngineError? {
+        var text = text
+        let byteCount = text.utf8.count
+        if byteCount == 0 {
+            return .invalidIdentifier(field: field, reason: "must not be empty")
+        }
+        if byteCount > maxBytes {
+            return .invalidIdentifier(field: field, reason: "is \(byteCount) bytes; at most \(maxBytes) allowed")
+        }
+        let hasControl = text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F } }
+        if hasControl {
+            return .invalidIdentifier(field: field, reason: "must not contain control characters")
+        }
+        return nil
+    }
+
+    static func optionalIdentifier(_ text: String?, field: String, maxBytes: Int) -> EngineError? {
+        guard let text else { return nil }
+        return identifier(text, field: field, maxBytes: maxBytes)
+    }
+
+    static func store(_ store: String) -> EngineError? {
+        identifier(store, field: "store", maxBytes: Limits.storeIDMaxBytes)
+    }
+
+    static func sku(_ sku: String) -> EngineError? {
+        identifier(sku, field: "sku", maxBytes: Limits.skuMaxBytes)
+    }
+
+    static func location(_ location: String?) -> EngineError? {
+        optionalIdentifier(location, field: "location", maxBytes: Limits.locationMaxBytes)
+    }
+
+    static func requestKey(_ key: String?) -> EngineError? {
+        optionalIdentifier(key, field: "requestKey", maxBytes: Limits.requestKeyMaxBytes)
+    }
+
+    /// A line quantity: 1 ... `Limits.quantityMax`.
+    static func positiveQuantity(_ quantity: Int64, field: String = "quantity") -> EngineError? {
+        quantity >= 1 && quantity <= Limits.quantityMax ? nil : .quantityOutOfRange(field: field, value: quantity)
+    }
+
+    /// A stock field: 0 ... `Limits.quantityMax`.
+    static func stockQuantity(_ quantity: Int64?, field: String) -> EngineError? {
+        guard let quantity else { return nil }
+        return quantity >= 0 && quantity <= Limits.quantityMax ? nil : .quantityOutOfRange(field: field, value: quantity)
+    }
+
+    static func amount(_ amount: Int64, field: String) -> EngineError? {
+        amount >= 0 && amount <= Limits.amountMinorMax ? nil : .amountOutOfRange(field: field, value: amount)
+    }
+
+    static func ttl(_ seconds: Int64) -> EngineError? {
+        seconds >= Limits.reservationTTLMinSeconds && seconds <= Limits.reservationTTLMaxSeconds
+            ? nil : .ttlOutOfRange(seconds: seconds)
+    }
+
+    static func lineCount(_ count: Int, max: Int) -> EngineError? {
+        count >= 1 && count <= max ? nil : .lineCountOutOfRange(count: count, max: max)
+    }
+
+    static func currency(_ currency: String) -> EngineError? {
+        let bytes = Array(currency.utf8)
+        let valid = bytes.count == 3 && bytes.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        return valid ? nil : .invalidCurrency(currency)
+    }
+
+    /// Terms of an order made from a reservation or cart (prices checked per line later).
+    static func terms(_ terms: OrderTerms) -> EngineError? {
+        if let error = identifier(terms.orderID, field: "orderID", maxBytes: Limits.orderIDMaxBytes) { return error }
+        if let error = identifier(terms.customerID, field: "customerID", maxBytes: Limits.customerIDMaxBytes) {
+            return error
+        }
+        if let error = currency(terms.currency) { return error }
+        if terms.prices.count > Limits.pricesPerOrderMax {
+            return .lineCountOutOfRange(count: terms.prices.count, max: Limits.pricesPerOrderMax)
+        }
+        for price in terms.prices {
+            if let error = sku(price.sku) { return error }
+            if let error = amount(price.unitPriceMinor, field: "unitPriceMinor") { return error }
+        }
+        if let error = amount(terms.taxMinor, field: "taxMinor") { return error }
+        if let error = amount(terms.shippingMinor, field: "shippingMinor") { return error }
+        return amount(terms.discountMinor, field: "discountMinor")
+    }
+}

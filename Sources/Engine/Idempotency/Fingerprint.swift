@@ -1,0 +1,111 @@
+/// Stable fingerprints of request content, compared on idempotent retries.
+enum Fingerprint {
+    struct KeyedIdentity {
+        var store: String
+        var key: String
+        var fingerprint: UInt64
+    }
+
+    /// The store, key and content fingerprint of a command sent with a `requestKey`.
+    /// Nil for commands without one (their identity is their entity id, or they
+    /// are idempotent by nature).
+    static func keyedIdentity(of command: Command) -> KeyedIdentity? {
+        var hasher = StableHasher()
+        let store: String
+        let key: String?
+        switch command {
+        case .setStock(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("setStock")
+            hasher.combine(command.sku)
+            hasher.combine(command.location)
+            for field in [command.onHand, command.safetyStock, command.lowStockThreshold, command.backorderLimit] {
+                hasher.combine(field != nil)
+                hasher.combine(field ?? 0)
+            }
+        case .adjustStock(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("adjustStock")
+            hasher.combine(command.sku)
+            hasher.combine(command.location)
+            hasher.combine(command.delta)
+            hasher.combine(command.reason)
+        case .setLocationPriority(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("setLocationPriority")
+            for location in command.locations { hasher.combine(location) }
+        case .extendReservation(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("extendReservation")
+            hasher.combine(command.reservationID)
+            hasher.combine(command.ttlSeconds)
+        case .addCartItem(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("addCartItem")
+            hasher.combine(command.cartID)
+            hasher.combine(command.sku)
+            hasher.combine(command.quantity)
+        case .payOrder(let command), .fulfillOrder(let command), .cancelOrder(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("orderTransition")
+            hasher.combine(command.orderID)
+        default:
+            return nil
+        }
+        guard let key else { return nil }
+        if case .payOrder = command { hasher.combine("pay") }
+        if case .fulfillOrder = command { hasher.combine("fulfill") }
+        if case .cancelOrder = command { hasher.combine("cancel") }
+        return KeyedIdentity(store: store, key: key, fingerprint: hasher.finalize())
+    }
+
+    static func of(_ command: Reserve) -> UInt64 {
+        var hasher = StableHasher()
+        hasher.combine("reserve")
+        hasher.combine(Int64(command.lines.count))
+        for line in command.lines {
+            hasher.combine(line.sku)
+            hasher.combine(line.location)
+            hasher.combine(line.quantity)
+        }
+        hasher.combine(command.ttlSeconds)
+        hasher.combine(command.owner)
+        return hasher.finalize()
+    }
+
+    static func of(_ command: PlaceOrder) -> UInt64 {
+        var hasher = StableHasher()
+        hasher.combine("placeOrder")
+        hasher.combine(command.customerID)
+        hasher.combine(Int64(command.lines.count))
+        for line in command.lines {
+            hasher.combine(line.sku)
+            hasher.combine(line.location)
+            hasher.combine(line.quantity)
+            hasher.combine(line.unitPriceMinor)
+        }
+        hasher.combine(command.currency)
+        hasher.combine(command.taxMinor)
+        hasher.combine(command.shippingMinor)
+        hasher.combine(command.discountMinor)
+        return hasher.finalize()
+    }
+
+    /// For orders made from a reservation or a cart: the source and the terms.
+    static func of(source: String, sourceID: String, terms: OrderTerms) -> UInt64 {
+        var hasher = StableHasher()
+        hasher.combine(source)
+        hasher.combine(sourceID)
+        hasher.combine(terms.customerID)
+        hasher.combine(terms.currency)
+        hasher.combine(Int64(terms.prices.count))
+        for price in terms.prices {
+            hasher.combine(price.sku)
+            hasher.combine(price.unitPriceMinor)
+        }
+        hasher.combine(terms.taxMinor)
+        hasher.combine(terms.shippingMinor)
+        hasher.combine(terms.discountMinor)
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,76 @@
+/// One order and its committed lines.
+struct OrderRecord: Sendable {
+    var store: Int32
+    var id: String
+    var customerID: String
+    var status: OrderStatus
+    var lines: LinePool.Chain
+    var subtotalMinor: Int64
+    var taxMinor: Int64
+    var shippingMinor: Int64
+    var discountMinor: Int64
+    var totalMinor: Int64
+    var currency: String
+    var placedAt: Int64
+    /// LSN of the command that placed it; orders of a customer are listed in this order.
+    var placedLSN: UInt64
+    var finishedAt: Int64
+    /// `StableHasher` fingerprint of the creating request, for idempotent retries.
+    var fingerprint: UInt64
+    var reservationID: String?
+
+    var isOpen: Bool { status == .placed || status == .paid }
+
+    static let vacant = OrderRecord(
+        store: noSlot, id: "", customerID: "", status: .cancelled, lines: LinePool.Chain(), subtotalMinor: 0,
+        taxMinor: 0, shippingMinor: 0, discountMinor: 0, totalMinor: 0, currency: "", placedAt: 0, placedLSN: 0, finishedAt: 0,
+        fingerprint: 0, reservationID: nil)
+}
+
+/// Orders by slot, the id index, each customer's orders in placement order,
+/// and the retention queue of fulfilled and cancelled orders.
+struct OrderTable: Sendable {
+    var slots = SlotTable<OrderRecord>()
+    private(set) var slotByKey: [ScopedKey: Int32] = [:]
+    private(set) var slotsByCustomer: [ScopedKey: [Int32]] = [:]
+    var finished = RetentionQueue()
+
+    var liveCount: Int { slots.liveCount }
+
+    func slot(store: Int32, id: String) -> Int32? { slotByKey[ScopedKey(store: store, name: id)] }
+
+    func customerOrders(store: Int32, customerID: String) -> [Int32] {
+        slotsByCustomer[ScopedKey(store: store, name: customerID)] ?? []
+    }
+
+    subscript(slot: Int32) -> OrderRecord {
+        get { slots[slot] }
+        _modify { yield &slots[slot] }
+    }
+
+    mutating func insert(_ record: OrderRecord) -> Int32 {
+        let slot = slots.insert(record)
+        slotByKey[ScopedKey(store: record.store, name: record.id)] = slot
+        slotsByCustomer[ScopedKey(store: record.store, name: record.customerID), default: []].append(slot)
+        return slot
+    }
+
+    mutating func finish(_ slot: Int32, status: OrderStatus, at timestamp: Int64) {
+        slots[slot].status = status
+        slots[slot].finishedAt = timestamp
+        finished.push(RetentionQueue.Entry(timestamp: timestamp, slot: slot))
+    }
+
+    /// Removes a finished order from every index and frees its slot.
+    mutating func remove(_ slot: Int32) {
+        let record = slots[slot]
+        precondition(!record.isOpen, "only finished orders are purged")
+        slotByKey[ScopedKey(store: record.store, name: record.id)] = nil
+        let customerKey = ScopedKey(store: record.store, name: record.customerID)
+        if var list = slotsByCustomer.removeValue(forKey: customerKey) {
+            list.removeAll { $0 == slot }
+            if !list.isEmpty { slotsByCustomer[customerKey] = list }
+        }
+        slots.remove(slot, tombstone: .vacant)
+    }
+}

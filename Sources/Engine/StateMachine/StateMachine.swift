@@ -1,0 +1,167 @@
+/// The outcome of a command: its answer, and whether it changed state.
+public typealias Outcome = Result<CommandResult, EngineError>
+
+/// What `StateMachine.apply` returns.
+public struct AppliedCommand: Sendable, Equatable {
+    public var outcome: Outcome
+    /// The command's log sequence number if it changed state (and so must be
+    /// logged and replayed); nil if it changed nothing.
+    public var lsn: UInt64?
+}
+
+/// The deterministic core of one shard: stock, reservations, carts, orders,
+/// idempotency keys and events for any number of stores.
+///
+/// Pure: no I/O, no clock, no threads. Time enters only as the batch timestamp
+/// passed to `apply`. Applying the same logged commands with the same
+/// timestamps to the same start state gives byte-identical `encodedState()`.
+public struct StateMachine: Sendable {
+    public let limits: Limits
+
+    /// LSN of the last command that changed state (0 when none has).
+    public private(set) var lastLSN: UInt64 = 0
+    /// The latest batch timestamp seen, in nanoseconds since the Unix epoch.
+    /// Timestamps that go backwards are clamped to it.
+    public private(set) var now: Int64 = 0
+
+    var stock = StockTable()
+    var lines = LinePool()
+    var reservations = ReservationTable()
+    var carts = CartTable()
+    var orders = OrderTable()
+    var idempotency = IdempotencyTable()
+
+    /// Events produced since the caller last drained them, in LSN order. The
+    /// shard runtime drains this after every batch (keeping its capacity).
+    public var events: [Event] = []
+
+    /// LSN the current command gets if it changes state.
+    var pendingLSN: UInt64 = 1
+    /// Set by `beginChange()` once the current command starts changing state.
+    var changed = false
+
+    public init(limits: Limits = .standard) {
+        self.limits = limits
+    }
+
+    /// Applies one command at the batch time `timestamp` (ns since the Unix epoch).
+    public mutating func apply(_ command: Command, at timestamp: Int64) -> AppliedCommand {
+        now = max(now, timestamp)
+        pendingLSN = lastLSN &+ 1
+        changed = false
+        let eventCountBefore = events.count
+
+        let outcome = dispatchKeyed(command)
+
+        if changed {
+            lastLSN = pendingLSN
+            return AppliedCommand(outcome: outcome, lsn: pendingLSN)
+        }
+        assert(events.count == eventCountBefore, "a command that changed nothing produced events")
+        return AppliedCommand(outcome: outcome, lsn: nil)
+    }
+
+    /// Marks the current command as changing state. Called after validation and
+    /// before the first write, so a failed command that wrote nothing is not logged.
+    mutating func beginChange() {
+        changed = true
+    }
+
+    mutating func emit(store: Int32, _ kind: EventKind) {
+        assert(changed, "events are emitted only by commands that change state")
+        events.append(Event(lsn: pendingLSN, store: stock.storeName(store), kind: kind))
+    }
+
+    // MARK: Dispatch
+
+    /// Runs a command under its request key, if it has one.
+    private mutating func dispatchKeyed(_ command: Command) -> Outcome {
+        guard let identity = Fingerprint.keyedIdentity(of: command) else { return dispatch(command) }
+        if let error = Validation.requestKey(identity.key) { return .failure(error) }
+        if let storeIndex = stock.storeIndex(identity.store),
+            let entry = idempotency.entry(store: storeIndex, key: identity.key)
+        {
+            guard entry.fingerprint == identity.fingerprint, let result = entry.result else {
+                return .failure(.idempotencyConflict(key: identity.key))
+            }
+            return .success(result.replayed())
+        }
+        let outcome = dispatch(command)
+        if case .success(let result) = outcome, changed, let storeIndex = stock.storeIndex(identity.store) {
+            recordKey(store: storeIndex, key: identity.key, fingerprint: identity.fingerprint, result: result)
+        }
+        return outcome
+    }
+
+    private mutating func recordKey(store: Int32, key: String, fingerprint: UInt64, result: CommandResult) {
+        if idempotency.liveCount >= limits.idempotencyKeysPerShardMax {
+            _ = idempotency.removeOldest()
+        }
+        idempotency.record(
+            IdempotencyTable.Entry(
+                key: ScopedKey(store: store, name: key), fingerprint: fingerprint, result: result, recordedAt: now))
+    }
+
+    private mutating func dispatch(_ command: Command) -> Outcome {
+        switch command {
+        case .advanceTime: advanceTime()
+        case .setStock(let command): setStock(command)
+        case .adjustStock(let command): adjustStock(command)
+        case .setLocationPriority(let command): setLocationPriority(command)
+        case .reserve(let command): reserve(command)
+        case .extendReservation(let command): extendReservation(command)
+        case .releaseReservation(let command): releaseReservation(command)
+        case .confirmReservation(let command): confirmReservation(command)
+        case .configureCart(let command): configureCart(command)
+        case .addCartItem(let command): addCartItem(command)
+        case .setCartItem(let command): setCartItem(command)
+        case .removeCartItem(let command): removeCartItem(command)
+        case .clearCart(let command): clearCart(command)
+        case .checkoutCart(let command): checkoutCart(command)
+        case .placeOrder(let command): placeOrder(command)
+        case .payOrder(let command): transitionOrder(command, to: .paid)
+        case .fulfillOrder(let command): transitionOrder(command, to: .fulfilled)
+        case .cancelOrder(let command): transitionOrder(command, to: .cancelled)
+        case .getStock(let query): getStock(query)
+        case .checkAvailability(let query): checkAvailability(query)
+        case .getReservation(let query): getReservation(query)
+        case .getCart(let query): getCart(query)
+        case .getOrder(let query): getOrder(query)
+        case .listOrders(let query): listOrders(query)
+        }
+    }
+
+    /// The store's index, or the error for a missing or malformed store id.
+    func existingStore(_ store: String) -> Result<Int32, EngineError> {
+        if let error = Validation.store(store) { return .failure(error) }
+        guard let index = stock.storeIndex(store) else { return .failure(.unknownStore(store: store)) }
+        return .success(index)
+    }
+
+    /// `seconds` from now, as a batch timestamp.
+    func deadline(afterSeconds seconds: Int64) -> Int64 {
+        now &+ seconds &* Limits.nanosecondsPerSecond
+    }
+}
+
+extension CommandResult {
+    /// The same answer, flagged as repeating an earlier one.
+    func replayed() -> CommandResult {
+        switch self {
+        case .stockRecord(var view):
+            view.replayed = true
+            return .stockRecord(view)
+        case .reservation(var view):
+            view.replayed = true
+            return .reservation(view)
+        case .cart(var view):
+            view.replayed = true
+            return .cart(view)
+        case .order(var view):
+            view.replayed = true
+            return .order(view)
+        case .tick, .stock, .locationPriority, .availability, .orders:
+            return self
+        }
+    }
+}
