@@ -73,6 +73,15 @@ public struct Limits: Sendable, Equatable {
     /// Retained records (keys, finished reservations, orders) purged per tick at most.
     public var purgesPerTickMax: Int
 
+    // MARK: Shard runtime (configurable)
+
+    /// Submissions waiting in one shard's queue at most; beyond it callers get `busy`.
+    public var shardQueueCapacity: Int
+    /// Commands applied in one batch at most (one log write and fsync per batch).
+    public var commandsPerBatchMax: Int
+    /// Durable events kept in memory per shard for followers of the event stream.
+    public var retainedEventsPerShardMax: Int
+
     public init(
         storesPerShardMax: Int = 16_384,
         skusPerShardMax: Int = 8_000_000,
@@ -84,8 +93,14 @@ public struct Limits: Sendable, Equatable {
         idempotencyRetentionSeconds: Int64 = 86_400,
         finishedOrderRetentionSeconds: Int64 = 30 * 86_400,
         expirationsPerTickMax: Int = 4_096,
-        purgesPerTickMax: Int = 4_096
+        purgesPerTickMax: Int = 4_096,
+        shardQueueCapacity: Int = 65_536,
+        commandsPerBatchMax: Int = 8_192,
+        retainedEventsPerShardMax: Int = 262_144
     ) {
+        self.shardQueueCapacity = shardQueueCapacity
+        self.commandsPerBatchMax = commandsPerBatchMax
+        self.retainedEventsPerShardMax = retainedEventsPerShardMax
         self.storesPerShardMax = storesPerShardMax
         self.skusPerShardMax = skusPerShardMax
         self.stockRecordsPerShardMax = stockRecordsPerShardMax

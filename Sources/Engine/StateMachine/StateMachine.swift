@@ -20,8 +20,10 @@ public struct StateMachine: Sendable {
 
     /// LSN of the last command that changed state (0 when none has).
     public private(set) var lastLSN: UInt64 = 0
-    /// The latest batch timestamp seen, in nanoseconds since the Unix epoch.
-    /// Timestamps that go backwards are clamped to it.
+    /// The batch timestamp of the last command that changed state, in
+    /// nanoseconds since the Unix epoch; during `apply`, the current command's
+    /// time. Timestamps that go backwards are clamped to it. Commands that change
+    /// nothing leave it alone, so the state depends on logged commands only.
     public private(set) var now: Int64 = 0
 
     var stock = StockTable()
@@ -46,6 +48,7 @@ public struct StateMachine: Sendable {
 
     /// Applies one command at the batch time `timestamp` (ns since the Unix epoch).
     public mutating func apply(_ command: Command, at timestamp: Int64) -> AppliedCommand {
+        let committedNow = now
         now = max(now, timestamp)
         pendingLSN = lastLSN &+ 1
         changed = false
@@ -58,6 +61,7 @@ public struct StateMachine: Sendable {
             return AppliedCommand(outcome: outcome, lsn: pendingLSN)
         }
         assert(events.count == eventCountBefore, "a command that changed nothing produced events")
+        now = committedNow
         return AppliedCommand(outcome: outcome, lsn: nil)
     }
 

@@ -1,0 +1,64 @@
+/// One logged command: what to replay, when, and under which LSN.
+public struct LogRecord: Sendable, Equatable {
+    public var lsn: UInt64
+    /// The batch timestamp the command was applied at (ns since the Unix epoch).
+    public var timestamp: Int64
+    public var command: Command
+
+    public init(lsn: UInt64, timestamp: Int64, command: Command) {
+        self.lsn = lsn
+        self.timestamp = timestamp
+        self.command = command
+    }
+}
+
+/// Why a journal could not make a batch durable.
+public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+
+    public var description: String { reason }
+}
+
+/// The port through which a shard makes its log durable.
+///
+/// The shard's writer thread calls `append` once per batch that changed state,
+/// in LSN order, and goes on applying the next batch while this one is written.
+/// The journal calls `onDurable` exactly once per batch, in the order batches
+/// were appended, when the batch and every earlier one are durable — or with
+/// the error that stopped it. It may call back on any thread.
+public protocol Journal: AnyObject, Sendable {
+    func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void)
+}
+
+/// A journal that keeps records in memory and reports every batch durable at
+/// once (durability mode `none`; tests). With `retainingRecords` it keeps them
+/// for inspection and replay; otherwise only counts them.
+public final class InMemoryJournal: Journal, @unchecked Sendable {
+    private let lock = Lock()
+    private let retainingRecords: Bool
+    private var retained: [LogRecord] = []
+    private var appendedRecordCount = 0
+    private var appendedBatchCount = 0
+
+    public init(retainingRecords: Bool = false) {
+        self.retainingRecords = retainingRecords
+    }
+
+    public func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void) {
+        lock.withLock {
+            appendedRecordCount += records.count
+            appendedBatchCount += 1
+            if retainingRecords { retained.append(contentsOf: records) }
+        }
+        onDurable(.success(()))
+    }
+
+    /// Every record appended so far, in LSN order (empty unless retaining).
+    public var records: [LogRecord] { lock.withLock { retained } }
+
+    public var recordCount: Int { lock.withLock { appendedRecordCount } }
+
+    public var batchCount: Int { lock.withLock { appendedBatchCount } }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// N shards, each with its own writer thread, behind one submission API that
+/// callers on any thread use. Stores map to shards by a stable hash of their id.
+public final class ShardRuntime: Sendable {
+    public let shardCount: Int
+    private let shards: [Shard]
+
+    /// Cores − 1, at least 1 (DESIGN §4): one core stays for network threads.
+    public static var defaultShardCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
+
+    /// Starts the shards' writer threads.
+    /// - Parameters:
+    ///   - states: each shard's starting state (from recovery); empty state when nil.
+    ///   - journalForShard: the journal of each shard; in-memory when not given.
+    public init(
+        shardCount: Int = ShardRuntime.defaultShardCount, limits: Limits = .standard,
+        clock: BatchClock = SystemBatchClock(), states: [StateMachine]? = nil,
+        journalForShard: (Int) -> Journal = { _ in InMemoryJournal() }
+    ) {
+        precondition(shardCount >= 1, "at least one shard")
+        precondition(states == nil || states!.count == shardCount, "one state per shard")
+        self.shardCount = shardCount
+        shards = (0..<shardCount).map { index in
+            Shard(
+                index: index, machine: states?[index] ?? StateMachine(limits: limits),
+                journal: journalForShard(index), clock: clock)
+        }
+        for shard in shards { shard.start() }
+    }
+
+    /// The shard that owns `store`: FNV-1a of its UTF-8 bytes, modulo the shard count.
+    public func shardIndex(forStore store: String) -> Int {
+        Int(StableHasher.hash(store) % UInt64(shardCount))
+    }
+
+    /// Queues a command on its store's shard; `completion` runs once, with the
+    /// outcome after the batch is durable, or at once with `busy` / `shuttingDown`.
+    public func submit(_ command: Command, completion: @escaping Completion) {
+        guard let store = command.store else {
+            completion(.failure(.invalidArgument(field: "command", reason: "advanceTime is issued by the runtime only")))
+            return
+        }
+        if let refusal = shards[shardIndex(forStore: store)].queue.push(.command(command, completion)) {
+            completion(.failure(refusal))
+        }
+    }
+
+    /// Runs a command and waits for its durable outcome.
+    public func execute(_ command: Command) async -> Outcome {
+        await withCheckedContinuation { continuation in
+            submit(command) { outcome in continuation.resume(returning: outcome) }
+        }
+    }
+
+    /// Runs many commands with one queue hand-off per shard; outcomes come back
+    /// in the order of `commands`. A full shard queue refuses its whole share with `busy`.
+    public func execute(batch commands: [Command]) async -> [Outcome] {
+        guard !commands.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collector = OutcomeCollector(count: commands.count) { continuation.resume(returning: $0) }
+            var perShard = [[Submission]](repeating: [], count: shardCount)
+            var positionsPerShard = [[Int]](repeating: [], count: shardCount)
+            for (position, command) in commands.enumerated() {
+                guard let store = command.store else {
+                    collector.set(position, .failure(.invalidArgument(field: "command", reason: "advanceTime is internal")))
+                    continue
+                }
+                let shard = shardIndex(forStore: store)
+                perShard[shard].append(.command(command) { collector.set(position, $0) })
+                positionsPerShard[shard].append(position)
+            }
+            for shard in 0..<shardCount where !perShard[shard].isEmpty {
+                if let refusal = shards[shard].queue.push(contentsOf: perShard[shard]) {
+                    for position in positionsPerShard[shard] { collector.set(position, .failure(refusal)) }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on a shard's writer thread, between commands, with its state
+    /// (including changes not yet durable). For tests, invariant checks and snapshots.
+    public func inspect<Value: Sendable>(
+        shard: Int, _ body: @escaping @Sendable (StateMachine) -> Value
+    ) async -> Value? {
+        await withCheckedContinuation { continuation in
+            let refusal = shards[shard].queue.push(.inspect { machine in continuation.resume(returning: body(machine)) })
+            if refusal != nil { continuation.resume(returning: nil) }
+        }
+    }
+
+    /// Durable events of a shard after `afterLSN`, oldest first.
+    public func events(shard: Int, after afterLSN: UInt64, limit: Int) -> EventPage {
+        shards[shard].eventLog.events(after: afterLSN, limit: limit)
+    }
+
+    /// Submissions waiting in a shard's queue.
+    public func queueDepth(shard: Int) -> Int { shards[shard].queue.depth }
+
+    /// Why a shard stopped accepting writes (a journal failure), or nil.
+    public func writesHaltedReason(shard: Int) -> String? { shards[shard].writesHaltedReason }
+
+    /// Refuses new work, applies everything already queued, and returns when
+    /// every writer thread has exited. Idempotent.
+    public func shutdown() {
+        for shard in shards { shard.queue.stop() }
+        for shard in shards { shard.stop() }
+    }
+}
+
+/// Gathers the outcomes of a batch submitted across shards.
+private final class OutcomeCollector: @unchecked Sendable {
+    private let lock = Lock()
+    private var outcomes: [Outcome?]
+    private var remaining: Int
+    private let done: @Sendable ([Outcome]) -> Void
+
+    init(count: Int, done: @escaping @Sendable ([Outcome]) -> Void) {
+        outcomes = Array(repeating: nil, count: count)
+        remaining = count
+        self.done = done
+    }
+
+    func set(_ position: Int, _ outcome: Outcome) {
+        let finished: [Outcome]? = lock.withLock {
+            precondition(outcomes[position] == nil, "outcome set twice")
+            outcomes[position] = outcome
+            remaining -= 1
+            return remaining == 0 ? outcomes.map { $0! } : nil
+        }
+        if let finished { done(finished) }
+    }
+}

@@ -1,0 +1,291 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import Engine
+
+/// The shard runtime: routing, batching, durability before release, back-pressure,
+/// and no oversell when many threads contend for one SKU.
+@Suite struct ShardRuntimeTests {
+    static let store = "flash-store"
+    static let sku = "HOT-1"
+
+    static func stockedRuntime(stock: Int64, shards: Int = 2, limits: Limits = .standard) async -> ShardRuntime {
+        let runtime = ShardRuntime(shardCount: shards, limits: limits)
+        let outcome = await runtime.execute(.setStock(SetStock(store: store, sku: sku, onHand: stock)))
+        #expect((try? outcome.get()) != nil)
+        return runtime
+    }
+
+    @Test("Many threads hammering one hot SKU are granted exactly min(stock, demand)", arguments: [
+        (stock: Int64(5_000), threads: 8, perThread: 1_000),
+        (stock: Int64(20_000), threads: 4, perThread: 2_000),
+    ])
+    func hotSKUNeverOversells(stock: Int64, threads: Int, perThread: Int) async throws {
+        let runtime = await Self.stockedRuntime(stock: stock)
+        defer { runtime.shutdown() }
+        let granted = Counter()
+        let refusedForStock = Counter()
+        let unexpected = Counter()
+        let finished = DispatchGroup()
+        for thread in 0..<threads {
+            for request in 0..<perThread {
+                finished.enter()
+                let command = Command.reserve(
+                    Reserve(
+                        store: Self.store, reservationID: "t\(thread)-r\(request)",
+                        lines: [LineRequest(sku: Self.sku, quantity: 1)]))
+                DispatchQueue.global().async {
+                    runtime.submit(command) { outcome in
+                        switch outcome {
+                        case .success: granted.increment()
+                        case .failure(.insufficientStock): refusedForStock.increment()
+                        case .failure: unexpected.increment()
+                        }
+                        finished.leave()
+                    }
+                }
+            }
+        }
+        finished.wait()
+        let demand = threads * perThread
+        #expect(unexpected.value == 0)
+        #expect(granted.value == min(Int(stock), demand))
+        #expect(granted.value + refusedForStock.value == demand)
+
+        let levels = try await Self.levels(runtime)
+        #expect(levels.reserved == Int64(granted.value))
+        #expect(levels.available == stock - Int64(granted.value))
+        let shard = runtime.shardIndex(forStore: Self.store)
+        let violations = await runtime.inspect(shard: shard) { $0.checkInvariants() }
+        #expect(violations == [])
+    }
+
+    @Test("Batch execution answers in submission order across shards")
+    func batchAnswersInOrder() async throws {
+        let runtime = ShardRuntime(shardCount: 3)
+        defer { runtime.shutdown() }
+        let stores = (0..<12).map { "store-\($0)" }
+        let setups = stores.map { Command.setStock(SetStock(store: $0, sku: "A", onHand: 3)) }
+        let outcomes = await runtime.execute(batch: setups)
+        #expect(outcomes.count == stores.count)
+        for (outcome, store) in zip(outcomes, stores) {
+            guard case .success(.stockRecord(let view)) = outcome else {
+                Issue.record("unexpected \(outcome) for \(store)")
+                continue
+            }
+            #expect(view.levels.onHand == 3)
+        }
+        let reserves = stores.flatMap { store in
+            (0..<4).map { Command.reserve(Reserve(store: store, reservationID: "r\($0)", lines: [LineRequest(sku: "A", quantity: 1)])) }
+        }
+        let answers = await runtime.execute(batch: reserves)
+        for (position, answer) in answers.enumerated() {
+            if position % 4 == 3 {
+                #expect(answer == .failure(.insufficientStock(sku: "A", requested: 1, available: 0)))
+            } else {
+                guard case .success(.reservation(let view)) = answer else {
+                    Issue.record("position \(position): \(answer)")
+                    continue
+                }
+                #expect(view.reservationID == "r\(position % 4)")
+            }
+        }
+    }
+
+    @Test("Stores spread over shards by a stable hash")
+    func routingIsStable() {
+        let runtime = ShardRuntime(shardCount: 4)
+        defer { runtime.shutdown() }
+        let indices = (0..<200).map { runtime.shardIndex(forStore: "store-\($0)") }
+        #expect(Set(indices) == Set(0..<4))
+        #expect(runtime.shardIndex(forStore: "acme") == Int(StableHasher.hash("acme") % 4))
+        // FNV-1a 64 is fixed: this value must never change, or stores would move shards.
+        #expect(StableHasher.hash("acme") == StableHasher.hash("acme"))
+        var hasher = StableHasher()
+        hasher.combine(byte: 0x61)
+        #expect(hasher.finalize() == 0xaf63_dc4c_8601_ec8c)
+    }
+
+    @Test("A full queue answers busy instead of growing")
+    func fullQueueAnswersBusy() async throws {
+        let limits = Limits(shardQueueCapacity: 4)
+        let runtime = await Self.stockedRuntime(stock: 100, shards: 1, limits: limits)
+        defer { runtime.shutdown() }
+        let writerBlocked = DispatchSemaphore(value: 0)
+        let releaseWriter = DispatchSemaphore(value: 0)
+        Task { _ = await runtime.inspect(shard: 0) { _ in writerBlocked.signal(); releaseWriter.wait() } }
+        writerBlocked.wait()
+
+        let answers = Collected()
+        let done = DispatchGroup()
+        for request in 0..<6 {
+            done.enter()
+            runtime.submit(.reserve(Reserve(store: Self.store, reservationID: "q\(request)", lines: [LineRequest(sku: Self.sku, quantity: 1)]))) {
+                answers.append($0)
+                done.leave()
+            }
+        }
+        // Four fit in the queue; the fifth and sixth are refused at once.
+        #expect(answers.values.count == 2)
+        #expect(answers.values.allSatisfy { $0 == .failure(.busy) })
+        releaseWriter.signal()
+        done.wait()
+        let successes = answers.values.filter { if case .success = $0 { true } else { false } }
+        #expect(successes.count == 4)
+    }
+
+    @Test("Results are released only after the journal reports the batch durable")
+    func repliesWaitForDurability() async throws {
+        let journal = GatedJournal()
+        let runtime = ShardRuntime(shardCount: 1, journalForShard: { _ in journal })
+        defer {
+            journal.openGate()
+            runtime.shutdown()
+        }
+        let answered = Collected()
+        runtime.submit(.setStock(SetStock(store: "s", sku: "A", onHand: 1))) { answered.append($0) }
+        // A query behind the write must wait too: it could reveal the unlogged write.
+        runtime.submit(.getStock(StockQuery(store: "s", sku: "A"))) { answered.append($0) }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(answered.values.isEmpty)
+        #expect(journal.appendedBatches == 1)
+        journal.openGate()
+        for _ in 0..<100 where answered.values.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(answered.values.count == 2)
+        guard case .success(.stock(let view)) = answered.values.last else {
+            Issue.record("expected the stock view, got \(answered.values)")
+            return
+        }
+        #expect(view.totals.onHand == 1)
+    }
+
+    @Test("A journal failure fails the batch and halts writes but keeps reads")
+    func journalFailureHaltsWrites() async throws {
+        let journal = FailingJournal(failAfterBatches: 1)
+        let runtime = ShardRuntime(shardCount: 1, journalForShard: { _ in journal })
+        defer { runtime.shutdown() }
+        let first = await runtime.execute(.setStock(SetStock(store: "s", sku: "A", onHand: 5)))
+        #expect((try? first.get()) != nil)
+        let second = await runtime.execute(.adjustStock(AdjustStock(store: "s", sku: "A", delta: 1, reason: "count")))
+        #expect(second == .failure(.journalFailure(reason: "disk full")))
+        let third = await runtime.execute(.adjustStock(AdjustStock(store: "s", sku: "A", delta: 1, reason: "count")))
+        #expect(third == .failure(.journalFailure(reason: "disk full")))
+        #expect(runtime.writesHaltedReason(shard: 0) == "disk full")
+        let read = await runtime.execute(.getStock(StockQuery(store: "s", sku: "A")))
+        guard case .success(.stock) = read else {
+            Issue.record("reads must keep working, got \(read)")
+            return
+        }
+    }
+
+    @Test("Durable events are published in LSN order and can be followed")
+    func eventsFollowable() async throws {
+        let runtime = await Self.stockedRuntime(stock: 10, shards: 1)
+        defer { runtime.shutdown() }
+        for request in 0..<3 {
+            _ = await runtime.execute(
+                .reserve(Reserve(store: Self.store, reservationID: "e\(request)", lines: [LineRequest(sku: Self.sku, quantity: 1)])))
+        }
+        let page = runtime.events(shard: 0, after: 0, limit: 100)
+        #expect(page.events.map(\.lsn) == page.events.map(\.lsn).sorted())
+        let placed = page.events.filter { if case .reservationPlaced = $0.kind { true } else { false } }
+        #expect(placed.count == 3)
+        let afterFirst = runtime.events(shard: 0, after: placed[0].lsn, limit: 100)
+        #expect(afterFirst.events.allSatisfy { $0.lsn > placed[0].lsn })
+        #expect(afterFirst.newestLSN == page.newestLSN)
+    }
+
+    @Test("The runtime's logged records replay to the same state")
+    func runtimeLogReplays() async throws {
+        let journal = InMemoryJournal(retainingRecords: true)
+        let runtime = ShardRuntime(shardCount: 1, journalForShard: { _ in journal })
+        _ = await runtime.execute(.setStock(SetStock(store: "s", sku: "A", onHand: 50)))
+        let commands = (0..<200).map { index -> Command in
+            index % 3 == 2
+                ? .releaseReservation(ReservationReference(store: "s", reservationID: "r\(index - 1)"))
+                : .reserve(Reserve(store: "s", reservationID: "r\(index)", lines: [LineRequest(sku: "A", quantity: 1)]))
+        }
+        _ = await runtime.execute(batch: commands)
+        let live = await runtime.inspect(shard: 0) { $0.encodedState() }
+        runtime.shutdown()
+
+        var replayed = StateMachine()
+        for record in journal.records {
+            let applied = replayed.apply(record.command, at: record.timestamp)
+            #expect(applied.lsn == record.lsn)
+        }
+        #expect(live != nil)
+        let identical = replayed.encodedState() == live
+        #expect(identical, "replayed state differs from the live state")
+    }
+
+    private static func levels(_ runtime: ShardRuntime) async throws -> StockLevels {
+        let outcome = await runtime.execute(.getStock(StockQuery(store: store, sku: sku)))
+        guard case .success(.stock(let view)) = outcome else { throw TestFailure("stock read failed: \(outcome)") }
+        return view.totals
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Outcome] = []
+    func append(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
+    var values: [Outcome] { lock.withLock { outcomes } }
+}
+
+/// Holds every batch's durability until the test opens the gate.
+final class GatedJournal: Journal, @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = false
+    private var waiting: [@Sendable (Result<Void, JournalError>) -> Void] = []
+    private var batches = 0
+
+    func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void) {
+        let runNow: Bool = lock.withLock {
+            batches += 1
+            if !open { waiting.append(onDurable) }
+            return open
+        }
+        if runNow { onDurable(.success(())) }
+    }
+
+    var appendedBatches: Int { lock.withLock { batches } }
+
+    func openGate() {
+        let callbacks: [@Sendable (Result<Void, JournalError>) -> Void] = lock.withLock {
+            open = true
+            defer { waiting = [] }
+            return waiting
+        }
+        for callback in callbacks { callback(.success(())) }
+    }
+}
+
+/// Reports the first `failAfterBatches` batches durable, then fails every one.
+final class FailingJournal: Journal, @unchecked Sendable {
+    private let lock = NSLock()
+    private var remaining: Int
+
+    init(failAfterBatches: Int) { remaining = failAfterBatches }
+
+    func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void) {
+        let succeed: Bool = lock.withLock {
+            remaining -= 1
+            return remaining >= 0
+        }
+        onDurable(succeed ? .success(()) : .failure(JournalError(reason: "disk full")))
+    }
+}
