@@ -49,9 +49,6 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
-        .testTarget(
-            name: "PersistenceTests", dependencies: ["Persistence", "Engine"], path: "Tests/PersistenceTests"),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "Engine"], path: "Tests/WireTests"),
         .testTarget(name: "FrontendsTests", dependencies: ["holdfast", "Engine"], path: "Tests/FrontendsTests"),
     ]
 )
