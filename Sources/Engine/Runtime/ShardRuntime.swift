@@ -29,7 +29,7 @@ public final class ShardRuntime: Sendable {
         for shard in shards { shard.start() }
     }
 
-    /// The shard that owns `store`: FNV-1a of its UTF-8 bytes, modulo the shard count.
+    /// The shard that owns `store`: its `StableHasher` hash modulo the shard count.
     public func shardIndex(forStore store: String) -> Int {
         Int(StableHasher.hash(store) % UInt64(shardCount))
     }

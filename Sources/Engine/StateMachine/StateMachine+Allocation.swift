@@ -46,8 +46,8 @@ extension StateMachine {
         guard let sku = stock.skuIndex(store: store, name: line.sku) else { return .unknownSKU(sku: line.sku) }
         let priority = stock.stores[Int(store)].locationPriority
         if line.location != nil || priority.count == 1 {
-            guard let location = stock.locationIndex(store: store, name: line.location),
-                let record = stock.recordIndex(sku: sku, location: location)
+            let location = line.location == nil ? priority[0] : stock.locationIndex(store: store, name: line.location)
+            guard let location, let record = stock.recordIndex(sku: sku, location: location)
             else {
                 return .unknownLocation(sku: line.sku, location: line.location ?? Limits.defaultLocation)
             }

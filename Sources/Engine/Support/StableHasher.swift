@@ -1,52 +1,79 @@
-/// A 64-bit FNV-1a hash whose value depends only on the bytes fed to it, the
-/// same in every process and on every run — unlike `Hasher`, which is seeded.
-/// Used for idempotency fingerprints (which live in snapshots) and for the
-/// store → shard mapping.
+/// A 64-bit hash whose value depends only on the bytes fed to it — the same in
+/// every process, on every run and every machine, unlike `Hasher`, which is
+/// seeded per process. Used for idempotency fingerprints (which live in the
+/// state and its snapshots) and for the store → shard mapping, so its output
+/// must never change.
+///
+/// Input is consumed a 64-bit word at a time with the xxHash64 round function
+/// and finished with its avalanche; strings are fed as their byte length and
+/// then their UTF-8 bytes in little-endian words, the last one zero-padded.
 public struct StableHasher: Sendable {
-    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+    private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    private static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
 
-    private var state: UInt64 = StableHasher.offsetBasis
+    private var state: UInt64 = 0x2715_7B4C_8D1E_3F6A
+    private var wordCount: UInt64 = 0
 
     public init() {}
 
+    /// Mixes one 64-bit word into the state.
     @inline(__always)
-    public mutating func combine(byte: UInt8) {
-        state = (state ^ UInt64(byte)) &* StableHasher.prime
+    public mutating func combine(word: UInt64) {
+        var lane = word &* Self.prime2
+        lane = (lane << 31) | (lane >> 33)
+        lane = lane &* Self.prime1
+        state ^= lane
+        state = ((state << 27) | (state >> 37)) &* Self.prime1 &+ Self.prime3
+        wordCount &+= 1
     }
 
-    public mutating func combine(_ value: Int64) {
-        var remaining = UInt64(bitPattern: value)
-        for _ in 0..<8 {
-            combine(byte: UInt8(truncatingIfNeeded: remaining))
-            remaining >>= 8
-        }
-    }
+    @inline(__always)
+    public mutating func combine(_ value: Int64) { combine(word: UInt64(bitPattern: value)) }
 
-    public mutating func combine(_ value: Bool) {
-        combine(byte: value ? 1 : 0)
-    }
+    @inline(__always)
+    public mutating func combine(_ value: Bool) { combine(word: value ? 1 : 0) }
 
-    /// Feeds the length, then the UTF-8 bytes, so ("ab","c") and ("a","bc") differ.
+    /// Feeds the byte length, then the UTF-8 bytes, so ("ab","c") and ("a","bc") differ.
     public mutating func combine(_ text: String) {
         var text = text
-        combine(Int64(text.utf8.count))
         text.withUTF8 { bytes in
-            for byte in bytes { combine(byte: byte) }
+            combine(word: UInt64(bytes.count))
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                combine(word: UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                offset += 8
+            }
+            if offset < bytes.count {
+                var tail: UInt64 = 0
+                for index in offset..<bytes.count {
+                    tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset))
+                }
+                combine(word: tail)
+            }
         }
     }
 
     /// Feeds a marker for absent, or a different marker and the text.
     public mutating func combine(_ text: String?) {
         if let text {
-            combine(byte: 1)
+            combine(word: 1)
             combine(text)
         } else {
-            combine(byte: 0)
+            combine(word: 0)
         }
     }
 
-    public func finalize() -> UInt64 { state }
+    /// The hash of everything fed so far (xxHash64's final avalanche).
+    public func finalize() -> UInt64 {
+        var hash = state ^ wordCount
+        hash ^= hash >> 33
+        hash = hash &* Self.prime2
+        hash ^= hash >> 29
+        hash = hash &* Self.prime3
+        hash ^= hash >> 32
+        return hash
+    }
 
     /// The stable hash of one string.
     public static func hash(_ text: String) -> UInt64 {
