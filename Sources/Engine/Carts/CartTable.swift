@@ -21,11 +21,15 @@ struct CartRecord: Sendable {
 
 struct CartTable: Sendable {
     var slots = SlotTable<CartRecord>()
-    private(set) var slotByKey: [ScopedKey: Int32] = [:]
+    private var slotsByID = HashIndex()
 
     var liveCount: Int { slots.liveCount }
 
-    func slot(store: Int32, id: String) -> Int32? { slotByKey[ScopedKey(store: store, name: id)] }
+    func slot(store: Int32, id: String) -> Int32? {
+        slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
+            slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id
+        }
+    }
 
     subscript(slot: Int32) -> CartRecord {
         get { slots[slot] }
@@ -34,13 +38,13 @@ struct CartTable: Sendable {
 
     mutating func insert(_ record: CartRecord) -> Int32 {
         let slot = slots.insert(record)
-        slotByKey[ScopedKey(store: record.store, name: record.id)] = slot
+        slotsByID.insert(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         return slot
     }
 
     mutating func remove(_ slot: Int32) {
         precondition(slots[slot].hold == noSlot, "a cart is removed only after its hold is released")
-        slotByKey[ScopedKey(store: slots[slot].store, name: slots[slot].id)] = nil
+        slotsByID.remove(hash: HashIndex.hash(store: slots[slot].store, name: slots[slot].id), value: slot)
         slots.remove(slot, tombstone: .vacant)
     }
 }

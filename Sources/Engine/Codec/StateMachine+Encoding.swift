@@ -98,7 +98,10 @@ extension StateMachine {
             writer.write(record.orderID)
         }
         writer.write(count: reservations.heap.count)
-        for slot in reservations.heap { writer.write(slot) }
+        for entry in reservations.heap {
+            writer.write(entry.deadline)
+            writer.write(entry.slot)
+        }
         encode(reservations.finished, into: &writer)
     }
 

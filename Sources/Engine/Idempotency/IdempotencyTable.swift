@@ -9,27 +9,32 @@ struct IdempotencyTable: Sendable {
     }
 
     var slots = SlotTable<Entry>()
-    private(set) var slotByKey: [ScopedKey: Int32] = [:]
+    private var slotsByKey = HashIndex()
     /// Every live entry, oldest first.
     var queue = RetentionQueue()
 
     var liveCount: Int { slots.liveCount }
 
     func entry(store: Int32, key: String) -> Entry? {
-        slotByKey[ScopedKey(store: store, name: key)].map { slots[$0] }
+        slot(ScopedKey(store: store, name: key)).map { slots[$0] }
+    }
+
+    private func slot(_ key: ScopedKey) -> Int32? {
+        slotsByKey.find(hash: HashIndex.hash(store: key.store, name: key.name)) { slots.records[Int($0)].key == key }
     }
 
     mutating func record(_ entry: Entry) {
-        precondition(slotByKey[entry.key] == nil)
+        precondition(slot(entry.key) == nil)
         let slot = slots.insert(entry)
-        slotByKey[entry.key] = slot
+        slotsByKey.insert(hash: HashIndex.hash(store: entry.key.store, name: entry.key.name), value: slot)
         queue.push(RetentionQueue.Entry(timestamp: entry.recordedAt, slot: slot))
     }
 
     /// Drops the oldest entry; returns false when there is none.
     mutating func removeOldest() -> Bool {
         guard let oldest = queue.popFront() else { return false }
-        slotByKey[slots[oldest.slot].key] = nil
+        let key = slots[oldest.slot].key
+        slotsByKey.remove(hash: HashIndex.hash(store: key.store, name: key.name), value: oldest.slot)
         slots.remove(oldest.slot, tombstone: Entry(key: ScopedKey(store: noSlot, name: ""), fingerprint: 0, result: nil, recordedAt: 0))
         return true
     }

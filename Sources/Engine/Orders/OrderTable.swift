@@ -31,13 +31,17 @@ struct OrderRecord: Sendable {
 /// and the retention queue of fulfilled and cancelled orders.
 struct OrderTable: Sendable {
     var slots = SlotTable<OrderRecord>()
-    private(set) var slotByKey: [ScopedKey: Int32] = [:]
+    private var slotsByID = HashIndex()
     private(set) var slotsByCustomer: [ScopedKey: [Int32]] = [:]
     var finished = RetentionQueue()
 
     var liveCount: Int { slots.liveCount }
 
-    func slot(store: Int32, id: String) -> Int32? { slotByKey[ScopedKey(store: store, name: id)] }
+    func slot(store: Int32, id: String) -> Int32? {
+        slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
+            slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id
+        }
+    }
 
     func customerOrders(store: Int32, customerID: String) -> [Int32] {
         slotsByCustomer[ScopedKey(store: store, name: customerID)] ?? []
@@ -50,7 +54,7 @@ struct OrderTable: Sendable {
 
     mutating func insert(_ record: OrderRecord) -> Int32 {
         let slot = slots.insert(record)
-        slotByKey[ScopedKey(store: record.store, name: record.id)] = slot
+        slotsByID.insert(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         slotsByCustomer[ScopedKey(store: record.store, name: record.customerID), default: []].append(slot)
         return slot
     }
@@ -65,7 +69,7 @@ struct OrderTable: Sendable {
     mutating func remove(_ slot: Int32) {
         let record = slots[slot]
         precondition(!record.isOpen, "only finished orders are purged")
-        slotByKey[ScopedKey(store: record.store, name: record.id)] = nil
+        slotsByID.remove(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         let customerKey = ScopedKey(store: record.store, name: record.customerID)
         if var list = slotsByCustomer.removeValue(forKey: customerKey) {
             list.removeAll { $0 == slot }

@@ -27,16 +27,30 @@ struct ReservationRecord: Sendable {
 /// of finished reservations kept for idempotent retries.
 struct ReservationTable: Sendable {
     var slots = SlotTable<ReservationRecord>()
-    private(set) var slotByKey: [ScopedKey: Int32] = [:]
-    /// Slots of active reservations, a binary min-heap on (deadline, slot).
-    private(set) var heap: [Int32] = []
+    private var slotsByID = HashIndex()
+    /// Active reservations, a binary min-heap on (deadline, slot). Entries carry
+    /// the deadline so sifting never touches the records.
+    private(set) var heap: [HeapEntry] = []
+
+    struct HeapEntry: Sendable, Equatable {
+        var deadline: Int64
+        var slot: Int32
+
+        func precedes(_ other: HeapEntry) -> Bool {
+            deadline < other.deadline || (deadline == other.deadline && slot < other.slot)
+        }
+    }
     /// Finished client reservations, oldest first.
     var finished = RetentionQueue()
 
     var liveCount: Int { slots.liveCount }
     var activeCount: Int { heap.count }
 
-    func slot(store: Int32, id: String) -> Int32? { slotByKey[ScopedKey(store: store, name: id)] }
+    func slot(store: Int32, id: String) -> Int32? {
+        slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
+            slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id
+        }
+    }
 
     subscript(slot: Int32) -> ReservationRecord {
         get { slots[slot] }
@@ -48,7 +62,7 @@ struct ReservationTable: Sendable {
         precondition(record.status == .active)
         let slot = slots.insert(record)
         if !record.isCartHold {
-            slotByKey[ScopedKey(store: record.store, name: record.id)] = slot
+            slotsByID.insert(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         }
         heapPush(slot)
         return slot
@@ -70,36 +84,31 @@ struct ReservationTable: Sendable {
     mutating func free(_ slot: Int32) {
         precondition(slots[slot].status != .active)
         if !slots[slot].isCartHold {
-            slotByKey[ScopedKey(store: slots[slot].store, name: slots[slot].id)] = nil
+            slotsByID.remove(hash: HashIndex.hash(store: slots[slot].store, name: slots[slot].id), value: slot)
         }
         slots.remove(slot, tombstone: .vacant)
     }
 
     mutating func setDeadline(_ slot: Int32, _ deadline: Int64) {
-        let previous = slots[slot].deadline
         slots[slot].deadline = deadline
         let position = Int(slots[slot].heapPosition)
+        let previous = heap[position].deadline
+        heap[position].deadline = deadline
         if deadline < previous { siftUp(position) } else { siftDown(position) }
     }
 
     /// The active reservation with the earliest deadline.
-    var earliest: Int32? { heap.first }
+    var earliest: Int32? { heap.first?.slot }
 
     // MARK: Heap
 
-    private func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        let deadlineA = slots[a].deadline
-        let deadlineB = slots[b].deadline
-        return deadlineA < deadlineB || (deadlineA == deadlineB && a < b)
-    }
-
-    private mutating func place(_ slot: Int32, at position: Int) {
-        heap[position] = slot
-        slots[slot].heapPosition = Int32(position)
+    private mutating func place(_ entry: HeapEntry, at position: Int) {
+        heap[position] = entry
+        slots[entry.slot].heapPosition = Int32(position)
     }
 
     private mutating func heapPush(_ slot: Int32) {
-        heap.append(slot)
+        heap.append(HeapEntry(deadline: slots[slot].deadline, slot: slot))
         slots[slot].heapPosition = Int32(heap.count - 1)
         siftUp(heap.count - 1)
     }
@@ -111,33 +120,35 @@ struct ReservationTable: Sendable {
         guard position < heap.count else { return }
         place(last, at: position)
         siftUp(position)
-        siftDown(Int(slots[last].heapPosition))
+        siftDown(Int(slots[last.slot].heapPosition))
     }
 
+    /// Moves the entry at `start` up until its parent precedes it, writing each
+    /// moved entry's position back once.
     private mutating func siftUp(_ start: Int) {
+        let entry = heap[start]
         var position = start
         while position > 0 {
             let parent = (position - 1) / 2
-            guard precedes(heap[position], heap[parent]) else { return }
-            let child = heap[position]
+            guard entry.precedes(heap[parent]) else { break }
             place(heap[parent], at: position)
-            place(child, at: parent)
             position = parent
         }
+        if position != start { place(entry, at: position) }
     }
 
     private mutating func siftDown(_ start: Int) {
+        let entry = heap[start]
         var position = start
         while true {
             let left = 2 * position + 1
-            guard left < heap.count else { return }
+            guard left < heap.count else { break }
             var smallest = left
-            if left + 1 < heap.count && precedes(heap[left + 1], heap[left]) { smallest = left + 1 }
-            guard precedes(heap[smallest], heap[position]) else { return }
-            let parent = heap[position]
+            if left + 1 < heap.count && heap[left + 1].precedes(heap[left]) { smallest = left + 1 }
+            guard heap[smallest].precedes(entry) else { break }
             place(heap[smallest], at: position)
-            place(parent, at: smallest)
             position = smallest
         }
+        if position != start { place(entry, at: position) }
     }
 }

@@ -29,7 +29,10 @@ extension StateMachine {
         guard command.quantity >= 0 && command.quantity <= Limits.quantityMax else {
             return .failure(.quantityOutOfRange(field: "quantity", value: command.quantity))
         }
-        return setCartLine(store: command.store, cartID: command.cartID, sku: command.sku) { _ in command.quantity }
+        // Only a positive quantity creates a cart; 0 on an absent cart removes nothing from nothing.
+        return setCartLine(
+            store: command.store, cartID: command.cartID, sku: command.sku, createIfMissing: command.quantity > 0
+        ) { _ in command.quantity }
     }
 
     mutating func removeCartItem(_ command: RemoveCartItem) -> Outcome {

@@ -29,12 +29,15 @@ extension StateMachine {
                 violations.append("reservation \(record.id) is not indexed under its id")
             }
         }
-        for (position, slot) in reservations.heap.enumerated() {
-            if reservations[slot].heapPosition != Int32(position) {
-                violations.append("heap position of slot \(slot) is stale")
+        for (position, entry) in reservations.heap.enumerated() {
+            if reservations[entry.slot].heapPosition != Int32(position) {
+                violations.append("heap position of slot \(entry.slot) is stale")
+            }
+            if reservations[entry.slot].deadline != entry.deadline {
+                violations.append("heap deadline of slot \(entry.slot) is stale")
             }
             let parent = (position - 1) / 2
-            if position > 0 && reservations[reservations.heap[parent]].deadline > reservations[slot].deadline {
+            if position > 0 && entry.precedes(reservations.heap[parent]) {
                 violations.append("expiry heap order broken at \(position)")
             }
         }

@@ -167,10 +167,11 @@ extension StateMachine {
     }
 
     private func total(subtotal: Int64, terms: OrderTerms) -> Result<OrderAmounts, EngineError> {
-        let total = subtotal + terms.taxMinor + terms.shippingMinor - terms.discountMinor
         guard subtotal <= Limits.orderSubtotalMinorMax else {
             return .failure(.amountOutOfRange(field: "subtotalMinor", value: subtotal))
         }
+        // Only now is the sum safe: subtotal ≤ 10^18 and each amount ≤ 10^12.
+        let total = subtotal + terms.taxMinor + terms.shippingMinor - terms.discountMinor
         guard total >= 0 else { return .failure(.amountOutOfRange(field: "totalMinor", value: total)) }
         return .success(OrderAmounts(subtotalMinor: subtotal, totalMinor: total))
     }

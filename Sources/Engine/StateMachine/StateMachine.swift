@@ -79,6 +79,7 @@ public struct StateMachine: Sendable {
     // MARK: Dispatch
 
     /// Runs a command under its request key, if it has one.
+    @inline(__always)
     private mutating func dispatchKeyed(_ command: Command) -> Outcome {
         guard let identity = Fingerprint.keyedIdentity(of: command) else { return dispatch(command) }
         if let error = Validation.requestKey(identity.key) { return .failure(error) }
@@ -106,6 +107,7 @@ public struct StateMachine: Sendable {
                 key: ScopedKey(store: store, name: key), fingerprint: fingerprint, result: result, recordedAt: now))
     }
 
+    @inline(__always)
     private mutating func dispatch(_ command: Command) -> Outcome {
         switch command {
         case .advanceTime: advanceTime()

@@ -41,17 +41,21 @@ struct StockRecord: Sendable, Equatable {
 /// Stores, SKUs and stock records, interned to dense integers.
 struct StockTable: Sendable {
     private(set) var stores: [StoreRecord] = []
-    private(set) var storeIndexByName: [String: Int32] = [:]
+    private var storesByName = HashIndex()
     private(set) var skus: [SKURecord] = []
-    private(set) var skuIndexByKey: [ScopedKey: Int32] = [:]
+    private var skusByName = HashIndex()
     var records: [StockRecord] = []
 
     // MARK: Lookups
 
-    func storeIndex(_ name: String) -> Int32? { storeIndexByName[name] }
+    func storeIndex(_ name: String) -> Int32? {
+        storesByName.find(hash: HashIndex.hash(store: noSlot, name: name)) { stores[Int($0)].name == name }
+    }
 
     func skuIndex(store: Int32, name: String) -> Int32? {
-        skuIndexByKey[ScopedKey(store: store, name: name)]
+        skusByName.find(hash: HashIndex.hash(store: store, name: name)) {
+            skus[Int($0)].store == store && skus[Int($0)].name == name
+        }
     }
 
     func locationIndex(store: Int32, name: String?) -> UInt8? {
@@ -103,13 +107,13 @@ struct StockTable: Sendable {
     }
 
     mutating func ensureStore(_ name: String) -> Int32 {
-        if let index = storeIndexByName[name] { return index }
+        if let index = storeIndex(name) { return index }
         let index = Int32(stores.count)
         stores.append(
             StoreRecord(
                 name: name, locationNames: [Limits.defaultLocation],
                 locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]))
-        storeIndexByName[name] = index
+        storesByName.insert(hash: HashIndex.hash(store: noSlot, name: name), value: index)
         return index
     }
 
@@ -123,11 +127,10 @@ struct StockTable: Sendable {
     }
 
     mutating func ensureSKU(store: Int32, name: String) -> Int32 {
-        let key = ScopedKey(store: store, name: name)
-        if let index = skuIndexByKey[key] { return index }
+        if let index = skuIndex(store: store, name: name) { return index }
         let index = Int32(skus.count)
         skus.append(SKURecord(store: store, name: name, firstStockRecord: noSlot))
-        skuIndexByKey[key] = index
+        skusByName.insert(hash: HashIndex.hash(store: store, name: name), value: index)
         return index
     }
 

@@ -36,21 +36,34 @@ public struct StableHasher: Sendable {
 
     /// Feeds the byte length, then the UTF-8 bytes, so ("ab","c") and ("a","bc") differ.
     public mutating func combine(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            combine(word: UInt64(bytes.count))
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                combine(word: UInt64(littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-                offset += 8
+        let utf8 = text.utf8
+        let handled = utf8.withContiguousStorageIfAvailable { bytes in combine(bytes: UnsafeRawBufferPointer(bytes)) }
+        if handled == nil {
+            combine(bytes: Array(utf8))
+        }
+    }
+
+    private mutating func combine(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { combine(bytes: $0) }
+    }
+
+    @inline(__always)
+    private mutating func combine(bytes: UnsafeRawBufferPointer) {
+        combine(word: UInt64(bytes.count))
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            combine(word: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
             }
-            if offset < bytes.count {
-                var tail: UInt64 = 0
-                for index in offset..<bytes.count {
-                    tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset))
-                }
-                combine(word: tail)
-            }
+            combine(word: tail)
         }
     }
 
