@@ -32,7 +32,7 @@ struct CartTable: Sendable {
     }
 
     subscript(slot: Int32) -> CartRecord {
-        get { slots[slot] }
+        _read { yield slots[slot] }
         _modify { yield &slots[slot] }
     }
 

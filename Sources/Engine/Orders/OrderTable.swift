@@ -48,7 +48,7 @@ struct OrderTable: Sendable {
     }
 
     subscript(slot: Int32) -> OrderRecord {
-        get { slots[slot] }
+        _read { yield slots[slot] }
         _modify { yield &slots[slot] }
     }
 

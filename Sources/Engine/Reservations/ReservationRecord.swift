@@ -15,12 +15,14 @@ struct ReservationRecord: Sendable {
     /// Position in the expiry heap while active; `noSlot` otherwise.
     var heapPosition: Int32
     var orderID: String?
+    /// `HashIndex.hash(store:name:)` of the id, kept so removal needs no rehash.
+    var idHash: UInt64
 
     var isCartHold: Bool { cart != noSlot }
 
     static let vacant = ReservationRecord(
         store: noSlot, id: "", owner: nil, status: .released, cart: noSlot, deadline: 0,
-        finishedAt: 0, lines: LinePool.Chain(), fingerprint: 0, heapPosition: noSlot, orderID: nil)
+        finishedAt: 0, lines: LinePool.Chain(), fingerprint: 0, heapPosition: noSlot, orderID: nil, idHash: 0)
 }
 
 /// Reservations by slot, the id index, the expiry heap and the retention queue
@@ -47,13 +49,17 @@ struct ReservationTable: Sendable {
     var activeCount: Int { heap.count }
 
     func slot(store: Int32, id: String) -> Int32? {
-        slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
+        slot(store: store, id: id, hash: HashIndex.hash(store: store, name: id))
+    }
+
+    func slot(store: Int32, id: String, hash: UInt64) -> Int32? {
+        slotsByID.find(hash: hash) { slot in
             slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id
         }
     }
 
     subscript(slot: Int32) -> ReservationRecord {
-        get { slots[slot] }
+        _read { yield slots[slot] }
         _modify { yield &slots[slot] }
     }
 
@@ -62,7 +68,8 @@ struct ReservationTable: Sendable {
         precondition(record.status == .active)
         let slot = slots.insert(record)
         if !record.isCartHold {
-            slotsByID.insert(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
+            assert(record.idHash == HashIndex.hash(store: record.store, name: record.id))
+            slotsByID.insert(hash: record.idHash, value: slot)
         }
         heapPush(slot)
         return slot
@@ -84,7 +91,7 @@ struct ReservationTable: Sendable {
     mutating func free(_ slot: Int32) {
         precondition(slots[slot].status != .active)
         if !slots[slot].isCartHold {
-            slotsByID.remove(hash: HashIndex.hash(store: slots[slot].store, name: slots[slot].id), value: slot)
+            slotsByID.remove(hash: slots[slot].idHash, value: slot)
         }
         slots.remove(slot, tombstone: .vacant)
     }

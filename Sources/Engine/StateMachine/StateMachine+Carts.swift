@@ -145,7 +145,7 @@ extension StateMachine {
                 ReservationRecord(
                     store: cart.store, id: cart.id, owner: cart.customerID, status: .active, cart: cartSlot,
                     deadline: deadline(afterSeconds: cart.holdTTLSeconds), finishedAt: 0, lines: newChain,
-                    fingerprint: 0, heapPosition: noSlot, orderID: nil))
+                    fingerprint: 0, heapPosition: noSlot, orderID: nil, idHash: 0))
         case (false, false):
             cart.hold = noSlot
         }

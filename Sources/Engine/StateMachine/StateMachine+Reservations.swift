@@ -7,7 +7,8 @@ extension StateMachine {
         case .failure(let error): return .failure(error)
         }
         let fingerprint = Fingerprint.of(command)
-        if let slot = reservations.slot(store: store, id: command.reservationID) {
+        let idHash = HashIndex.hash(store: store, name: command.reservationID)
+        if let slot = reservations.slot(store: store, id: command.reservationID, hash: idHash) {
             guard reservations[slot].fingerprint == fingerprint else {
                 return .failure(.idempotencyConflict(key: command.reservationID))
             }
@@ -34,7 +35,7 @@ extension StateMachine {
             ReservationRecord(
                 store: store, id: command.reservationID, owner: command.owner, status: .active, cart: noSlot,
                 deadline: deadline, finishedAt: 0, lines: chain, fingerprint: fingerprint, heapPosition: noSlot,
-                orderID: nil))
+                orderID: nil, idHash: idHash))
         emitStockChanged(chain: chain, availableSign: -1)
         emit(store: store, .reservationPlaced(reservationID: command.reservationID, owner: command.owner, deadline: deadline))
         return .success(.reservation(reservationView(slot, replayed: false)))

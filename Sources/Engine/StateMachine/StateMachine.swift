@@ -71,6 +71,7 @@ public struct StateMachine: Sendable {
         changed = true
     }
 
+    @inline(__always)
     mutating func emit(store: Int32, _ kind: EventKind) {
         assert(changed, "events are emitted only by commands that change state")
         events.append(Event(lsn: pendingLSN, store: stock.storeName(store), kind: kind))

@@ -24,7 +24,7 @@ struct SlotTable<Record: Sendable>: Sendable {
     }
 
     subscript(slot: Int32) -> Record {
-        get { records[Int(slot)] }
+        _read { yield records[Int(slot)] }
         _modify { yield &records[Int(slot)] }
     }
 
