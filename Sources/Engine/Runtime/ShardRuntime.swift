@@ -101,10 +101,15 @@ public final class ShardRuntime: Sendable {
     public func writesHaltedReason(shard: Int) -> String? { shards[shard].writesHaltedReason }
 
     /// Refuses new work, applies everything already queued, and returns when
-    /// every writer thread has exited. Idempotent.
+    /// every writer thread has exited. Idempotent. Must not be called from a
+    /// completion (which may run on a writer thread).
     public func shutdown() {
         for shard in shards { shard.queue.stop() }
         for shard in shards { shard.stop() }
+    }
+
+    deinit {
+        shutdown()
     }
 }
 
