@@ -77,8 +77,8 @@ enum Validation {
     }
 
     static func currency(_ currency: String) -> EngineError? {
-        let bytes = Array(currency.utf8)
-        let valid = bytes.count == 3 && bytes.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        let utf8 = currency.utf8
+        let valid = utf8.count == 3 && utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
         return valid ? nil : .invalidCurrency(currency)
     }
 
