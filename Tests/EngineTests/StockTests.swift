@@ -412,4 +412,22 @@ struct StockTests {
         #expect(harness.levels("A")?.reserved == 5)
         harness.expectReplayMatches()
     }
+
+    @Test func backorderPassAddsToTheSameLocationsAllocation() throws {
+        var harness = Harness()
+        harness.setStock("A", onHand: 2, backorder: 3)
+        harness.setStock("A", onHand: 1, at: "east")
+        // Available first: 2 at default, 1 at east; then 2 more on default's backorder allowance.
+        let applied = harness.apply(reserveCommand("split", [line("A", 5)]))
+        let view = try #require(applied.reservation)
+        #expect(Array(view.allocations) == [
+            LineAllocation(sku: "A", location: "default", quantity: 4),
+            LineAllocation(sku: "A", location: "east", quantity: 1),
+        ])
+        #expect(harness.levels("A") == StockLevels(onHand: 2, reserved: 4, backorderLimit: 3))
+        #expect(harness.levels("A", at: "east") == StockLevels(onHand: 1, reserved: 1))
+        harness.succeed(releaseCommand("split"))
+        #expect(harness.levels("A") == StockLevels(onHand: 2, backorderLimit: 3))
+        harness.expectReplayMatches()
+    }
 }

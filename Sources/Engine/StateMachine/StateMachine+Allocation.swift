@@ -68,15 +68,23 @@ extension StateMachine {
             return .insufficientStock(sku: line.sku, requested: line.quantity, available: totalSellable)
         }
         var remaining = line.quantity
+        var firstNodeOfLine = noSlot
         for includeBackorder in [false, true] where remaining > 0 {
             for location in priority where remaining > 0 {
                 guard let record = stock.recordIndex(sku: sku, location: location) else { continue }
                 let room = includeBackorder ? stock.records[Int(record)].sellable : stock.records[Int(record)].available
                 let quantity = min(max(room, 0), remaining)
-                if quantity > 0 {
+                guard quantity > 0 else { continue }
+                // One allocation per location for the line: the backorder pass
+                // adds to the available pass's node at the same record.
+                if let node = node(of: record, inChainFrom: firstNodeOfLine) {
+                    lines[node].quantity += quantity
+                    hold(quantity, at: record, kind: kind)
+                } else {
                     take(quantity, from: record, price: line.unitPriceMinor, kind: kind, into: &chain)
-                    remaining -= quantity
+                    if firstNodeOfLine == noSlot { firstNodeOfLine = chain.last }
                 }
+                remaining -= quantity
             }
         }
         assert(remaining == 0, "total sellable covered the line")
@@ -86,11 +94,25 @@ extension StateMachine {
     private mutating func take(
         _ quantity: Int64, from record: Int32, price: Int64, kind: HoldKind, into chain: inout LinePool.Chain
     ) {
+        hold(quantity, at: record, kind: kind)
+        lines.append(to: &chain, stockRecord: record, quantity: quantity, unitPriceMinor: price)
+    }
+
+    private mutating func hold(_ quantity: Int64, at record: Int32, kind: HoldKind) {
         switch kind {
         case .reserve: stock.records[Int(record)].reserved += quantity
         case .commit: stock.records[Int(record)].committed += quantity
         }
-        lines.append(to: &chain, stockRecord: record, quantity: quantity, unitPriceMinor: price)
+    }
+
+    /// The node on `record` among the nodes from `first` to the end of its chain.
+    private func node(of record: Int32, inChainFrom first: Int32) -> Int32? {
+        var index = first
+        while index != noSlot {
+            if lines[index].stockRecord == record { return index }
+            index = lines[index].next
+        }
+        return nil
     }
 
     /// Gives back what a chain holds or commits and frees its nodes.

@@ -192,6 +192,7 @@ extension ReferenceModel {
                 return .failure(.insufficientStock(sku: line.sku, requested: line.quantity, available: total))
             }
             var remaining = line.quantity
+            let firstOfLine = taken.count
             for useBackorder in [false, true] {
                 for location in locations where remaining > 0 {
                     let levels = store.stock[line.sku]![location]!
@@ -203,6 +204,17 @@ extension ReferenceModel {
                     }
                 }
             }
+            // One allocation per location for the line: merge the backorder
+            // pass into the available pass's allocation at the same location.
+            var merged: [OrderLine] = []
+            for allocation in taken[firstOfLine...] {
+                if let index = merged.firstIndex(where: { $0.location == allocation.location }) {
+                    merged[index].quantity += allocation.quantity
+                } else {
+                    merged.append(allocation)
+                }
+            }
+            taken.replaceSubrange(firstOfLine..., with: merged)
             precondition(remaining == 0, "model: total sellable covered the line")
         }
         return .success((store, taken))
