@@ -12,8 +12,21 @@ public struct Event: Sendable, Equatable {
     }
 }
 
+/// The new levels of one stock record.
+public struct StockChange: Sendable, Equatable {
+    public var sku: String
+    public var location: String
+    public var levels: StockLevels
+
+    public init(sku: String, location: String, levels: StockLevels) {
+        self.sku = sku
+        self.location = location
+        self.levels = levels
+    }
+}
+
 public enum EventKind: Sendable, Equatable {
-    case stockChanged(sku: String, location: String, levels: StockLevels)
+    case stockChanged(StockChange)
     /// Available fell below the record's low-stock threshold.
     case lowStock(sku: String, location: String, available: Int64, threshold: Int64)
     /// Available rose above zero from zero or below.
@@ -32,4 +45,10 @@ public enum EventKind: Sendable, Equatable {
     case orderPaid(orderID: String)
     case orderFulfilled(orderID: String)
     case orderCancelled(orderID: String)
+}
+
+extension EventKind {
+    public static func stockChanged(sku: String, location: String, levels: StockLevels) -> EventKind {
+        .stockChanged(StockChange(sku: sku, location: location, levels: levels))
+    }
 }

@@ -21,9 +21,9 @@ enum StockEventCheck {
         var backInStock: Set<RecordName> = []
         for event in events {
             switch event.kind {
-            case .stockChanged(let sku, let location, let levels):
-                let name = RecordName(store: event.store, sku: sku, location: location)
-                announced[name] = levels
+            case .stockChanged(let change):
+                let name = RecordName(store: event.store, sku: change.sku, location: change.location)
+                announced[name] = change.levels
                 announcements[name, default: 0] += 1
             case .lowStock(let sku, let location, _, _):
                 lowStock.insert(RecordName(store: event.store, sku: sku, location: location))

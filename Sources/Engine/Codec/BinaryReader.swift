@@ -1,0 +1,89 @@
+/// Why bytes could not be decoded: where, and what was wrong.
+public struct DecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Byte offset from the start of the buffer where decoding failed.
+    public var offset: Int
+    public var reason: String
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+
+    public var description: String { "at byte \(offset): \(reason)" }
+}
+
+/// Reads what `BinaryWriter` wrote: little-endian integers and length-prefixed
+/// strings. Every read checks bounds and throws `DecodingError` — malformed
+/// input never traps.
+public struct BinaryReader {
+    private let bytes: [UInt8]
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    public var remaining: Int { bytes.count - offset }
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public func error(_ reason: String) -> DecodingError { DecodingError(offset: offset, reason: reason) }
+
+    private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+        guard count >= 0, count <= remaining else {
+            throw error("needs \(count) bytes, \(remaining) left")
+        }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
+    public mutating func readUInt8() throws -> UInt8 { try take(1).first! }
+
+    public mutating func readBool() throws -> Bool {
+        switch try readUInt8() {
+        case 0: return false
+        case 1: return true
+        case let other: throw DecodingError(offset: offset - 1, reason: "boolean byte \(other) is neither 0 nor 1")
+        }
+    }
+
+    public mutating func readUInt32() throws -> UInt32 {
+        try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+
+    public mutating func readInt32() throws -> Int32 { Int32(bitPattern: try readUInt32()) }
+
+    public mutating func readUInt64() throws -> UInt64 {
+        try take(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    public mutating func readInt64() throws -> Int64 { Int64(bitPattern: try readUInt64()) }
+
+    /// A UInt32 count, refused above `max` (so a corrupt count cannot make the
+    /// caller reserve or loop over absurd sizes).
+    public mutating func readCount(max: Int) throws -> Int {
+        let start = offset
+        let count = Int(try readUInt32())
+        guard count <= max else { throw DecodingError(offset: start, reason: "count \(count) exceeds \(max)") }
+        return count
+    }
+
+    /// A length-prefixed UTF-8 string of at most `maxBytes` bytes.
+    public mutating func readString(maxBytes: Int) throws -> String {
+        let start = offset
+        let length = try readCount(max: maxBytes)
+        let slice = try take(length)
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            throw DecodingError(offset: start, reason: "string is not valid UTF-8")
+        }
+        return text
+    }
+
+    public mutating func readOptionalString(maxBytes: Int) throws -> String? {
+        try readBool() ? try readString(maxBytes: maxBytes) : nil
+    }
+
+    public mutating func readOptionalInt64() throws -> Int64? {
+        try readBool() ? try readInt64() : nil
+    }
+}
