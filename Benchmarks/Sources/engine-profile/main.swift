@@ -11,12 +11,15 @@
 import EngineWorkloads
 
 let arguments = CommandLine.arguments
-let usage = "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation <ops>"
+let usage =
+    "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation | memory|memory.longNames <ops>"
 guard arguments.count == 3, let ops = Int(arguments[2]), ops > 0 else { fatalError(usage) }
 let name = arguments[1]
 let batch = 1_000
 
 switch name {
+case "memory", "memory.longNames":
+    MemoryFootprint.measure(stockRecords: ops, longNames: name == "memory.longNames")
 case "order", "order.fromReservation":
     var workload = Workloads.orderLifecycle(fromReservation: name == "order.fromReservation")
     workload.warmUp()

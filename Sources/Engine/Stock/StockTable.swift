@@ -7,10 +7,11 @@ struct StoreRecord: Sendable {
     var locationPriority: [UInt8]
 }
 
-/// One SKU of one store, with the head of its list of stock records.
+/// One SKU of one store, with the head of its list of stock records. The
+/// string comes first so the two integers pack into one word: 24 bytes.
 struct SKURecord: Sendable {
-    var store: Int32
     var name: String
+    var store: Int32
     var firstStockRecord: Int32
 }
 
@@ -129,7 +130,7 @@ struct StockTable: Sendable {
     mutating func ensureSKU(store: Int32, name: String) -> Int32 {
         if let index = skuIndex(store: store, name: name) { return index }
         let index = Int32(skus.count)
-        skus.append(SKURecord(store: store, name: name, firstStockRecord: noSlot))
+        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot))
         skusByName.insert(hash: HashIndex.hash(store: store, name: name), value: index)
         return index
     }
