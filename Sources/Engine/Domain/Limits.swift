@@ -81,6 +81,13 @@ public struct Limits: Sendable, Equatable {
     public var commandsPerBatchMax: Int
     /// Durable events kept in memory per shard for followers of the event stream.
     public var retainedEventsPerShardMax: Int
+    /// Batches handed to the journal and not yet durable, per shard. At the
+    /// limit the writer waits, the queue fills, and callers get `busy`: the
+    /// bound on work applied but not yet acknowledged.
+    public var journalBatchesInFlightMax: Int
+    /// How long an idle shard waits before ticking anyway, so reservations
+    /// expire on time without traffic.
+    public var idleTickIntervalMilliseconds: Int
 
     public init(
         storesPerShardMax: Int = 16_384,
@@ -96,8 +103,12 @@ public struct Limits: Sendable, Equatable {
         purgesPerTickMax: Int = 4_096,
         shardQueueCapacity: Int = 65_536,
         commandsPerBatchMax: Int = 8_192,
-        retainedEventsPerShardMax: Int = 262_144
+        retainedEventsPerShardMax: Int = 262_144,
+        journalBatchesInFlightMax: Int = 2,
+        idleTickIntervalMilliseconds: Int = 100
     ) {
+        self.journalBatchesInFlightMax = journalBatchesInFlightMax
+        self.idleTickIntervalMilliseconds = idleTickIntervalMilliseconds
         self.shardQueueCapacity = shardQueueCapacity
         self.commandsPerBatchMax = commandsPerBatchMax
         self.retainedEventsPerShardMax = retainedEventsPerShardMax

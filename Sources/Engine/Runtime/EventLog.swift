@@ -1,8 +1,10 @@
 /// A page of a shard's event stream.
 public struct EventPage: Sendable, Equatable {
+    /// Whole LSNs only: a page never ends part-way through the events of one LSN.
     public var events: [Event]
-    /// LSN of the oldest event still retained (0 when none is); a follower that
-    /// asked for an older position has missed events and must resynchronise.
+    /// The oldest LSN whose events are all still retained (0 when none is). A
+    /// follower whose position is below `oldestRetainedLSN − 1` has missed
+    /// events and must resynchronise.
     public var oldestRetainedLSN: UInt64
     /// LSN of the newest durable event (0 when none).
     public var newestLSN: UInt64
@@ -14,6 +16,8 @@ public final class EventLog: @unchecked Sendable {
     private let lock = Lock()
     private var ring: [Event] = []
     private var head = 0
+    /// Whether the ring has overwritten events (so its oldest LSN may be partial).
+    private var wrapped = false
     private let capacity: Int
 
     init(capacity: Int) {
@@ -30,26 +34,37 @@ public final class EventLog: @unchecked Sendable {
                 } else {
                     ring[head] = event
                     head = (head + 1) % capacity
+                    wrapped = true
                 }
             }
         }
     }
 
-    /// Up to `limit` events with LSN greater than `afterLSN`, oldest first.
+    /// Events with LSN greater than `afterLSN`, oldest first: at least `limit`
+    /// of them when there are, extended to the end of the last LSN taken.
     public func events(after afterLSN: UInt64, limit: Int) -> EventPage {
         lock.withLock {
             let count = ring.count
-            func event(at offset: Int) -> Event { ring[(head + offset) % max(count, 1)] }
             guard count > 0 else { return EventPage(events: [], oldestRetainedLSN: 0, newestLSN: 0) }
-            var low = 0
+            func event(at offset: Int) -> Event { ring[(head + offset) % count] }
+            // After a wrap the oldest LSN may have lost events: skip it.
+            var firstComplete = 0
+            if wrapped {
+                while firstComplete < count && event(at: firstComplete).lsn == event(at: 0).lsn { firstComplete += 1 }
+            }
+            guard firstComplete < count else {
+                return EventPage(events: [], oldestRetainedLSN: event(at: count - 1).lsn + 1, newestLSN: event(at: count - 1).lsn)
+            }
+            var low = firstComplete
             var high = count
             while low < high {
                 let middle = (low + high) / 2
                 if event(at: middle).lsn <= afterLSN { low = middle + 1 } else { high = middle }
             }
-            let end = min(count, low + max(limit, 0))
+            var end = low + min(count - low, max(limit, 0))
+            while end > low && end < count && event(at: end).lsn == event(at: end - 1).lsn { end += 1 }
             return EventPage(
-                events: (low..<end).map(event(at:)), oldestRetainedLSN: event(at: 0).lsn,
+                events: (low..<end).map(event(at:)), oldestRetainedLSN: event(at: firstComplete).lsn,
                 newestLSN: event(at: count - 1).lsn)
         }
     }

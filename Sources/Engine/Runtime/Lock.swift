@@ -16,6 +16,16 @@ final class Lock: @unchecked Sendable {
         while !predicate() { condition.wait() }
     }
 
+    /// Waits until `predicate` holds or `deadline` passes; call only while
+    /// holding the lock. Returns whether the predicate holds.
+    @discardableResult
+    func wait(until deadline: Date, _ predicate: () -> Bool) -> Bool {
+        while !predicate() {
+            if !condition.wait(until: deadline) { return predicate() }
+        }
+        return true
+    }
+
     /// Wakes every waiter; call while holding the lock.
     func broadcast() { condition.broadcast() }
 

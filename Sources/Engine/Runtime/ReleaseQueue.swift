@@ -2,6 +2,11 @@
 /// durable, then releases batches strictly in order: replies to their callers,
 /// events to the shard's event log. A batch that logged nothing still waits for
 /// every earlier batch, so no reply reveals state that is not yet durable.
+///
+/// Failure is sticky: once a batch failed, every later batch that logged
+/// something fails too, whatever the journal says of it — a later batch may
+/// depend on the failed one, and must not be acknowledged. Only one thread
+/// delivers at a time, so completions run in batch order.
 final class ReleaseQueue: @unchecked Sendable {
     typealias Reply = (completion: Completion, outcome: Outcome)
 
@@ -16,9 +21,12 @@ final class ReleaseQueue: @unchecked Sendable {
         var replies: [Reply]
         var events: [Event]
         var durability: Durability
+        var needsDurability: Bool
     }
 
     private let lock = Lock()
+    private var delivering = false
+    private var stickyFailure: JournalError?
     private var batches: [PendingBatch] = []
     private var head = 0
     private var nextTicket: UInt64 = 0
@@ -36,7 +44,7 @@ final class ReleaseQueue: @unchecked Sendable {
             batches.append(
                 PendingBatch(
                     ticket: ticket, replies: replies, events: events,
-                    durability: needsDurability ? .pending : .durable))
+                    durability: needsDurability ? .pending : .durable, needsDurability: needsDurability))
             return ticket
         }
         if !needsDurability { flush() }
@@ -46,9 +54,8 @@ final class ReleaseQueue: @unchecked Sendable {
     /// Records the journal's verdict on a batch and releases what is ready.
     func complete(_ ticket: UInt64, _ result: Result<Void, JournalError>) {
         lock.withLock {
-            guard let position = batches[head...].firstIndex(where: { $0.ticket == ticket }) else {
-                preconditionFailure("journal completed an unknown batch \(ticket)")
-            }
+            // A batch already failed because an earlier one failed is gone.
+            guard let position = batches[head...].firstIndex(where: { $0.ticket == ticket }) else { return }
             switch result {
             case .success: batches[position].durability = .durable
             case .failure(let error): batches[position].durability = .failed(error)
@@ -60,28 +67,56 @@ final class ReleaseQueue: @unchecked Sendable {
     /// Batches not yet released.
     var pendingCount: Int { lock.withLock { batches.count - head } }
 
+    /// Releases every batch that is ready, in order. If another thread is
+    /// delivering, it picks up what became ready here before it stops.
     private func flush() {
+        let mayDeliver = lock.withLock {
+            if delivering { return false }
+            delivering = true
+            return true
+        }
+        guard mayDeliver else { return }
+        while true {
+            let ready: [Reply] = lock.withLock {
+                let ready = takeReadyReplies()
+                if ready.isEmpty { delivering = false }
+                return ready
+            }
+            if ready.isEmpty { return }
+            for reply in ready { reply.completion(reply.outcome) }
+        }
+    }
+
+    /// Pops the released prefix of batches; call while holding the lock.
+    private func takeReadyReplies() -> [Reply] {
         var ready: [Reply] = []
-        lock.withLock {
-            while head < batches.count {
-                let batch = batches[head]
+        while head < batches.count {
+            let batch = batches[head]
+            if batch.needsDurability, let failure = stickyFailure {
+                ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(failure))) })
+            } else {
                 switch batch.durability {
                 case .pending:
                     compact()
-                    return
+                    return ready
                 case .durable:
                     eventLog.append(contentsOf: batch.events)
                     ready.append(contentsOf: batch.replies)
                 case .failed(let error):
-                    let failure = EngineError.journalFailure(reason: error.reason)
-                    ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(failure)) })
+                    stickyFailure = error
+                    ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(error))) })
                 }
-                batches[head] = PendingBatch(ticket: batch.ticket, replies: [], events: [], durability: .durable)
-                head += 1
             }
-            compact()
+            batches[head] = PendingBatch(
+                ticket: batch.ticket, replies: [], events: [], durability: .durable, needsDurability: false)
+            head += 1
         }
-        for reply in ready { reply.completion(reply.outcome) }
+        compact()
+        return ready
+    }
+
+    private func journalFailure(_ error: JournalError) -> EngineError {
+        .journalFailure(reason: error.reason)
     }
 
     private func compact() {

@@ -6,7 +6,10 @@ import Foundation
 /// The writer loop: drain the queue; for each batch of at most
 /// `commandsPerBatchMax` submissions, stamp the time, tick (`advanceTime`),
 /// apply every command, hand the logged ones to the journal, and queue the
-/// replies for release. It goes on to the next batch while the journal writes.
+/// replies for release. It goes on to the next batch while the journal writes,
+/// but keeps at most `journalBatchesInFlightMax` batches in the journal: then it
+/// waits, the queue fills, and callers get `busy`. An idle shard still ticks
+/// every `idleTickIntervalMilliseconds`, so holds expire without traffic.
 final class Shard: @unchecked Sendable {
     let index: Int
     let queue: SubmissionQueue
@@ -16,9 +19,11 @@ final class Shard: @unchecked Sendable {
     private let clock: BatchClock
     private let limits: Limits
     private let stoppedSignal = DispatchSemaphore(value: 0)
-    private let haltLock = Lock()
+    /// Guards `haltReason`, `stopped` and `batchesInFlight`.
+    private let stateLock = Lock()
     private var haltReason: String?
     private var stopped = false
+    private var batchesInFlight = 0
 
     /// Touched only by the writer thread.
     private var machine: StateMachine
@@ -41,15 +46,16 @@ final class Shard: @unchecked Sendable {
             runWriterLoop()
             stoppedSignal.signal()
         }
-        thread.name = "holdfast-shard-\(index)"
+        // Linux keeps 15 bytes of a thread name.
+        thread.name = "hf-shard-\(index)"
         thread.start()
     }
 
     /// Stops taking work, applies what is queued, and returns once the writer
-    /// has exited. Replies still waiting for the journal are released as it completes.
+    /// has exited and every batch it handed to the journal has been answered.
     func stop() {
         queue.stop()
-        let alreadyStopped = haltLock.withLock {
+        let alreadyStopped = stateLock.withLock {
             defer { stopped = true }
             return stopped
         }
@@ -57,20 +63,29 @@ final class Shard: @unchecked Sendable {
     }
 
     /// Why the shard stopped accepting writes, if it did (journal failure).
-    var writesHaltedReason: String? { haltLock.withLock { haltReason } }
+    var writesHaltedReason: String? { stateLock.withLock { haltReason } }
 
     var pendingReleaseCount: Int { releases.pendingCount }
 
     private func runWriterLoop() {
         var drained: [Submission] = []
-        while queue.drain(into: &drained) {
-            var start = 0
-            while start < drained.count {
-                let end = min(start + limits.commandsPerBatchMax, drained.count)
-                applyBatch(drained[start..<end])
-                start = end
+        let idleTimeout = Double(limits.idleTickIntervalMilliseconds) / 1_000
+        while true {
+            switch queue.drain(into: &drained, timeoutSeconds: idleTimeout) {
+            case .stopped:
+                waitForJournal(below: 1)
+                return
+            case .idle:
+                applyBatch([])
+            case .drained:
+                var start = 0
+                while start < drained.count {
+                    let end = min(start + limits.commandsPerBatchMax, drained.count)
+                    applyBatch(drained[start..<end])
+                    start = end
+                }
+                drained.removeAll(keepingCapacity: true)
             }
-            drained.removeAll(keepingCapacity: true)
         }
     }
 
@@ -102,16 +117,28 @@ final class Shard: @unchecked Sendable {
                 body(machine)
             }
         }
-        var events: [Event] = []
-        swap(&events, &machine.events)
+        let events = machine.events
+        machine.events.removeAll(keepingCapacity: true)
+        guard !replies.isEmpty || !records.isEmpty else { return }
 
         let ticket = releases.enqueue(replies: replies, events: events, needsDurability: !records.isEmpty)
         guard !records.isEmpty else { return }
+        waitForJournal(below: limits.journalBatchesInFlightMax)
+        stateLock.withLock { batchesInFlight += 1 }
         journal.append(records) { [self] result in
-            if case .failure(let error) = result {
-                haltLock.withLock { if haltReason == nil { haltReason = error.reason } }
+            stateLock.withLock {
+                if case .failure(let error) = result, haltReason == nil { haltReason = error.reason }
+                batchesInFlight -= 1
+                stateLock.broadcast()
             }
             releases.complete(ticket, result)
         }
+    }
+
+    /// Blocks the writer until fewer than `limit` batches are in the journal.
+    private func waitForJournal(below limit: Int) {
+        stateLock.lock()
+        stateLock.wait { batchesInFlight < limit }
+        stateLock.unlock()
     }
 }

@@ -80,36 +80,47 @@ public final class ShardRuntime: Sendable {
 
     /// Runs `body` on a shard's writer thread, between commands, with its state
     /// (including changes not yet durable). For tests, invariant checks and snapshots.
+    /// Nil if the shard does not exist or is shutting down.
     public func inspect<Value: Sendable>(
         shard: Int, _ body: @escaping @Sendable (StateMachine) -> Value
     ) async -> Value? {
-        await withCheckedContinuation { continuation in
+        guard shards.indices.contains(shard) else { return nil }
+        return await withCheckedContinuation { continuation in
             let refusal = shards[shard].queue.push(.inspect { machine in continuation.resume(returning: body(machine)) })
             if refusal != nil { continuation.resume(returning: nil) }
         }
     }
 
-    /// Durable events of a shard after `afterLSN`, oldest first.
-    public func events(shard: Int, after afterLSN: UInt64, limit: Int) -> EventPage {
-        shards[shard].eventLog.events(after: afterLSN, limit: limit)
+    /// Durable events of a shard after `afterLSN`, oldest first; nil if the shard does not exist.
+    public func events(shard: Int, after afterLSN: UInt64, limit: Int) -> EventPage? {
+        guard shards.indices.contains(shard) else { return nil }
+        return shards[shard].eventLog.events(after: afterLSN, limit: limit)
     }
 
-    /// Submissions waiting in a shard's queue.
-    public func queueDepth(shard: Int) -> Int { shards[shard].queue.depth }
+    /// Submissions waiting in a shard's queue; nil if the shard does not exist.
+    public func queueDepth(shard: Int) -> Int? {
+        shards.indices.contains(shard) ? shards[shard].queue.depth : nil
+    }
 
-    /// Why a shard stopped accepting writes (a journal failure), or nil.
-    public func writesHaltedReason(shard: Int) -> String? { shards[shard].writesHaltedReason }
+    /// Why a shard stopped accepting writes (a journal failure); nil if it
+    /// accepts them or does not exist.
+    public func writesHaltedReason(shard: Int) -> String? {
+        shards.indices.contains(shard) ? shards[shard].writesHaltedReason : nil
+    }
 
     /// Refuses new work, applies everything already queued, and returns when
-    /// every writer thread has exited. Idempotent. Must not be called from a
-    /// completion (which may run on a writer thread).
+    /// every writer thread has exited and every reply has been delivered.
+    /// Idempotent. Must not be called from a completion (which may run on a
+    /// writer thread, which it would wait for).
     public func shutdown() {
         for shard in shards { shard.queue.stop() }
         for shard in shards { shard.stop() }
     }
 
+    /// Stops the queues without waiting: the last reference may be dropped on
+    /// a writer thread (by a completion), which must not wait for itself.
     deinit {
-        shutdown()
+        for shard in shards { shard.queue.stop() }
     }
 }
 

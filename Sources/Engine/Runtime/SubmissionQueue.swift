@@ -1,3 +1,5 @@
+import Foundation
+
 /// Called once with a command's outcome, after its batch is durable.
 public typealias Completion = @Sendable (Outcome) -> Void
 
@@ -45,16 +47,28 @@ final class SubmissionQueue: @unchecked Sendable {
         }
     }
 
-    /// Blocks until work is pending, then moves all of it into `buffer` (which
-    /// must be empty). Returns false once stopped and empty.
-    func drain(into buffer: inout [Submission]) -> Bool {
+    /// What a drain found.
+    enum DrainResult {
+        /// Work was moved into the buffer.
+        case drained
+        /// Nothing arrived within the timeout.
+        case idle
+        /// The queue is stopped and empty.
+        case stopped
+    }
+
+    /// Waits up to `timeoutSeconds` for work, then moves all of it into `buffer`
+    /// (which must be empty).
+    func drain(into buffer: inout [Submission], timeoutSeconds: Double) -> DrainResult {
         precondition(buffer.isEmpty)
         lock.lock()
         defer { lock.unlock() }
-        lock.wait { !pending.isEmpty || stopped }
-        if pending.isEmpty { return false }
+        if pending.isEmpty && !stopped {
+            lock.wait(until: Date(timeIntervalSinceNow: timeoutSeconds)) { !pending.isEmpty || stopped }
+        }
+        if pending.isEmpty { return stopped ? .stopped : .idle }
         swap(&pending, &buffer)
-        return true
+        return .drained
     }
 
     /// Refuses new work; the writer drains what is queued and then stops.

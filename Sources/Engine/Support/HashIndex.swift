@@ -84,11 +84,16 @@ struct HashIndex: Sendable {
         for bucket in old where bucket.value >= 0 { place(bucket) }
     }
 
+    /// A per-process random seed, so no caller can choose ids that collide in
+    /// the index (hash flooding). The index is never encoded or iterated, so the
+    /// seed changes no state and no answer.
+    static let processSeed = UInt64.random(in: .min ... .max)
+
     /// The hash of a name scoped to a store.
     @inline(__always)
     static func hash(store: Int32, name: String) -> UInt64 {
         var hasher = StableHasher()
-        hasher.combine(word: UInt64(UInt32(bitPattern: store)))
+        hasher.combine(word: processSeed ^ UInt64(UInt32(bitPattern: store)))
         hasher.combine(name)
         return hasher.finalize()
     }

@@ -187,13 +187,23 @@ import Testing
             _ = await runtime.execute(
                 .reserve(Reserve(store: Self.store, reservationID: "e\(request)", lines: [LineRequest(sku: Self.sku, quantity: 1)])))
         }
-        let page = runtime.events(shard: 0, after: 0, limit: 100)
+        let page = try #require(runtime.events(shard: 0, after: 0, limit: 100))
         #expect(page.events.map(\.lsn) == page.events.map(\.lsn).sorted())
         let placed = page.events.filter { if case .reservationPlaced = $0.kind { true } else { false } }
         #expect(placed.count == 3)
-        let afterFirst = runtime.events(shard: 0, after: placed[0].lsn, limit: 100)
+        let afterFirst = try #require(runtime.events(shard: 0, after: placed[0].lsn, limit: 100))
         #expect(afterFirst.events.allSatisfy { $0.lsn > placed[0].lsn })
         #expect(afterFirst.newestLSN == page.newestLSN)
+
+        // A page never ends inside an LSN: a reserve emits two events under one LSN.
+        let small = try #require(runtime.events(shard: 0, after: placed[0].lsn, limit: 1))
+        #expect(small.events.count == 2)
+        #expect(Set(small.events.map(\.lsn)).count == 1)
+        #expect(runtime.events(shard: 0, after: 0, limit: Int.max)?.events.count == page.events.count)
+        #expect(runtime.events(shard: 7, after: 0, limit: 1) == nil)
+        #expect(runtime.queueDepth(shard: -1) == nil)
+        let missing = await runtime.inspect(shard: 9) { _ in 1 }
+        #expect(missing == nil)
     }
 
     @Test("The runtime's logged records replay to the same state")
