@@ -581,4 +581,26 @@ struct LimitsAndValidationTests {
         #expect(harness.machine.idempotency.liveCount == 1)
         #expect(harness.apply(adjustCommand("A", by: 1, requestKey: "k2")).stockRecord?.replayed == true)
     }
+
+    @Test func lineNodesAreBoundedPerShard() throws {
+        var harness = Harness(limits: Limits(lineNodesPerShardMax: 3))
+        harness.setStock("A", onHand: 10)
+        harness.setStock("B", onHand: 10)
+        harness.reserve("r1", [line("A", 1), line("B", 1)])
+
+        let second = harness.apply(reserveCommand("r2", [line("A", 1), line("B", 1)]))
+        #expect(second.error == .limitReached(.lineNodes))
+        #expect(second.lsn == nil)
+        #expect(harness.levels("A") == StockLevels(onHand: 10, reserved: 1))
+
+        // Confirming copies the two lines into an order: 2 + 2 > 3.
+        let confirm = harness.apply(
+            confirmCommand(
+                "r1",
+                OrderTerms(
+                    orderID: "o1", customerID: "c", currency: "EUR",
+                    prices: [UnitPrice(sku: "A", unitPriceMinor: 1), UnitPrice(sku: "B", unitPriceMinor: 1)])))
+        #expect(confirm.error == .limitReached(.lineNodes))
+        #expect(harness.reservation("r1")?.status == .active)
+    }
 }

@@ -57,6 +57,9 @@ public struct Limits: Sendable, Equatable {
     public var cartsPerShardMax: Int
     public var ordersPerShardMax: Int
     public var idempotencyKeysPerShardMax: Int
+    /// Lines of reservations, holds and orders held at once (24 bytes each);
+    /// also keeps line indices far below `Int32.max`.
+    public var lineNodesPerShardMax: Int
 
     // MARK: Retention (configurable)
 
@@ -97,6 +100,7 @@ public struct Limits: Sendable, Equatable {
         cartsPerShardMax: Int = 2_000_000,
         ordersPerShardMax: Int = 8_000_000,
         idempotencyKeysPerShardMax: Int = 2_000_000,
+        lineNodesPerShardMax: Int = 32_000_000,
         idempotencyRetentionSeconds: Int64 = 86_400,
         finishedOrderRetentionSeconds: Int64 = 30 * 86_400,
         expirationsPerTickMax: Int = 4_096,
@@ -119,6 +123,7 @@ public struct Limits: Sendable, Equatable {
         self.cartsPerShardMax = cartsPerShardMax
         self.ordersPerShardMax = ordersPerShardMax
         self.idempotencyKeysPerShardMax = idempotencyKeysPerShardMax
+        self.lineNodesPerShardMax = lineNodesPerShardMax
         self.idempotencyRetentionSeconds = idempotencyRetentionSeconds
         self.finishedOrderRetentionSeconds = finishedOrderRetentionSeconds
         self.expirationsPerTickMax = expirationsPerTickMax
@@ -140,6 +145,7 @@ public enum CapacityLimit: UInt8, Sendable, Equatable, CustomStringConvertible {
     case locationsPerStore = 8
     case cartLines = 9
     case shardQueue = 10
+    case lineNodes = 11
 
     public var description: String {
         switch self {
@@ -153,6 +159,7 @@ public enum CapacityLimit: UInt8, Sendable, Equatable, CustomStringConvertible {
         case .locationsPerStore: "locations per store"
         case .cartLines: "lines per cart"
         case .shardQueue: "shard queue"
+        case .lineNodes: "reservation and order lines per shard"
         }
     }
 }

@@ -44,6 +44,9 @@ extension StateMachine {
         store: Int32, line: AllocationRequest, kind: HoldKind, into chain: inout LinePool.Chain
     ) -> EngineError? {
         guard let sku = stock.skuIndex(store: store, name: line.sku) else { return .unknownSKU(sku: line.sku) }
+        // A line takes one node per location at most.
+        let locationCount = stock.stores[Int(store)].locationPriority.count
+        guard lines.liveCount + locationCount <= limits.lineNodesPerShardMax else { return .limitReached(.lineNodes) }
         let priority = stock.stores[Int(store)].locationPriority
         if line.location != nil || priority.count == 1 {
             let location = line.location == nil ? priority[0] : stock.locationIndex(store: store, name: line.location)

@@ -30,6 +30,9 @@ extension StateMachine {
         }
         let chain: LinePool.Chain
         if carts[cartSlot].hold != noSlot {
+            if let error = lineCapacityError(adding: reservations[carts[cartSlot].hold].lines.count) {
+                return .failure(error)
+            }
             beginChange()
             chain = commitHold(of: cartSlot, prices: command.terms.prices)
         } else {

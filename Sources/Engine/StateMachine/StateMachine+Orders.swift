@@ -141,6 +141,11 @@ extension StateMachine {
         return .success(.order(orderView(slot, replayed: true)))
     }
 
+    /// Whether `count` more line nodes fit (orders copied from a hold).
+    func lineCapacityError(adding count: Int32) -> EngineError? {
+        lines.liveCount + Int(count) <= limits.lineNodesPerShardMax ? nil : .limitReached(.lineNodes)
+    }
+
     func orderCapacityError() -> EngineError? {
         orders.liveCount >= limits.ordersPerShardMax && orders.finished.isEmpty ? .limitReached(.orders) : nil
     }

@@ -92,7 +92,7 @@ extension StateMachine {
         }
         if let error = requireActive(slot) { return .failure(error) }
         let chain = reservations[slot].lines
-        if let error = orderCapacityError() { return .failure(error) }
+        if let error = orderCapacityError() ?? lineCapacityError(adding: chain.count) { return .failure(error) }
         let amounts: OrderAmounts
         switch orderAmounts(chain: chain, terms: command.terms) {
         case .success(let computed): amounts = computed
