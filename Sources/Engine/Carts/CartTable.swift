@@ -48,3 +48,12 @@ struct CartTable: Sendable {
         slots.remove(slot, tombstone: .vacant)
     }
 }
+
+extension CartTable {
+    /// A table restored from its encoding, with its id index rebuilt by the caller.
+    init(restoringSlots slots: SlotTable<CartRecord>, slotsByID: HashIndex) {
+        self.init()
+        self.slots = slots
+        self.slotsByID = slotsByID
+    }
+}

@@ -39,3 +39,13 @@ struct IdempotencyTable: Sendable {
         return true
     }
 }
+
+extension IdempotencyTable {
+    /// A table restored from its encoding, with its key index rebuilt by the caller.
+    init(restoringSlots slots: SlotTable<Entry>, slotsByKey: HashIndex, queue: RetentionQueue) {
+        self.init()
+        self.slots = slots
+        self.slotsByKey = slotsByKey
+        self.queue = queue
+    }
+}

@@ -78,3 +78,18 @@ struct OrderTable: Sendable {
         slots.remove(slot, tombstone: .vacant)
     }
 }
+
+extension OrderTable {
+    /// A table restored from its encoding, with its indices rebuilt by the caller
+    /// (each customer's list in placement order).
+    init(
+        restoringSlots slots: SlotTable<OrderRecord>, slotsByID: HashIndex, slotsByCustomer: [ScopedKey: [Int32]],
+        finished: RetentionQueue
+    ) {
+        self.init()
+        self.slots = slots
+        self.slotsByID = slotsByID
+        self.slotsByCustomer = slotsByCustomer
+        self.finished = finished
+    }
+}

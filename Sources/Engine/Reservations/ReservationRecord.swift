@@ -159,3 +159,17 @@ struct ReservationTable: Sendable {
         if position != start { place(entry, at: position) }
     }
 }
+
+extension ReservationTable {
+    /// A table restored from its encoding, with its id index rebuilt by the caller.
+    init(
+        restoringSlots slots: SlotTable<ReservationRecord>, slotsByID: HashIndex, heap: [HeapEntry],
+        finished: RetentionQueue
+    ) {
+        self.init()
+        self.slots = slots
+        self.slotsByID = slotsByID
+        self.heap = heap
+        self.finished = finished
+    }
+}

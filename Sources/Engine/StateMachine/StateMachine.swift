@@ -46,6 +46,13 @@ public struct StateMachine: Sendable {
         self.limits = limits
     }
 
+    /// Sets the clock and the last LSN of a state restored by `init(decoding:limits:)`.
+    mutating func restoreClock(lastLSN: UInt64, now: Int64) {
+        self.lastLSN = lastLSN
+        self.now = now
+        pendingLSN = lastLSN &+ 1
+    }
+
     /// Applies one command at the batch time `timestamp` (ns since the Unix epoch).
     public mutating func apply(_ command: Command, at timestamp: Int64) -> AppliedCommand {
         let committedNow = now

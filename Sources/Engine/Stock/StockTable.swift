@@ -168,3 +168,18 @@ struct StockTable: Sendable {
         return ordered
     }
 }
+
+extension StockTable {
+    /// A table restored from its encoding, with its name indices rebuilt by the caller.
+    init(
+        restoringStores stores: [StoreRecord], storesByName: HashIndex, skus: [SKURecord], skusByName: HashIndex,
+        records: [StockRecord]
+    ) {
+        self.init()
+        self.stores = stores
+        self.storesByName = storesByName
+        self.skus = skus
+        self.skusByName = skusByName
+        self.records = records
+    }
+}

@@ -100,3 +100,14 @@ struct LinePool: Sendable {
         }
     }
 }
+
+extension LinePool {
+    /// A pool restored from its encoding (the caller has checked the free list
+    /// and every chain).
+    init(restoringNodes nodes: [Node], freeHead: Int32, freeCount: Int) {
+        self.init()
+        self.nodes = nodes
+        self.freeHead = freeHead
+        self.freeCount = freeCount
+    }
+}

@@ -49,3 +49,12 @@ struct RetentionQueue: Sendable {
         head = 0
     }
 }
+
+extension RetentionQueue {
+    /// A queue holding `entries`, oldest first (as restored from an encoding).
+    init(entries: [Entry]) {
+        self.init(initialCapacity: max(entries.count, 16))
+        for (position, entry) in entries.enumerated() { storage[position] = entry }
+        count = entries.count
+    }
+}

@@ -31,3 +31,13 @@ struct SlotTable<Record: Sendable>: Sendable {
     /// Whether `slot` is on the free list (linear; for invariant checks only).
     func isFree(_ slot: Int32) -> Bool { freeSlots.contains(slot) }
 }
+
+extension SlotTable {
+    /// A table restored from its encoding: `records` in slot order, `freeSlots`
+    /// in free-list order (the caller has checked they are distinct and in range).
+    init(restoringRecords records: [Record], freeSlots: [Int32]) {
+        self.init()
+        self.records = records
+        self.freeSlots = freeSlots
+    }
+}
