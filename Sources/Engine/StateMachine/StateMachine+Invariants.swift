@@ -12,7 +12,7 @@ extension StateMachine {
         var committedByRecord = [Int64](repeating: 0, count: stock.records.count)
         var liveNodes = 0
 
-        for slot in 0..<Int32(reservations.slots.records.count) where !reservations.slots.isFree(slot) {
+        for slot in reservations.slots.liveSlots {
             let record = reservations[slot]
             liveNodes += chainLength(record.lines, violations: &violations)
             let isActive = record.status == .active
@@ -41,7 +41,7 @@ extension StateMachine {
                 violations.append("expiry heap order broken at \(position)")
             }
         }
-        for slot in 0..<Int32(orders.slots.records.count) where !orders.slots.isFree(slot) {
+        for slot in orders.slots.liveSlots {
             let order = orders[slot]
             liveNodes += chainLength(order.lines, violations: &violations)
             if order.isOpen {
@@ -55,7 +55,7 @@ extension StateMachine {
                 violations.append("order \(order.id): totals do not add up")
             }
         }
-        for slot in 0..<Int32(carts.slots.records.count) where !carts.slots.isFree(slot) {
+        for slot in carts.slots.liveSlots {
             let cart = carts[slot]
             if cart.hold != noSlot && reservations[cart.hold].cart != slot {
                 violations.append("cart \(cart.id): hold points elsewhere")

@@ -28,8 +28,12 @@ struct SlotTable<Record: Sendable>: Sendable {
         _modify { yield &records[Int(slot)] }
     }
 
-    /// Whether `slot` is on the free list (linear; for invariant checks only).
-    func isFree(_ slot: Int32) -> Bool { freeSlots.contains(slot) }
+    /// The slots in use, ascending; linear in the table's size (for invariant checks).
+    var liveSlots: [Int32] {
+        var free = [Bool](repeating: false, count: records.count)
+        for slot in freeSlots { free[Int(slot)] = true }
+        return (0..<Int32(records.count)).filter { !free[Int($0)] }
+    }
 }
 
 extension SlotTable {

@@ -7,7 +7,7 @@ import Testing
 @Suite("State decoding: specific refusals")
 struct StateDecodingRefusalTests {
     /// Store "s1" with SKU "a" (5 on hand at `default`) and reservation "r1"
-    /// holding 1 of it. Its layout (docs/storage-format-state.md): header 0..<24,
+    /// holding 1 of it. Its layout (docs/storage-format.md, state encoding): header 0..<24,
     /// the store 28..<54, the SKU 58..<71, the stock record 75..<120, the line
     /// count at 120 and line node 0 from 124.
     static func fixture() -> StateMachine {

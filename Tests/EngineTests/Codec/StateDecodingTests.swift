@@ -170,7 +170,7 @@ struct StateDecodingTests {
         where decoded.stock.skuIndex(store: sku.store, name: sku.name) != Int32(index) {
             differences.append("SKU \(sku.name) index")
         }
-        for slot in 0..<Int32(original.reservations.slots.records.count) where !original.reservations.slots.isFree(slot)
+        for slot in original.reservations.slots.liveSlots
         {
             let record = original.reservations[slot]
             if decoded.reservations[slot].idHash != record.idHash {
@@ -184,13 +184,13 @@ struct StateDecodingTests {
         if decoded.reservations.finished.entries != original.reservations.finished.entries {
             differences.append("finished reservations")
         }
-        for slot in 0..<Int32(original.carts.slots.records.count) where !original.carts.slots.isFree(slot) {
+        for slot in original.carts.slots.liveSlots {
             let cart = original.carts[slot]
             if decoded.carts.slot(store: cart.store, id: cart.id) != slot {
                 differences.append("cart \(cart.id) index")
             }
         }
-        for slot in 0..<Int32(original.orders.slots.records.count) where !original.orders.slots.isFree(slot) {
+        for slot in original.orders.slots.liveSlots {
             let order = original.orders[slot]
             if decoded.orders.slot(store: order.store, id: order.id) != slot {
                 differences.append("order \(order.id) index")
@@ -200,7 +200,7 @@ struct StateDecodingTests {
             differences.append("orders by customer")
         }
         if decoded.orders.finished.entries != original.orders.finished.entries { differences.append("finished orders") }
-        for slot in 0..<Int32(original.idempotency.slots.records.count) where !original.idempotency.slots.isFree(slot) {
+        for slot in original.idempotency.slots.liveSlots {
             let entry = original.idempotency.slots[slot]
             let found = decoded.idempotency.entry(store: entry.key.store, key: entry.key.name)
             if found?.fingerprint != entry.fingerprint || found?.result != entry.result
