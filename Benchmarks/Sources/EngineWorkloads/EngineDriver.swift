@@ -12,6 +12,8 @@ public struct EngineDriver {
     var timestamp = EngineDriver.startTimestamp
     /// Measured commands that changed nothing (failed or replayed): must stay 0.
     public private(set) var unexpectedOutcomes = 0
+    /// The first of them, for the failure message.
+    public private(set) var firstUnexpectedOutcome: Outcome?
 
     init(limits: Limits) {
         machine = StateMachine(limits: limits)
@@ -25,7 +27,10 @@ public struct EngineDriver {
     mutating func apply(_ command: Command) {
         timestamp &+= 1
         let applied = machine.apply(command, at: timestamp)
-        if applied.lsn == nil { unexpectedOutcomes &+= 1 }
+        if applied.lsn == nil {
+            unexpectedOutcomes &+= 1
+            if firstUnexpectedOutcome == nil { firstUnexpectedOutcome = applied.outcome }
+        }
         machine.events.removeAll(keepingCapacity: true)
     }
 
@@ -48,6 +53,8 @@ public struct EngineDriver {
 
     /// Traps if any measured command failed or was a replay (call outside measurement).
     public func checkNoUnexpectedOutcomes(_ workloadName: String) {
-        precondition(unexpectedOutcomes == 0, "\(workloadName): \(unexpectedOutcomes) commands changed nothing")
+        precondition(
+            unexpectedOutcomes == 0,
+            "\(workloadName): \(unexpectedOutcomes) commands changed nothing; the first answered \(String(describing: firstUnexpectedOutcome))")
     }
 }
