@@ -47,6 +47,18 @@ struct OrderTable: Sendable {
         slotsByCustomer[ScopedKey(store: store, name: customerID)] ?? []
     }
 
+    /// Where the order placed at `placedLSN` is (or would be) in a customer's
+    /// list, which is in placement (LSN) order: a binary search.
+    func position(ofPlacedLSN placedLSN: UInt64, in list: [Int32]) -> Int {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if slots.records[Int(list[middle])].placedLSN < placedLSN { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     subscript(slot: Int32) -> OrderRecord {
         _read { yield slots[slot] }
         _modify { yield &slots[slot] }
@@ -71,9 +83,14 @@ struct OrderTable: Sendable {
         precondition(!record.isOpen, "only finished orders are purged")
         slotsByID.remove(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         let customerKey = ScopedKey(store: record.store, name: record.customerID)
-        if var list = slotsByCustomer.removeValue(forKey: customerKey) {
-            list.removeAll { $0 == slot }
-            if !list.isEmpty { slotsByCustomer[customerKey] = list }
+        if let list = slotsByCustomer[customerKey] {
+            let position = position(ofPlacedLSN: record.placedLSN, in: list)
+            precondition(position < list.count && list[position] == slot, "order missing from its customer's list")
+            if list.count == 1 {
+                slotsByCustomer[customerKey] = nil
+            } else {
+                slotsByCustomer[customerKey]?.remove(at: position)
+            }
         }
         slots.remove(slot, tombstone: .vacant)
     }

@@ -121,10 +121,10 @@ extension StateMachine {
         let slots = orders.customerOrders(store: store, customerID: query.customerID)
         var start = 0
         if let after = query.afterOrderID {
-            guard let position = slots.firstIndex(where: { orders[$0].id == after }) else {
+            guard let cursor = orders.slot(store: store, id: after), orders[cursor].customerID == query.customerID else {
                 return .failure(.invalidArgument(field: "afterOrderID", reason: "is not an order of this customer"))
             }
-            start = position + 1
+            start = orders.position(ofPlacedLSN: orders[cursor].placedLSN, in: slots) + 1
         }
         let end = min(start + query.limit, slots.count)
         let page = slots[start..<end].map { orderView($0, replayed: false) }
