@@ -1,6 +1,8 @@
 import Foundation
 
-/// Called once with a command's outcome, after its batch is durable.
+/// Called once with a command's outcome, after its batch is durable. It may
+/// run on a shard's writer thread or the journal's, one completion at a time
+/// per shard: it must return quickly and never wait for another command.
 public typealias Completion = @Sendable (Outcome) -> Void
 
 /// One item in a shard's queue: a command with its completion, or a read of the
