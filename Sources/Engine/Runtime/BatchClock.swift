@@ -7,13 +7,26 @@ public protocol BatchClock: Sendable {
     func nowNanoseconds() -> Int64
 }
 
-/// The system's real-time clock.
+/// Wall-clock time that cannot jump: read `CLOCK_REALTIME` once, when the
+/// clock is made, then advance it by `CLOCK_MONOTONIC`. A step of the system
+/// clock (NTP, an operator) during a run then neither expires every hold at
+/// once nor freezes batch time; the next start picks up the corrected time.
 public struct SystemBatchClock: BatchClock {
-    public init() {}
+    private let realtimeAnchorNanoseconds: Int64
+    private let monotonicAnchorNanoseconds: Int64
+
+    public init() {
+        realtimeAnchorNanoseconds = Self.read(CLOCK_REALTIME)
+        monotonicAnchorNanoseconds = Self.read(CLOCK_MONOTONIC)
+    }
 
     public func nowNanoseconds() -> Int64 {
+        realtimeAnchorNanoseconds + (Self.read(CLOCK_MONOTONIC) - monotonicAnchorNanoseconds)
+    }
+
+    private static func read(_ clock: clockid_t) -> Int64 {
         var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
+        clock_gettime(clock, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }

@@ -104,3 +104,18 @@ final class ControlledJournal: Journal, @unchecked Sendable {
         callback?(result)
     }
 }
+
+@Suite struct SystemBatchClockTests {
+    @Test("The batch clock starts at wall-clock time and never goes back")
+    func anchoredAndMonotonic() {
+        let clock = SystemBatchClock()
+        let wall = Int64(Date().timeIntervalSince1970 * 1e9)
+        var previous = clock.nowNanoseconds()
+        #expect(abs(previous - wall) < 5_000_000_000, "within 5 s of the wall clock")
+        for _ in 0..<10_000 {
+            let next = clock.nowNanoseconds()
+            #expect(next >= previous)
+            previous = next
+        }
+    }
+}
