@@ -10,6 +10,7 @@ enum Fingerprint {
     /// Nil for commands without one (their identity is their entity id, or they
     /// are idempotent by nature).
     static func keyedIdentity(of command: Command) -> KeyedIdentity? {
+        let commandKind = command
         var hasher = StableHasher()
         let store: String
         let key: String?
@@ -49,14 +50,20 @@ enum Fingerprint {
             (store, key) = (command.store, command.requestKey)
             hasher.combine("orderTransition")
             hasher.combine(command.orderID)
+            hasher.combine(transitionName(of: commandKind))
         default:
             return nil
         }
         guard let key else { return nil }
-        if case .payOrder = command { hasher.combine("pay") }
-        if case .fulfillOrder = command { hasher.combine("fulfill") }
-        if case .cancelOrder = command { hasher.combine("cancel") }
         return KeyedIdentity(store: store, key: key, fingerprint: hasher.finalize())
+    }
+
+    private static func transitionName(of command: Command) -> String {
+        switch command {
+        case .payOrder: "pay"
+        case .fulfillOrder: "fulfill"
+        default: "cancel"
+        }
     }
 
     static func of(_ command: Reserve) -> UInt64 {

@@ -83,13 +83,18 @@ struct OrderTable: Sendable {
         precondition(!record.isOpen, "only finished orders are purged")
         slotsByID.remove(hash: HashIndex.hash(store: record.store, name: record.id), value: slot)
         let customerKey = ScopedKey(store: record.store, name: record.customerID)
-        if let list = slotsByCustomer[customerKey] {
+        // Find the position without holding a copy of the list, so the removal
+        // below mutates the dictionary's array in place.
+        let found = slotsByCustomer[customerKey].map { list -> (position: Int, count: Int) in
             let position = position(ofPlacedLSN: record.placedLSN, in: list)
             precondition(position < list.count && list[position] == slot, "order missing from its customer's list")
-            if list.count == 1 {
+            return (position, list.count)
+        }
+        if let found {
+            if found.count == 1 {
                 slotsByCustomer[customerKey] = nil
             } else {
-                slotsByCustomer[customerKey]?.remove(at: position)
+                slotsByCustomer[customerKey]!.remove(at: found.position)
             }
         }
         slots.remove(slot, tombstone: .vacant)

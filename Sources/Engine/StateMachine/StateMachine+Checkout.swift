@@ -34,13 +34,13 @@ extension StateMachine {
                 return .failure(error)
             }
             beginChange()
-            chain = commitHold(of: cartSlot, prices: command.terms.prices)
+            chain = commitHold(of: cartSlot, terms: command.terms)
         } else {
             let skuNames = cart.lines.map { stock.skus[Int($0.sku)].name }
             switch allocate(store: store, count: cart.lines.count, kind: .commit, line: { position in
                 let line = cart.lines[position]
                 let sku = skuNames[position]
-                let price = command.terms.prices.first { $0.sku == sku }?.unitPriceMinor ?? 0
+                let price = command.terms.unitPrice(of: sku) ?? 0
                 return AllocationRequest(sku: sku, location: nil, quantity: line.quantity, unitPriceMinor: price)
             }) {
             case .success(let allocated): chain = allocated
@@ -59,7 +59,7 @@ extension StateMachine {
 
     /// Moves a cart's live hold from reserved to committed and frees the hold;
     /// returns the priced order lines.
-    private mutating func commitHold(of cartSlot: Int32, prices: [UnitPrice]) -> LinePool.Chain {
+    private mutating func commitHold(of cartSlot: Int32, terms: OrderTerms) -> LinePool.Chain {
         let hold = carts[cartSlot].hold
         let holdChain = reservations[hold].lines
         applyToRecords(of: holdChain) { record, quantity in
@@ -67,7 +67,7 @@ extension StateMachine {
             record.committed += quantity
         }
         emitStockChanged(chain: holdChain, availableSign: 0)
-        let priced = pricedCopy(of: holdChain, prices: prices)
+        let priced = pricedCopy(of: holdChain, terms: terms)
         reservations.finish(hold, status: .confirmed, at: now)
         lines.free(chainStartingAt: holdChain.first)
         reservations.free(hold)
@@ -75,22 +75,19 @@ extension StateMachine {
         return priced
     }
 
+    /// Every cart line needs a price; then the order's amounts.
     private func cartAmounts(_ cart: CartRecord, terms: OrderTerms) -> Result<OrderAmounts, EngineError> {
-        var subtotal: Int64 = 0
+        var accumulator = OrderAmountsAccumulator()
+        var missing: String?
         for line in cart.lines {
             let sku = stock.skus[Int(line.sku)].name
-            guard let price = terms.prices.first(where: { $0.sku == sku }) else {
-                return .failure(.missingPrice(sku: sku))
+            guard let price = terms.unitPrice(of: sku) else {
+                if missing == nil { missing = sku }
+                continue
             }
-            let (lineTotal, overflowA) = line.quantity.multipliedReportingOverflow(by: price.unitPriceMinor)
-            let (sum, overflowB) = subtotal.addingReportingOverflow(lineTotal)
-            guard !overflowA, !overflowB, sum <= Limits.orderSubtotalMinorMax else {
-                return .failure(.amountOutOfRange(field: "subtotalMinor", value: overflowA || overflowB ? .max : sum))
-            }
-            subtotal = sum
+            accumulator.add(quantity: line.quantity, unitPriceMinor: price)
         }
-        let total = subtotal + terms.taxMinor + terms.shippingMinor - terms.discountMinor
-        guard total >= 0 else { return .failure(.amountOutOfRange(field: "totalMinor", value: total)) }
-        return .success(OrderAmounts(subtotalMinor: subtotal, totalMinor: total))
+        if let missing { return .failure(.missingPrice(sku: missing)) }
+        return accumulator.amounts(terms: terms)
     }
 }

@@ -86,12 +86,9 @@ extension StateMachine {
     private func chainLength(_ chain: LinePool.Chain, violations: inout [String]) -> Int {
         var count: Int32 = 0
         var last: Int32 = noSlot
-        lines.forEach(chainStartingAt: chain.first) { node in
-            count += 1
-            _ = node
-        }
         var index = chain.first
-        while index != noSlot {
+        while index != noSlot && count <= chain.count {
+            count += 1
             last = index
             index = lines[index].next
         }

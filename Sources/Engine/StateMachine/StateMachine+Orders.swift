@@ -1,9 +1,3 @@
-/// The money of an order, computed before anything changes.
-struct OrderAmounts {
-    var subtotalMinor: Int64
-    var totalMinor: Int64
-}
-
 extension StateMachine {
     mutating func placeOrder(_ command: PlaceOrder) -> Outcome {
         if let error = validate(command) { return .failure(error) }
@@ -20,15 +14,10 @@ extension StateMachine {
         let terms = OrderTerms(
             orderID: command.orderID, customerID: command.customerID, currency: command.currency,
             taxMinor: command.taxMinor, shippingMinor: command.shippingMinor, discountMinor: command.discountMinor)
-        var subtotal: Int64 = 0
-        for line in command.lines {
-            let (lineTotal, overflowA) = line.quantity.multipliedReportingOverflow(by: line.unitPriceMinor)
-            let (sum, overflowB) = subtotal.addingReportingOverflow(lineTotal)
-            guard !overflowA, !overflowB else { return .failure(.amountOutOfRange(field: "subtotalMinor", value: .max)) }
-            subtotal = sum
-        }
         let amounts: OrderAmounts
-        switch total(subtotal: subtotal, terms: terms) {
+        var accumulator = OrderAmountsAccumulator()
+        for line in command.lines { accumulator.add(quantity: line.quantity, unitPriceMinor: line.unitPriceMinor) }
+        switch accumulator.amounts(terms: terms) {
         case .success(let computed): amounts = computed
         case .failure(let error): return .failure(error)
         }
@@ -152,43 +141,27 @@ extension StateMachine {
 
     /// Totals of an order whose lines are `chain`'s quantities at `terms.prices`.
     func orderAmounts(chain: LinePool.Chain, terms: OrderTerms) -> Result<OrderAmounts, EngineError> {
-        var subtotal: Int64 = 0
+        var accumulator = OrderAmountsAccumulator()
         var missing: String?
-        var overflow = false
         lines.forEach(chainStartingAt: chain.first) { node in
             let sku = stock.skuName(ofRecord: node.stockRecord)
-            guard let price = terms.prices.first(where: { $0.sku == sku }) else {
+            guard let price = terms.unitPrice(of: sku) else {
                 if missing == nil { missing = sku }
                 return
             }
-            let (lineTotal, overflowA) = node.quantity.multipliedReportingOverflow(by: price.unitPriceMinor)
-            let (sum, overflowB) = subtotal.addingReportingOverflow(lineTotal)
-            overflow = overflow || overflowA || overflowB
-            subtotal = sum
+            accumulator.add(quantity: node.quantity, unitPriceMinor: price)
         }
         if let missing { return .failure(.missingPrice(sku: missing)) }
-        if overflow { return .failure(.amountOutOfRange(field: "subtotalMinor", value: .max)) }
-        return total(subtotal: subtotal, terms: terms)
-    }
-
-    private func total(subtotal: Int64, terms: OrderTerms) -> Result<OrderAmounts, EngineError> {
-        guard subtotal <= Limits.orderSubtotalMinorMax else {
-            return .failure(.amountOutOfRange(field: "subtotalMinor", value: subtotal))
-        }
-        // Only now is the sum safe: subtotal ≤ 10^18 and each amount ≤ 10^12.
-        let total = subtotal + terms.taxMinor + terms.shippingMinor - terms.discountMinor
-        guard total >= 0 else { return .failure(.amountOutOfRange(field: "totalMinor", value: total)) }
-        return .success(OrderAmounts(subtotalMinor: subtotal, totalMinor: total))
+        return accumulator.amounts(terms: terms)
     }
 
     /// A copy of a chain's lines with unit prices, for an order made from a hold.
-    mutating func pricedCopy(of chain: LinePool.Chain, prices: [UnitPrice]) -> LinePool.Chain {
+    mutating func pricedCopy(of chain: LinePool.Chain, terms: OrderTerms) -> LinePool.Chain {
         var copy = LinePool.Chain()
         var index = chain.first
         while index != noSlot {
             let node = lines[index]
-            let sku = stock.skuName(ofRecord: node.stockRecord)
-            let price = prices.first(where: { $0.sku == sku })?.unitPriceMinor ?? 0
+            let price = terms.unitPrice(of: stock.skuName(ofRecord: node.stockRecord)) ?? 0
             lines.append(to: &copy, stockRecord: node.stockRecord, quantity: node.quantity, unitPriceMinor: price)
             index = node.next
         }

@@ -108,7 +108,7 @@ extension StateMachine {
         reservations[slot].orderID = command.terms.orderID
         emitStockChanged(chain: chain, availableSign: 0)
         emit(store: store, .reservationConfirmed(reservationID: command.reservationID, orderID: command.terms.orderID))
-        let priced = pricedCopy(of: chain, prices: command.terms.prices)
+        let priced = pricedCopy(of: chain, terms: command.terms)
         let order = insertOrder(
             store: store, terms: command.terms, lines: priced, amounts: amounts, fingerprint: fingerprint,
             reservationID: command.reservationID)

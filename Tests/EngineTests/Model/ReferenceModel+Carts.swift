@@ -216,22 +216,16 @@ extension ReferenceModel {
         return .success(ModelCart())
     }
 
-    /// Subtotal and total of a cart, line by line in cart order.
+    /// Subtotal and total of a cart: every line needs a price (the first
+    /// missing one in cart order is the error), then the order's totals.
     private func cartTotals(_ cart: ModelCart, terms: OrderTerms) -> Result<OrderTotals, EngineError> {
-        var subtotal: Int64 = 0
-        for line in cart.lines {
-            guard let unitPrice = price(of: line.sku, in: terms) else { return .failure(.missingPrice(sku: line.sku)) }
-            let (lineTotal, productOverflow) = line.quantity.multipliedReportingOverflow(by: unitPrice)
-            let (sum, sumOverflow) = subtotal.addingReportingOverflow(lineTotal)
-            if productOverflow || sumOverflow {
-                return .failure(.amountOutOfRange(field: "subtotalMinor", value: .max))
-            }
-            if sum > Limits.orderSubtotalMinorMax {
-                return .failure(.amountOutOfRange(field: "subtotalMinor", value: sum))
-            }
-            subtotal = sum
+        if let missing = cart.lines.first(where: { price(of: $0.sku, in: terms) == nil }) {
+            return .failure(.missingPrice(sku: missing.sku))
         }
-        return totals(subtotal: subtotal, terms: terms)
+        let lines = cart.lines.map {
+            OrderLine(sku: $0.sku, location: "", quantity: $0.quantity, unitPriceMinor: price(of: $0.sku, in: terms)!)
+        }
+        return orderTotals(lines: lines, terms: terms)
     }
 
     private func cartIDError(_ id: String) -> EngineError? {
