@@ -32,9 +32,16 @@ let package = Package(
             path: "Sources/Persistence/CURing",
             providers: [.apt(["liburing-dev"])]
         ),
+        /// CRC-32C on the SSE 4.2 instruction and SHA-256 through OpenSSL's EVP
+        /// interface (libssl-dev), for the log's checksums and hash chain.
+        .target(
+            name: "CHoldfastSupport",
+            path: "Sources/CHoldfastSupport",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
         .target(
             name: "Persistence",
-            dependencies: ["Engine", "CURing"],
+            dependencies: ["Engine", "CURing", "CHoldfastSupport"],
             path: "Sources/Persistence",
             exclude: ["CURing"]
         ),
@@ -49,6 +56,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
+        .testTarget(
+            name: "PersistenceTests", dependencies: ["Persistence", "Engine"], path: "Tests/PersistenceTests"),
         .testTarget(name: "FrontendsTests", dependencies: ["holdfast", "Engine"], path: "Tests/FrontendsTests"),
     ]
 )

@@ -6,6 +6,9 @@ public struct BinaryWriter: Sendable {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the buffer but keeps its storage, to encode the next value without allocating.
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func write(_ value: UInt8) { bytes.append(value) }
 
     public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }

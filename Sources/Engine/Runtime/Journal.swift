@@ -28,8 +28,32 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 /// The journal calls `onDurable` exactly once per batch, in the order batches
 /// were appended, when the batch and every earlier one are durable — or with
 /// the error that stopped it. It may call back on any thread.
+///
+/// Two kinds of journal differ after a failure:
+/// - one that gives up (`resumesAfterFailure == false`, the default): the
+///   shard treats the first failure as final, fails every later batch that
+///   logged something whatever the journal says of it, and refuses writes
+///   until restart;
+/// - one that retries (`resumesAfterFailure == true`): it keeps the failed
+///   batches and writes them again, in order, until they are durable. While it
+///   does, `writesHaltedReason` is non-nil and the shard refuses new writes;
+///   when it is nil again, writes resume. Such a journal reports a batch durable
+///   only when every earlier batch is durable, the failed ones included — a
+///   batch it failed may still become durable later (its outcome was unknown).
 public protocol Journal: AnyObject, Sendable {
     func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void)
+
+    /// Whether failed batches are retried until durable (see above).
+    var resumesAfterFailure: Bool { get }
+
+    /// Why the journal currently refuses new batches; nil when it accepts them.
+    /// Consulted only if `resumesAfterFailure`.
+    var writesHaltedReason: String? { get }
+}
+
+extension Journal {
+    public var resumesAfterFailure: Bool { false }
+    public var writesHaltedReason: String? { nil }
 }
 
 /// A journal that keeps records in memory and reports every batch durable at

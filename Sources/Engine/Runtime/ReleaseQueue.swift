@@ -3,10 +3,13 @@
 /// events to the shard's event log. A batch that logged nothing still waits for
 /// every earlier batch, so no reply reveals state that is not yet durable.
 ///
-/// Failure is sticky: once a batch failed, every later batch that logged
-/// something fails too, whatever the journal says of it — a later batch may
-/// depend on the failed one, and must not be acknowledged. Only one thread
-/// delivers at a time, so completions run in batch order.
+/// With a journal that gives up after a failure, failure is sticky: once a
+/// batch failed, every later batch that logged something fails too, whatever
+/// the journal says of it — a later batch may depend on the failed one, and
+/// must not be acknowledged. A journal that retries until the failed batches
+/// are durable reports later batches durable only after them, so each verdict
+/// is taken as it comes. Only one thread delivers at a time, so completions
+/// run in batch order.
 final class ReleaseQueue: @unchecked Sendable {
     typealias Reply = (completion: Completion, outcome: Outcome)
 
@@ -31,9 +34,11 @@ final class ReleaseQueue: @unchecked Sendable {
     private var head = 0
     private var nextTicket: UInt64 = 0
     private let eventLog: EventLog
+    private let failureIsSticky: Bool
 
-    init(eventLog: EventLog) {
+    init(eventLog: EventLog, failureIsSticky: Bool = true) {
         self.eventLog = eventLog
+        self.failureIsSticky = failureIsSticky
     }
 
     /// Adds a batch; one that logged nothing is durable as soon as its predecessors are.
@@ -103,7 +108,7 @@ final class ReleaseQueue: @unchecked Sendable {
                     eventLog.append(contentsOf: batch.events)
                     ready.append(contentsOf: batch.replies)
                 case .failed(let error):
-                    stickyFailure = error
+                    if failureIsSticky { stickyFailure = error }
                     ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(error))) })
                 }
             }

@@ -38,7 +38,7 @@ final class Shard: @unchecked Sendable {
         self.clock = clock
         queue = SubmissionQueue(capacity: machine.limits.shardQueueCapacity)
         eventLog = EventLog(capacity: machine.limits.retainedEventsPerShardMax)
-        releases = ReleaseQueue(eventLog: eventLog)
+        releases = ReleaseQueue(eventLog: eventLog, failureIsSticky: !journal.resumesAfterFailure)
     }
 
     func start() {
@@ -62,8 +62,12 @@ final class Shard: @unchecked Sendable {
         if !alreadyStopped { stoppedSignal.wait() }
     }
 
-    /// Why the shard stopped accepting writes, if it did (journal failure).
-    var writesHaltedReason: String? { stateLock.withLock { haltReason } }
+    /// Why the shard stopped accepting writes, if it did (journal failure). A
+    /// journal that retries lifts the halt itself once its writes succeed again.
+    var writesHaltedReason: String? {
+        if journal.resumesAfterFailure { return journal.writesHaltedReason }
+        return stateLock.withLock { haltReason }
+    }
 
     var pendingReleaseCount: Int { releases.pendingCount }
 

@@ -1,0 +1,554 @@
+import CHoldfastSupport
+import Engine
+import Foundation
+import Glibc
+
+/// A shard's write-ahead log on disk: the `Journal` the shard runtime writes
+/// through, in `strict` or `relaxed` durability.
+///
+/// The shard's writer thread hands over each batch's records (`append`) and
+/// goes on. One I/O thread per journal takes every batch waiting, encodes them
+/// into one frame (group commit: checksums, hash chain, padding to 4096 bytes)
+/// and writes it with one write plus fdatasync (linked io_uring submissions, or
+/// pwrite + fdatasync). Batches are reported durable in order.
+///
+/// On a write error the journal keeps the failed frames, fails their batches
+/// (outcome unknown: they may still become durable), halts new writes through
+/// `writesHaltedReason`, and rewrites the kept frames at their places every
+/// `retryIntervalMilliseconds` until that succeeds; then writes resume.
+public final class SegmentJournal: Journal, @unchecked Sendable {
+    public typealias Callback = @Sendable (Result<Void, JournalError>) -> Void
+
+    /// Numbers for benchmarks and `stats`.
+    public struct Statistics: Sendable {
+        public var frames = 0
+        public var batches = 0
+        public var records = 0
+        /// Bytes written to segments, padding included.
+        public var bytesWritten = 0
+        /// Bytes of records (headers and payloads) in those frames.
+        public var recordBytes = 0
+        public var segmentsCreated = 0
+        /// Latency of each frame's write (+ fdatasync in strict mode), in ns,
+        /// for the most recent `latencySampleCapacity` frames.
+        public var writeLatenciesNanoseconds: [Int64] = []
+        public var failedWrites = 0
+    }
+
+    public static let latencySampleCapacity = 1 << 16
+
+    private struct PendingBatch {
+        var records: [LogRecord]
+        var onDurable: Callback
+    }
+
+    /// A frame encoded and placed, waiting to be written (again).
+    private struct Frame {
+        var buffer: AlignedBuffer
+        var paddedLength: Int
+        var segmentSequence: UInt64
+        var offset: Int64
+        var lastLSN: UInt64
+        var recordCount: Int
+        var recordBytes: Int
+        var callbacks: [Callback]
+    }
+
+    public let directory: String
+    public let options: JournalOptions
+    /// What an operator should know about how this journal writes (fallbacks).
+    public private(set) var notes: [String] = []
+    public var resumesAfterFailure: Bool { true }
+
+    private let segmentHeader: SegmentFormat.SegmentHeader
+    private let device: LogDevice
+    private let faults: StorageFaults?
+    private let condition = NSCondition()
+    private let finished = DispatchSemaphore(value: 0)
+    private let preparer = DispatchQueue(label: "holdfast.segment-preparer")
+
+    // Guarded by `condition`.
+    private var pending: [PendingBatch] = []
+    private var haltReason: String?
+    private var closing = false
+    private var durableLSN: UInt64
+    private var statistics = Statistics()
+    private var latencyCursor = 0
+    private var bytesSinceMarkStorage = 0
+    private var currentSegment: UInt64
+
+    // Touched only by the I/O thread (and `init`).
+    private var position: LogPosition
+    private var unresolved: [Frame] = []
+    private var openSegments: [UInt64: Int32] = [:]
+    private var directIOActive: Bool
+    private let hasher = SHA256Hasher()
+    private var encoder = BinaryWriter(reservingCapacity: 256)
+    private var unsyncedSince: UInt64?
+
+    /// Opens the log of one shard at `position` (from recovery) and starts its I/O thread.
+    public init(
+        directory: String, shardIndex: Int, shardCount: Int, limits: Limits, position: LogPosition,
+        options: JournalOptions, faults: StorageFaults? = nil
+    ) throws(PersistenceError) {
+        precondition(options.durability != .none, "durability none has no journal on disk")
+        if let problem = options.problem() { throw .invalidRequest(reason: problem) }
+        self.directory = directory
+        self.options = options
+        self.position = position
+        self.faults = faults
+        durableLSN = position.lastLSN
+        currentSegment = position.segmentSequence
+        directIOActive = options.directIO
+        segmentHeader = SegmentFormat.SegmentHeader(
+            shardIndex: UInt16(shardIndex), shardCount: UInt16(shardCount), sequence: 0,
+            createdAtNanoseconds: 0, limitsDigest: LimitsFingerprint.digest(of: limits))
+        let made = try makeLogDevice(options.ioBackend)
+        device = made.device
+        if let note = made.note { notes.append(note) }
+        // Open (or create) the current segment now, so a start on a full disk
+        // fails at once rather than at the first write.
+        _ = try segment(position.segmentSequence)
+        let thread = Thread { [self] in
+            runIOLoop()
+            finished.signal()
+        }
+        thread.name = "hf-wal-\(shardIndex)"
+        thread.start()
+    }
+
+    deinit {
+        for fd in openSegments.values { FileSystem.close(fd) }
+    }
+
+    // MARK: Journal
+
+    public func append(_ records: [LogRecord], onDurable: @escaping Callback) {
+        condition.lock()
+        if closing {
+            condition.unlock()
+            onDurable(.failure(JournalError(reason: "journal closed")))
+            return
+        }
+        pending.append(PendingBatch(records: records, onDurable: onDurable))
+        condition.signal()
+        condition.unlock()
+    }
+
+    public var writesHaltedReason: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return haltReason
+    }
+
+    // MARK: Queries and control
+
+    /// LSN up to which the log is durable (strict) or written (relaxed).
+    public var lastDurableLSN: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return durableLSN
+    }
+
+    /// Waits until the log is durable through `lsn`; false on timeout.
+    public func waitUntilDurable(_ lsn: UInt64, timeoutSeconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while durableLSN < lsn {
+            if !condition.wait(until: deadline) { return durableLSN >= lsn }
+        }
+        return true
+    }
+
+    public var currentStatistics: Statistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return statistics
+    }
+
+    /// Bytes written since the last `resetBytesSinceMark()` (snapshot scheduling).
+    public var bytesSinceMark: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytesSinceMarkStorage
+    }
+
+    public func resetBytesSinceMark() {
+        condition.lock()
+        bytesSinceMarkStorage = 0
+        condition.unlock()
+    }
+
+    /// The segment being written (older ones may be deleted by retention).
+    public var currentSegmentSequence: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return currentSegment
+    }
+
+    /// Writes what is queued, syncs, stops the I/O thread and closes the files.
+    /// Batches still failing are left failed. Idempotent.
+    public func close() {
+        condition.lock()
+        let wasClosing = closing
+        closing = true
+        condition.broadcast()
+        condition.unlock()
+        if !wasClosing { finished.wait() }
+    }
+
+    // MARK: The I/O thread
+
+    private func runIOLoop() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closing && haltReason == nil && !relaxedSyncDue() {
+                if unsyncedSince != nil {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(options.relaxedSyncIntervalMilliseconds) / 1_000))
+                } else {
+                    condition.wait()
+                }
+            }
+            let batches = pending
+            pending.removeAll(keepingCapacity: true)
+            let halted = haltReason != nil
+            let stop = closing
+            condition.unlock()
+
+            if !batches.isEmpty {
+                let frames = encodeFrames(batches)
+                if halted {
+                    // Keep them for the retry, in order; their outcome is unknown.
+                    unresolved.append(contentsOf: frames)
+                    failCallbacks(of: frames, reason: writesHaltedReason ?? "log write failed")
+                } else {
+                    write(frames)
+                }
+            }
+            if relaxedSyncDue() || (stop && unsyncedSince != nil) { syncRelaxed() }
+            if writesHaltedReason != nil {
+                if stop { break }
+                Thread.sleep(forTimeInterval: Double(options.retryIntervalMilliseconds) / 1_000)
+                retryUnresolved()
+                continue
+            }
+            if stop && batches.isEmpty {
+                condition.lock()
+                let drained = pending.isEmpty
+                condition.unlock()
+                if drained { break }
+            }
+        }
+        for fd in openSegments.values { FileSystem.close(fd) }
+        openSegments.removeAll()
+    }
+
+    /// Writes frames in order; on the first failure keeps it and the rest for retry.
+    private func write(_ frames: [Frame]) {
+        for (index, frame) in frames.enumerated() {
+            if let failure = writeFrame(frame) {
+                let rest = Array(frames[index...])
+                unresolved.append(contentsOf: rest)
+                condition.lock()
+                haltReason = failure
+                statistics.failedWrites += 1
+                condition.broadcast()
+                condition.unlock()
+                failCallbacks(of: rest, reason: failure)
+                return
+            }
+            completed(frame)
+            for callback in frame.callbacks { callback(.success(())) }
+        }
+    }
+
+    private func retryUnresolved() {
+        while let frame = unresolved.first {
+            if let failure = writeFrame(frame) {
+                condition.lock()
+                haltReason = failure
+                statistics.failedWrites += 1
+                condition.unlock()
+                return
+            }
+            unresolved.removeFirst()
+            completed(frame)
+        }
+        condition.lock()
+        haltReason = nil
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func failCallbacks(of frames: [Frame], reason: String) {
+        let error = JournalError(reason: reason)
+        for frame in frames {
+            for callback in frame.callbacks { callback(.failure(error)) }
+        }
+    }
+
+    /// Bookkeeping after a frame is durable (strict) or written (relaxed).
+    private func completed(_ frame: Frame) {
+        condition.lock()
+        durableLSN = max(durableLSN, frame.lastLSN)
+        statistics.frames += 1
+        statistics.batches += frame.callbacks.count
+        statistics.records += frame.recordCount
+        statistics.recordBytes += frame.recordBytes
+        statistics.bytesWritten += frame.paddedLength
+        bytesSinceMarkStorage += frame.paddedLength
+        currentSegment = frame.segmentSequence
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Writes one frame at its place; nil on success, else why not.
+    private func writeFrame(_ frame: Frame) -> String? {
+        let fd: Int32
+        do {
+            fd = try segment(frame.segmentSequence)
+        } catch {
+            return "cannot open log segment: \(error)"
+        }
+        if let injected = faults?.injected(.frameWrite) {
+            return "log write to \(segmentPath(frame.segmentSequence)) failed: \(String(cString: strerror(injected))) (errno \(injected))"
+        }
+        let strict = options.durability == .strict
+        let started = DispatchTime.now().uptimeNanoseconds
+        let status = device.write(
+            fd: fd, buffer: frame.buffer.pointer, length: frame.paddedLength, offset: frame.offset, sync: strict)
+        let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+        if status != 0 {
+            return "log write to \(segmentPath(frame.segmentSequence)) at byte \(frame.offset) failed: \(String(cString: strerror(status))) (errno \(status))"
+        }
+        if !strict && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
+        recordLatency(elapsed)
+        retireSegments(before: frame.segmentSequence)
+        return nil
+    }
+
+    private func recordLatency(_ nanoseconds: Int64) {
+        condition.lock()
+        if statistics.writeLatenciesNanoseconds.count < SegmentJournal.latencySampleCapacity {
+            statistics.writeLatenciesNanoseconds.append(nanoseconds)
+        } else {
+            statistics.writeLatenciesNanoseconds[latencyCursor] = nanoseconds
+            latencyCursor = (latencyCursor + 1) % SegmentJournal.latencySampleCapacity
+        }
+        condition.unlock()
+    }
+
+    private func relaxedSyncDue() -> Bool {
+        guard let since = unsyncedSince else { return false }
+        return DispatchTime.now().uptimeNanoseconds - since >= UInt64(options.relaxedSyncIntervalMilliseconds) * 1_000_000
+    }
+
+    /// Relaxed mode: fdatasync every segment written since the last sync.
+    private func syncRelaxed() {
+        for (sequence, fd) in openSegments {
+            let status = device.sync(fd: fd)
+            if status != 0 {
+                condition.lock()
+                haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
+                condition.unlock()
+                return
+            }
+        }
+        unsyncedSince = nil
+    }
+
+    /// Closes segments older than `sequence` once nothing more goes to them.
+    private func retireSegments(before sequence: UInt64) {
+        for (old, fd) in openSegments where old < sequence {
+            if options.durability == .relaxed { _ = device.sync(fd: fd) }
+            FileSystem.close(fd)
+            openSegments[old] = nil
+        }
+    }
+
+    // MARK: Encoding
+
+    /// Encodes batches into frames of at most `frameBytesMax` bytes, placed one
+    /// after another from `position`; each batch's callback rides on the frame
+    /// that holds its last record.
+    private func encodeFrames(_ batches: [PendingBatch]) -> [Frame] {
+        var frames: [Frame] = []
+        var builder = FrameBuilder(capacity: min(options.frameBytesMax, 64 << 10))
+        for batch in batches {
+            for record in batch.records {
+                encoder.reset()
+                CommandCodec.encode(record, into: &encoder)
+                let size = SegmentFormat.recordHeaderBytes + encoder.bytes.count
+                if builder.recordCount > 0 && builder.length + size > options.frameBytesMax {
+                    frames.append(finish(&builder))
+                    builder = FrameBuilder(capacity: min(options.frameBytesMax, 64 << 10))
+                }
+                builder.append(payload: encoder.bytes, lsn: record.lsn)
+            }
+            builder.callbacks.append(batch.onDurable)
+        }
+        if builder.recordCount > 0 || !builder.callbacks.isEmpty {
+            if builder.recordCount == 0, let last = frames.indices.last {
+                frames[last].callbacks.append(contentsOf: builder.callbacks)
+            } else if builder.recordCount > 0 {
+                frames.append(finish(&builder))
+            } else {
+                // Only empty batches: nothing to write; they are as durable as the log.
+                for callback in builder.callbacks { callback(.success(())) }
+            }
+        }
+        return frames
+    }
+
+    private func finish(_ builder: inout FrameBuilder) -> Frame {
+        let padded = AlignedBuffer.roundUp(builder.length)
+        if position.offset + Int64(padded) > Int64(options.segmentBytes) {
+            position.segmentSequence += 1
+            position.offset = Int64(SegmentFormat.blockSize)
+        }
+        let chainHash = builder.seal(
+            frameSequence: position.nextFrameSequence, previousChainHash: position.chainHash, hasher: hasher)
+        let frame = Frame(
+            buffer: builder.buffer, paddedLength: padded, segmentSequence: position.segmentSequence,
+            offset: position.offset, lastLSN: builder.lastLSN, recordCount: builder.recordCount,
+            recordBytes: builder.length - SegmentFormat.frameHeaderBytes, callbacks: builder.callbacks)
+        position.offset += Int64(padded)
+        position.nextFrameSequence += 1
+        position.chainHash = chainHash
+        position.lastLSN = builder.lastLSN
+        if position.offset * 2 > Int64(options.segmentBytes) { prepareSegment(position.segmentSequence + 1) }
+        return frame
+    }
+
+    // MARK: Segments
+
+    func segmentPath(_ sequence: UInt64) -> String {
+        FileSystem.join(directory, SegmentFormat.segmentName(sequence))
+    }
+
+    /// The open file of segment `sequence`, creating it (preallocated) if needed.
+    private func segment(_ sequence: UInt64) throws(PersistenceError) -> Int32 {
+        if let fd = openSegments[sequence] { return fd }
+        let path = segmentPath(sequence)
+        if !FileSystem.exists(path) {
+            // A background preparation may be under way: wait for it, then look again.
+            preparer.sync {}
+            if !FileSystem.exists(path) { try createSegment(sequence) }
+        }
+        let fd = try openForWriting(path)
+        openSegments[sequence] = fd
+        return fd
+    }
+
+    private func openForWriting(_ path: String) throws(PersistenceError) -> Int32 {
+        if directIOActive {
+            do {
+                return try FileSystem.open(path, flags: O_RDWR | holdfast_open_direct_flag())
+            } catch {
+                guard case .io(_, _, let code) = error, code == EINVAL else { throw error }
+                directIOActive = false
+                notes.append("direct I/O not supported on this file system; using buffered writes + fdatasync")
+            }
+        }
+        return try FileSystem.open(path, flags: O_RDWR)
+    }
+
+    /// Creates the next segment ahead of need, off the I/O thread.
+    private func prepareSegment(_ sequence: UInt64) {
+        let path = segmentPath(sequence)
+        guard !FileSystem.exists(path) else { return }
+        preparer.async { [self] in
+            guard !FileSystem.exists(path) else { return }
+            _ = try? createSegment(sequence)
+        }
+    }
+
+    /// Writes a segment in full — header block, then zeros — so that later
+    /// frame writes overwrite blocks already allocated and written (fdatasync
+    /// then commits no file-system metadata), then publishes it by rename.
+    private func createSegment(_ sequence: UInt64) throws(PersistenceError) {
+        let path = segmentPath(sequence)
+        if let injected = faults?.injected(.segmentCreate) {
+            throw .io(operation: "create segment", path: path, errno: injected)
+        }
+        let temporary = path + ".tmp"
+        let fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        var header = segmentHeader
+        header.sequence = sequence
+        header.createdAtNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
+        let chunk = 1 << 20
+        let zeros = [UInt8](repeating: 0, count: chunk)
+        var status = header.encodedBlock().withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, $0.count, at: 0) }
+        var offset = SegmentFormat.blockSize
+        while status == 0 && offset < options.segmentBytes {
+            let length = min(chunk, options.segmentBytes - offset)
+            status = zeros.withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, length, at: Int64(offset)) }
+            offset += length
+        }
+        if status == 0 { status = FileSystem.fdatasync(fd) }
+        FileSystem.close(fd)
+        if status != 0 {
+            try? FileSystem.remove(temporary)
+            throw .io(operation: "preallocate segment", path: path, errno: status)
+        }
+        try FileSystem.rename(temporary, path)
+        try FileSystem.syncDirectory(directory)
+        condition.lock()
+        statistics.segmentsCreated += 1
+        condition.unlock()
+    }
+}
+
+/// Builds one frame in an aligned buffer: header space, then records.
+private struct FrameBuilder {
+    var buffer: AlignedBuffer
+    var length = SegmentFormat.frameHeaderBytes
+    var recordCount = 0
+    var firstLSN: UInt64 = 0
+    var lastLSN: UInt64 = 0
+    var callbacks: [SegmentJournal.Callback] = []
+
+    init(capacity: Int) {
+        buffer = AlignedBuffer(capacity: capacity)
+    }
+
+    mutating func append(payload: [UInt8], lsn: UInt64) {
+        let size = SegmentFormat.recordHeaderBytes + payload.count
+        buffer.reserve(length + size, keeping: length)
+        let base = buffer.pointer + length
+        payload.withUnsafeBytes { bytes in
+            base.storeLittleEndian(UInt32(bytes.count), toByteOffset: 0)
+            base.storeLittleEndian(CRC32C.checksum(bytes), toByteOffset: 4)
+            (base + SegmentFormat.recordHeaderBytes).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        }
+        if recordCount == 0 { firstLSN = lsn }
+        lastLSN = lsn
+        recordCount += 1
+        length += size
+    }
+
+    /// Fills the header, checksums, and zero padding; returns the chain hash.
+    mutating func seal(frameSequence: UInt64, previousChainHash: Digest256, hasher: SHA256Hasher) -> Digest256 {
+        let padded = AlignedBuffer.roundUp(length)
+        buffer.reserve(padded, keeping: length)
+        let base = buffer.pointer
+        (base + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length)
+        base.storeLittleEndian(SegmentFormat.frameMagic, toByteOffset: 0)
+        base.storeLittleEndian(SegmentFormat.frameVersion, toByteOffset: 4)
+        base.storeLittleEndian(UInt16(0), toByteOffset: 6)
+        base.storeLittleEndian(UInt32(length), toByteOffset: 8)
+        base.storeLittleEndian(UInt32(recordCount), toByteOffset: 12)
+        base.storeLittleEndian(frameSequence, toByteOffset: 16)
+        base.storeLittleEndian(firstLSN, toByteOffset: 24)
+        base.storeLittleEndian(lastLSN, toByteOffset: 32)
+        previousChainHash.bytes.withUnsafeBytes { (base + 40).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        let chainHash = SegmentFormat.frameChainHash(UnsafeRawPointer(base), length: length, hasher: hasher)
+        chainHash.bytes.withUnsafeBytes {
+            (base + SegmentFormat.chainHashOffset).copyMemory(from: $0.baseAddress!, byteCount: 32)
+        }
+        base.storeLittleEndian(SegmentFormat.frameCRC(UnsafeRawPointer(base), length: length), toByteOffset: SegmentFormat.crcOffset)
+        base.storeLittleEndian(UInt32(0), toByteOffset: 108)
+        return chainHash
+    }
+}
