@@ -174,9 +174,10 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         return bytesSinceMarkStorage
     }
 
-    public func resetBytesSinceMark() {
+    /// Subtracts `bytes` (a value read earlier) from the count since the mark.
+    public func resetBytesSinceMark(by bytes: Int) {
         condition.lock()
-        bytesSinceMarkStorage = 0
+        bytesSinceMarkStorage = max(0, bytesSinceMarkStorage - bytes)
         condition.unlock()
     }
 

@@ -1,0 +1,291 @@
+import Engine
+import Foundation
+
+/// A node's shards with their durable storage: opens (or creates) a data
+/// directory, recovers every shard, starts the shard runtime on the recovered
+/// state with one `SegmentJournal` per shard, takes snapshots (periodic and on
+/// demand) and applies retention. The composition root for `holdfast serve`,
+/// the operator commands and the crash tests.
+public final class DurableNode: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var journal = JournalOptions()
+        /// Take a snapshot of a shard once this many log bytes were written since its last one.
+        public var snapshotEveryLogBytes = 256 << 20
+        /// ... or once this much time passed with writes since its last one (0: never by time).
+        public var snapshotIntervalSeconds: Double = 3_600
+        /// Snapshots kept per shard; log segments older than the oldest kept one are deleted.
+        public var snapshotsRetained = 2
+        /// Start past corruption before the log's tail (see `Recovery.Options`).
+        public var acceptCorruption = false
+        public var faults: StorageFaults?
+
+        public init() {}
+
+        public var durability: Durability {
+            get { journal.durability }
+            set { journal.durability = newValue }
+        }
+    }
+
+    public let path: String
+    public let runtime: ShardRuntime
+    public let shardCount: Int
+    public let limits: Limits
+    public let options: Options
+    public let recovery: [ShardRecoveryReport]
+    /// What an operator should know (I/O fallbacks, cut tails).
+    public let notes: [String]
+
+    private let journals: [SegmentJournal]
+    private let lock: DirectoryLock?
+    private let snapshotQueue = DispatchQueue(label: "holdfast.snapshots")
+    private let scheduleLock = NSLock()
+    private var lastSnapshotTime: [Double]
+    private var scheduler: Thread?
+    private var stopping = false
+    private var isShutDown = false
+
+    /// Opens the node. With durability `none` nothing touches the disk.
+    /// - Parameters:
+    ///   - shardCount: for a new data directory; an existing one keeps its own.
+    ///   - limits: must match the data directory's in everything that affects replay.
+    public init(
+        path: String, shardCount: Int = ShardRuntime.defaultShardCount, limits: Limits = .standard,
+        options: Options = Options(), clock: BatchClock = SystemBatchClock(),
+        progress: (@Sendable (String) -> Void)? = nil
+    ) throws(PersistenceError) {
+        self.path = path
+        self.options = options
+        self.limits = limits
+        guard options.snapshotsRetained >= 1 else { throw .invalidRequest(reason: "keep at least one snapshot") }
+        if let problem = options.journal.problem() { throw .invalidRequest(reason: problem) }
+
+        if options.durability == .none {
+            self.shardCount = shardCount
+            runtime = ShardRuntime(shardCount: shardCount, limits: limits, clock: clock)
+            journals = []
+            lock = nil
+            recovery = []
+            notes = ["durability none: memory only, nothing is written to \(path)"]
+            lastSnapshotTime = []
+            return
+        }
+
+        let directory = try DataDirectory.openOrCreate(path, shardCount: shardCount, limits: limits)
+        try directory.check(limits: limits)
+        let lock = try directory.lock()
+        self.lock = lock
+        self.shardCount = directory.shardCount
+        let count = directory.shardCount
+
+        // Recover shards in parallel; each is independent.
+        let results = RecoveryResults(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { shard in
+            let shardPath = directory.shardPath(shard)
+            do {
+                try FileSystem.makeDirectory(shardPath)
+                let recovered = try Recovery.recoverShard(
+                    directory: shardPath, shardIndex: shard, shardCount: count, limits: limits,
+                    options: Recovery.Options(acceptCorruption: options.acceptCorruption), progress: progress)
+                results.set(shard, .success(recovered))
+            } catch {
+                results.set(shard, .failure(error as? PersistenceError ?? .invalidRequest(reason: "\(error)")))
+            }
+        }
+        var states: [StateMachine] = []
+        var reports: [ShardRecoveryReport] = []
+        var ends: [LogPosition] = []
+        for result in results.values {
+            switch result! {
+            case .failure(let error):
+                lock.release()
+                throw error
+            case .success(let recovered):
+                states.append(recovered.state)
+                reports.append(recovered.report)
+                ends.append(recovered.end)
+            }
+        }
+        var journals: [SegmentJournal] = []
+        var notes: [String] = []
+        do {
+            for shard in 0..<count {
+                let journal = try SegmentJournal(
+                    directory: directory.shardPath(shard), shardIndex: shard, shardCount: count, limits: limits,
+                    position: ends[shard], options: options.journal, faults: options.faults)
+                journals.append(journal)
+                notes.append(contentsOf: journal.notes.map { "shard \(shard): \($0)" })
+            }
+        } catch {
+            for journal in journals { journal.close() }
+            lock.release()
+            throw error
+        }
+        for report in reports {
+            if let cut = report.cut { notes.append("shard \(report.shardIndex): \(cut)") }
+            for rejected in report.rejectedSnapshots { notes.append("shard \(report.shardIndex): skipped snapshot: \(rejected)") }
+        }
+        self.journals = journals
+        self.recovery = reports
+        self.notes = Array(Set(notes)).sorted()
+        lastSnapshotTime = Array(repeating: Date().timeIntervalSince1970, count: count)
+        let startedJournals = journals
+        runtime = ShardRuntime(
+            shardCount: count, limits: limits, clock: clock, states: states,
+            journalForShard: { startedJournals[$0] })
+        startScheduler()
+    }
+
+    // MARK: Snapshots
+
+    /// Takes a snapshot of `shard` now: a copy of its state between two
+    /// batches (copy-on-write: the writer pauses only to hand it over), then
+    /// encoding and writing off the writer thread, published once the log is
+    /// durable through its LSN. Then applies retention.
+    public func snapshot(shard: Int) async throws(PersistenceError) -> SnapshotInfo {
+        guard options.durability != .none else { throw .invalidRequest(reason: "durability none keeps no snapshots") }
+        guard (0..<shardCount).contains(shard) else { throw .invalidRequest(reason: "no shard \(shard)") }
+        guard let state = await runtime.inspect(shard: shard, { $0 }) else {
+            throw .invalidRequest(reason: "shard \(shard) is shutting down")
+        }
+        let result: Result<SnapshotInfo, PersistenceError> = await withCheckedContinuation { continuation in
+            snapshotQueue.async { [self] in
+                continuation.resume(returning: Result { () throws(PersistenceError) in try writeSnapshot(state, shard: shard) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Snapshots of every shard, one after another.
+    public func snapshotAll() async throws(PersistenceError) -> [SnapshotInfo] {
+        var infos: [SnapshotInfo] = []
+        for shard in 0..<shardCount { infos.append(try await snapshot(shard: shard)) }
+        return infos
+    }
+
+    private func writeSnapshot(_ state: StateMachine, shard: Int) throws(PersistenceError) -> SnapshotInfo {
+        let directory = DataDirectoryPaths.shard(path, shard)
+        let journal = journals[shard]
+        let bytesBefore = journal.bytesSinceMark
+        let info = try SnapshotFile.write(
+            state, shardIndex: shard, shardCount: shardCount, directory: directory,
+            beforePublishing: { () throws(PersistenceError) in
+                guard journal.waitUntilDurable(state.lastLSN, timeoutSeconds: 60) else {
+                    throw .invalidRequest(reason: "shard \(shard): log not durable through LSN \(state.lastLSN) after 60 s (\(journal.writesHaltedReason ?? "slow disk"))")
+                }
+            })
+        journal.resetBytesSinceMark(by: bytesBefore)
+        scheduleLock.withLock { lastSnapshotTime[shard] = Date().timeIntervalSince1970 }
+        try Retention.apply(
+            directory: directory, keepSnapshots: options.snapshotsRetained,
+            currentSegment: journal.currentSegmentSequence)
+        return info
+    }
+
+    private func startScheduler() {
+        let thread = Thread { [weak self] in
+            while let node = self, !node.scheduleLock.withLock({ node.stopping }) {
+                node.snapshotIfDue()
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+        thread.name = "hf-snapshots"
+        scheduler = thread
+        thread.start()
+    }
+
+    private func snapshotIfDue() {
+        let now = Date().timeIntervalSince1970
+        for shard in 0..<shardCount {
+            let written = journals[shard].bytesSinceMark
+            let last = scheduleLock.withLock { lastSnapshotTime[shard] }
+            let dueByBytes = written >= options.snapshotEveryLogBytes
+            let dueByTime = options.snapshotIntervalSeconds > 0 && written > 0 && now - last >= options.snapshotIntervalSeconds
+            guard dueByBytes || dueByTime else { continue }
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                _ = try? await self.snapshot(shard: shard)
+                done.signal()
+            }
+            done.wait()
+        }
+    }
+
+    // MARK: State
+
+    /// The journal of each shard (statistics, halt reasons); empty with durability none.
+    public var shardJournals: [SegmentJournal] { journals }
+
+    /// Stops taking work, applies and logs what is queued, syncs and closes the
+    /// log, and releases the directory. Idempotent.
+    public func shutdown() {
+        let first = scheduleLock.withLock {
+            defer { stopping = true; isShutDown = true }
+            return !isShutDown
+        }
+        guard first else { return }
+        runtime.shutdown()
+        snapshotQueue.sync {}
+        for journal in journals { journal.close() }
+        lock?.release()
+    }
+
+    deinit { shutdown() }
+}
+
+enum DataDirectoryPaths {
+    static func shard(_ path: String, _ index: Int) -> String {
+        FileSystem.join(path, "shard-" + SegmentFormat.zeroPadded(UInt64(index), width: 3))
+    }
+}
+
+/// Collects per-shard recovery results from concurrent workers.
+private final class RecoveryResults: @unchecked Sendable {
+    typealias Recovered = (state: StateMachine, report: ShardRecoveryReport, end: LogPosition)
+    private let lock = NSLock()
+    private(set) var values: [Result<Recovered, PersistenceError>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<Recovered, PersistenceError>) {
+        lock.withLock { values[index] = value }
+    }
+}
+
+/// Deletes snapshots beyond the newest `keepSnapshots`, and log segments whose
+/// every record is at or below the oldest kept snapshot's LSN.
+enum Retention {
+    static func apply(directory: String, keepSnapshots: Int, currentSegment: UInt64) throws(PersistenceError) {
+        let snapshots = try SnapshotFile.list(in: directory)
+        for path in snapshots.dropFirst(keepSnapshots) { try FileSystem.remove(path) }
+        let kept = Array(snapshots.prefix(keepSnapshots))
+        guard let oldest = kept.last, let oldestLSN = SnapshotFile.lsn(fromName: (oldest as NSString).lastPathComponent) else {
+            return
+        }
+        let segments = try FileSystem.list(directory).compactMap { name -> (UInt64, String)? in
+            SegmentFormat.segmentSequence(fromName: name).map { ($0, FileSystem.join(directory, name)) }
+        }.sorted { $0.0 < $1.0 }
+        // Segment s may go if the next segment's first record is at or below
+        // oldestLSN + 1 (so all of s is at or below oldestLSN) and s is not
+        // being written.
+        for (index, segment) in segments.enumerated() where segment.0 < currentSegment && index + 1 < segments.count {
+            guard let nextFirst = firstLSN(ofSegment: segments[index + 1].1), nextFirst <= oldestLSN + 1 else { break }
+            try FileSystem.remove(segment.1)
+        }
+        try FileSystem.syncDirectory(directory)
+    }
+
+    /// The first LSN in a segment (from its first frame header), nil if it has no frame.
+    static func firstLSN(ofSegment path: String) -> UInt64? {
+        guard let fd = try? FileSystem.open(path, flags: O_RDONLY) else { return nil }
+        defer { FileSystem.close(fd) }
+        var header = [UInt8](repeating: 0, count: SegmentFormat.frameHeaderBytes)
+        let count = header.withUnsafeMutableBytes { raw in
+            (try? FileSystem.preadAll(fd, raw.baseAddress!, raw.count, at: Int64(SegmentFormat.blockSize), path: path)) ?? 0
+        }
+        guard count == header.count, header.uint32(at: 0) == SegmentFormat.frameMagic else { return nil }
+        return header.uint64(at: 24)
+    }
+}
+
+import Glibc

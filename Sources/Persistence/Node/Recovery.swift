@@ -1,0 +1,191 @@
+import Engine
+import Foundation
+import Glibc
+
+/// What recovering one shard did.
+public struct ShardRecoveryReport: Sendable {
+    public var shardIndex: Int
+    /// The snapshot the state started from; nil if it started empty.
+    public var snapshot: SnapshotInfo?
+    /// Newer snapshots that failed verification and were skipped, with why.
+    public var rejectedSnapshots: [String] = []
+    /// Log records applied on top of the snapshot.
+    public var replayedRecords = 0
+    public var log = LogScanReport()
+    /// The torn tail cut (or, with the operator's flag, the damage cut past).
+    public var cut: LogDamage?
+    /// Where files past a damaged point were moved (accept-corruption only).
+    public var quarantine: String?
+    public var lastLSN: UInt64 = 0
+    public var seconds: Double = 0
+}
+
+/// Rebuilds shard state at start: the newest valid snapshot, then the log.
+public enum Recovery {
+    public struct Options: Sendable {
+        /// Cut a torn tail on disk (and clean temporary files); off for read-only tools.
+        public var repair = true
+        /// Proceed past corruption before the tail: cut the log there and move
+        /// what followed into a quarantine directory. Loses the records after it.
+        public var acceptCorruption = false
+        /// Stop applying after this LSN (restore).
+        public var upToLSN: UInt64?
+        /// Stop applying records stamped after this time, ns since the epoch (restore).
+        public var upToTimestamp: Int64?
+
+        public init(repair: Bool = true, acceptCorruption: Bool = false, upToLSN: UInt64? = nil, upToTimestamp: Int64? = nil) {
+            self.repair = repair
+            self.acceptCorruption = acceptCorruption
+            self.upToLSN = upToLSN
+            self.upToTimestamp = upToTimestamp
+        }
+
+        var isPartial: Bool { upToLSN != nil || upToTimestamp != nil }
+    }
+
+    /// Recovers one shard from its directory.
+    public static func recoverShard(
+        directory: String, shardIndex: Int, shardCount: Int, limits: Limits, options: Options = Options(),
+        progress: (@Sendable (String) -> Void)? = nil
+    ) throws(PersistenceError) -> (state: StateMachine, report: ShardRecoveryReport, end: LogPosition) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var report = ShardRecoveryReport(shardIndex: shardIndex)
+        if options.repair { cleanTemporaryFiles(in: directory) }
+
+        var machine = StateMachine(limits: limits)
+        for path in try SnapshotFile.list(in: directory) {
+            if let info = try? SnapshotFile.readInfo(path) {
+                if let bound = options.upToLSN, info.lsn > bound { continue }
+                if let bound = options.upToTimestamp, info.stateTimestamp > bound { continue }
+            }
+            do {
+                let loaded = try SnapshotFile.load(path, shardIndex: shardIndex, shardCount: shardCount, limits: limits)
+                machine = loaded.state
+                report.snapshot = loaded.info
+                break
+            } catch {
+                report.rejectedSnapshots.append("\(error)")
+                progress?("shard \(shardIndex): skipping snapshot \(path): \(error)")
+            }
+        }
+        let snapshotLSN = machine.lastLSN
+
+        var scanner = LogScanner(
+            directory: directory, shardIndex: shardIndex, shardCount: shardCount,
+            limitsDigest: LimitsFingerprint.digest(of: limits))
+        scanner.continuePastCorruption = options.acceptCorruption
+        var replayed = 0
+        var reachedTarget = false
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        let log = try scanner.scan(
+            decodeAfter: snapshotLSN,
+            progress: { summary in
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now - lastProgress > 1_000_000_000 {
+                    lastProgress = now
+                    progress?("shard \(shardIndex): read segment \(summary.sequence), \(replayed) records replayed")
+                }
+            },
+            visit: { record in
+                if reachedTarget { return }
+                if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; return }
+                if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; return }
+                guard record.lsn == machine.lastLSN + 1 else {
+                    throw PersistenceError.missingLog(
+                        reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
+                }
+                let applied = machine.apply(record.command, at: record.timestamp)
+                guard applied.lsn == record.lsn else {
+                    throw PersistenceError.corrupt(
+                        path: directory, offset: 0,
+                        reason: "replay diverged at LSN \(record.lsn): the command \(applied.lsn == nil ? "changed nothing" : "got LSN \(applied.lsn!)") (\(applied.outcome))")
+                }
+                replayed += 1
+                if machine.events.count >= 4_096 { machine.events.removeAll(keepingCapacity: true) }
+            })
+        machine.events.removeAll()
+        report.log = log
+        report.replayedRecords = replayed
+
+        if let first = log.firstLSN, report.snapshot == nil, first != 1 {
+            throw .missingLog(reason: "shard \(shardIndex): no snapshot, and the log starts at LSN \(first) instead of 1")
+        }
+        if let last = log.lastLSN, last < snapshotLSN, !options.isPartial {
+            throw .missingLog(reason: "shard \(shardIndex): the snapshot is at LSN \(snapshotLSN) but the log ends at LSN \(last)")
+        }
+        if let bound = options.upToLSN, machine.lastLSN < bound {
+            throw .invalidRequest(reason: "shard \(shardIndex): LSN \(bound) is beyond the end of the log (\(machine.lastLSN))")
+        }
+
+        var end = log.end
+        end.lastLSN = max(end.lastLSN, machine.lastLSN)
+        if let damage = log.damage {
+            report.cut = damage
+            if options.repair {
+                report.quarantine = try cut(at: damage, directory: directory, segments: log.segments)
+                progress?("shard \(shardIndex): cut \(damage)")
+            }
+        }
+        report.lastLSN = machine.lastLSN
+        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return (machine, report, end)
+    }
+
+    /// Zeroes the log from the damaged point to the end of its segment; with
+    /// valid frames after it (accept-corruption), first copies the segment and
+    /// moves every later segment into a quarantine directory.
+    static func cut(at damage: LogDamage, directory: String, segments: [SegmentSummary]) throws(PersistenceError) -> String? {
+        var quarantine: String?
+        let segmentPaths = try FileSystem.list(directory).compactMap { name -> (UInt64, String)? in
+            SegmentFormat.segmentSequence(fromName: name).map { ($0, FileSystem.join(directory, name)) }
+        }
+        let later = segmentPaths.filter { $0.0 > damage.segmentSequence }
+        if damage.validFramesFollow {
+            let target = FileSystem.join(directory, "quarantine-\(Int(Date().timeIntervalSince1970))")
+            try FileSystem.makeDirectory(target)
+            let copy = try FileSystem.readFile(damage.path)
+            try FileSystem.writeAtomically(copy, to: FileSystem.join(target, (damage.path as NSString).lastPathComponent))
+            for (_, path) in later {
+                try FileSystem.rename(path, FileSystem.join(target, (path as NSString).lastPathComponent))
+            }
+            try FileSystem.syncDirectory(directory)
+            quarantine = target
+        } else {
+            // A torn write can leave bytes in later, preallocated segments only
+            // if it spanned them, which frames never do; zero them anyway if dirty.
+            for (_, path) in later { try zero(path: path, from: Int64(SegmentFormat.blockSize), onlyIfDirty: true) }
+        }
+        try zero(path: damage.path, from: damage.offset, onlyIfDirty: false)
+        return quarantine
+    }
+
+    private static func zero(path: String, from offset: Int64, onlyIfDirty: Bool) throws(PersistenceError) {
+        let fd = try FileSystem.open(path, flags: O_RDWR)
+        defer { FileSystem.close(fd) }
+        let size = try FileSystem.size(ofFile: fd, path: path)
+        guard offset < size else { return }
+        if onlyIfDirty {
+            let bytes = try FileSystem.readFile(path)
+            if bytes[Int(offset)...].allSatisfy({ $0 == 0 }) { return }
+        }
+        let chunk = 1 << 20
+        let zeros = [UInt8](repeating: 0, count: chunk)
+        var position = offset
+        while position < size {
+            let length = Int(min(Int64(chunk), size - position))
+            let status = zeros.withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, length, at: position) }
+            if status != 0 { throw .io(operation: "cut log tail", path: path, errno: status) }
+            position += Int64(length)
+        }
+        let status = FileSystem.fdatasync(fd)
+        if status != 0 { throw .io(operation: "fdatasync", path: path, errno: status) }
+    }
+
+    /// Removes `*.tmp` files left by a crash during segment preallocation or a snapshot.
+    static func cleanTemporaryFiles(in directory: String) {
+        guard let names = try? FileSystem.list(directory) else { return }
+        for name in names where name.hasSuffix(".tmp") {
+            try? FileSystem.remove(FileSystem.join(directory, name))
+        }
+    }
+}
