@@ -58,6 +58,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
         .testTarget(
             name: "PersistenceTests", dependencies: ["Persistence", "Engine"], path: "Tests/PersistenceTests"),
-        .testTarget(name: "FrontendsTests", dependencies: ["holdfast", "Engine"], path: "Tests/FrontendsTests"),
+        .testTarget(
+            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence"], path: "Tests/FrontendsTests"),
     ]
 )

@@ -12,7 +12,7 @@ struct HoldfastCommand: AsyncParsableCommand {
             in memory under a flash-sale and checkout workload and checks it never oversells.
             """,
         version: HoldfastVersion.current,
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, CrashDriverCommand.self]
     )
 }
 
