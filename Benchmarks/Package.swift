@@ -3,6 +3,7 @@
 // Engine micro-benchmarks (package-benchmark). A separate package, so the root
 // package's builds and tests never resolve or build the benchmark dependencies.
 // Run them with Benchmarks/run-engine-benchmarks; results: docs/BENCHMARKS.md.
+// Also storage-bench (Benchmarks/run-storage-benchmarks), the persistence layer.
 
 import PackageDescription
 
@@ -31,6 +32,21 @@ let package = Package(
             name: "engine-profile",
             dependencies: ["EngineWorkloads"],
             path: "Sources/engine-profile"
+        ),
+        // The persistence layer on the real disk: log throughput and latency,
+        // replay speed, snapshots and the writer's stall. Run it with
+        // Benchmarks/run-storage-benchmarks; not a package-benchmark target
+        // (each measurement needs its own files, threads and minutes).
+        .executableTarget(
+            name: "storage-bench",
+            dependencies: [
+                "EngineWorkloads",
+                .product(name: "Engine", package: "Holdfast"),
+                .product(name: "Persistence", package: "Holdfast"),
+            ],
+            path: "Sources/StorageBench",
+            // The allocator `holdfast serve` runs with.
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         .executableTarget(
             name: "EngineBenchmarks",

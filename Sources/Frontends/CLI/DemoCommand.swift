@@ -1,21 +1,29 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Persistence
 
 /// `holdfast demo`: the engine under a demo workload, with a report.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the sharded engine in memory under a flash sale and a checkout funnel, then verify it.",
+        abstract: "Run a durable node under a flash sale and a checkout funnel, then verify it.",
         discussion: """
-            Phase 1 sells one hot SKU to many concurrent clients asking for more than there is and
-            checks exactly the stock was granted. Phase 2 runs a checkout funnel (reserve, confirm,
-            pay, fulfil, or release) over a catalog for --seconds. Then every shard's invariants
-            are checked. Durability mode is `none`: the journal is in memory until the
-            persistence work lands.
+            Opens (or creates) the data directory and recovers it, then: phase 1 sells one hot SKU
+            to many concurrent clients asking for more than there is and checks exactly the stock
+            was granted; phase 2 runs a checkout funnel (reserve, confirm, pay, fulfil, or release)
+            over a catalog for --seconds. Then every shard's invariants are checked. Every write
+            goes through the write-ahead log (durability strict by default). Each run uses its own
+            store names, so runs on the same data directory stay independent.
             """)
 
-    @Option(help: "Shards (writer threads). Default: cores − 1, at least 1.")
+    @Option(help: "Data directory (created if missing).")
+    var dataDir = "./holdfast-data"
+
+    @Option(help: "strict (reply after fdatasync), relaxed, or none (memory only).")
+    var durability: String = Durability.strict.rawValue
+
+    @Option(help: "Shards (writer threads) for a new data directory. Default: cores − 1, at least 1.")
     var shards: Int = ShardRuntime.defaultShardCount
 
     @Option(help: "Stores in the catalog (spread over shards).")
@@ -40,6 +48,9 @@ struct DemoCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        guard Durability(rawValue: durability) != nil else {
+            throw ValidationError("--durability must be strict, relaxed or none")
+        }
         guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
         guard (1...1_000).contains(stores) else { throw ValidationError("--stores must be 1...1000") }
         guard (1...1_000_000).contains(skusPerStore) else { throw ValidationError("--skus-per-store must be 1...1000000") }
@@ -52,9 +63,18 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let workload = DemoWorkload(
             shards: shards, stores: stores, skusPerStore: skusPerStore, flashStock: Int64(flashStock),
-            clients: clients, batchSize: batchSize, funnelSeconds: seconds)
-        let report = try await workload.run { message in
-            if !json { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            clients: clients, batchSize: batchSize, funnelSeconds: seconds,
+            storePrefix: "run-\(Int(Date().timeIntervalSince1970))-")
+        let say = { @Sendable (message: String) in FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+        var options = DurableNode.Options()
+        options.durability = Durability(rawValue: durability)!
+        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
+        defer { node.shutdown() }
+        let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
+        say("opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
+        for note in node.notes { say("note: \(note)") }
+        let report = try await workload.run(on: node.runtime, durability: durability) { message in
+            if !json { say(message) }
         }
         print(json ? report.json() : report.table())
         if !report.passed { throw ExitCode(1) }

@@ -7,12 +7,18 @@ struct HoldfastCommand: AsyncParsableCommand {
         commandName: "holdfast",
         abstract: "Holdfast: the stock, reservation, cart and order core behind a shop's checkout.",
         discussion: """
-            The network server (`holdfast serve`), the journal and the operator tools arrive with
-            the persistence and wire-protocol work. Today `holdfast demo` runs the sharded engine
-            in memory under a flash-sale and checkout workload and checks it never oversells.
+            `holdfast demo` runs a flash-sale and checkout workload on the sharded engine and checks \
+            it never oversells. The operator commands work on a data directory (default \
+            ./holdfast-data): `snapshot create|list|verify`, `wal verify|dump`, `restore` (to an LSN \
+            or a time, into a new data directory) and `backup` (safe while a node runs); \
+            docs/operations.md is the runbook. The network server (`holdfast serve`) and the client \
+            commands arrive with the wire-protocol work.
             """,
         version: HoldfastVersion.current,
-        subcommands: [DemoCommand.self, CrashDriverCommand.self]
+        subcommands: [
+            DemoCommand.self, CrashDriverCommand.self, SnapshotCommand.self, WALCommand.self, RestoreCommand.self,
+            BackupCommand.self,
+        ]
     )
 }
 

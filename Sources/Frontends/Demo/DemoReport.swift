@@ -71,6 +71,7 @@ struct DemoReport: Sendable, Codable {
         stock: 0, demand: 0, granted: 0, refusedForStock: 0, otherErrors: 0, reservedAfter: 0, elapsed: .zero)
     var funnel = FunnelReport(tally: FunnelTally(), elapsed: .zero)
     var invariantViolations: [String] = []
+    var durability = "none (in memory)"
 
     init(shards: Int, clients: Int, batchSize: Int) {
         self.shards = shards
@@ -84,7 +85,7 @@ struct DemoReport: Sendable, Codable {
         func rate(_ value: Double) -> String { String(format: "%12.0f", value) }
         let flash = flashSale
         return """
-            Holdfast demo — \(shards) shard(s), \(clients) clients, batches of \(batchSize), durability: none (in memory)
+            Holdfast demo — \(shards) shard(s), \(clients) clients, batches of \(batchSize), durability: \(durability)
 
             phase            operations      seconds        ops/s
             setup          \(pad(setup.operations))  \(String(format: "%11.3f", setup.seconds))  \(rate(setup.operationsPerSecond))

@@ -11,24 +11,36 @@ struct DemoWorkload: Sendable {
     var clients: Int
     var batchSize: Int
     var funnelSeconds: Double
+    /// Prepended to store names, so that runs on the same data directory do
+    /// not meet each other's stock and reservations.
+    var storePrefix = ""
 
     static let unitsPerSKU: Int64 = 1_000
-    static let flashStore = "shop-0"
     static let flashSKU = "FLASH-1"
 
+    func storeName(_ index: Int) -> String { "\(storePrefix)shop-\(index)" }
+
+    var flashStore: String { storeName(0) }
+
+    /// Runs on a fresh in-memory runtime (tests).
     func run(progress: (String) -> Void) async throws -> DemoReport {
         let runtime = ShardRuntime(shardCount: shards)
         defer { runtime.shutdown() }
-        var report = DemoReport(shards: shards, clients: clients, batchSize: batchSize)
+        return try await run(on: runtime, durability: "none (in memory)", progress: progress)
+    }
 
-        progress("stocking \(stores) stores × \(skusPerStore) SKUs on \(shards) shard(s)…")
+    func run(on runtime: ShardRuntime, durability: String, progress: (String) -> Void) async throws -> DemoReport {
+        var report = DemoReport(shards: runtime.shardCount, clients: clients, batchSize: batchSize)
+        report.durability = durability
+
+        progress("stocking \(stores) stores × \(skusPerStore) SKUs on \(runtime.shardCount) shard(s)…")
         report.setup = try await stockCatalog(runtime)
         progress("flash sale: \(flashStock) units of \(Self.flashSKU), \(clients) clients asking for \(flashStock * 2)…")
         report.flashSale = try await flashSale(runtime)
         progress("checkout funnel for \(funnelSeconds) s…")
         report.funnel = await funnel(runtime)
         progress("checking invariants of every shard…")
-        for shard in 0..<shards {
+        for shard in 0..<runtime.shardCount {
             let violations = await runtime.inspect(shard: shard) { $0.checkInvariants() } ?? ["shard \(shard) unreachable"]
             report.invariantViolations += violations
         }
@@ -41,14 +53,14 @@ struct DemoWorkload: Sendable {
         var count = 0
         for store in 0..<stores {
             for sku in 0..<skusPerStore {
-                commands.append(.setStock(SetStock(store: "shop-\(store)", sku: "SKU-\(sku)", onHand: Self.unitsPerSKU)))
+                commands.append(.setStock(SetStock(store: storeName(store), sku: "SKU-\(sku)", onHand: Self.unitsPerSKU)))
                 if commands.count == 4_096 {
                     count += try await expectAllSucceed(runtime, commands)
                     commands.removeAll(keepingCapacity: true)
                 }
             }
         }
-        commands.append(.setStock(SetStock(store: Self.flashStore, sku: Self.flashSKU, onHand: flashStock)))
+        commands.append(.setStock(SetStock(store: flashStore, sku: Self.flashSKU, onHand: flashStock)))
         count += try await expectAllSucceed(runtime, commands)
         return PhaseReport(operations: count, elapsed: ContinuousClock.now - started)
     }
@@ -67,7 +79,7 @@ struct DemoWorkload: Sendable {
                         let batch = (next..<end).map { request in
                             Command.reserve(
                                 Reserve(
-                                    store: Self.flashStore, reservationID: "flash-\(client)-\(request)",
+                                    store: flashStore, reservationID: "flash-\(client)-\(request)",
                                     lines: [LineRequest(sku: Self.flashSKU, quantity: 1)]))
                         }
                         tally.add(await runtime.execute(batch: batch))
@@ -79,7 +91,7 @@ struct DemoWorkload: Sendable {
             return await group.reduce(into: Tally()) { $0.merge($1) }
         }
         let elapsed = ContinuousClock.now - started
-        let stock = await runtime.execute(.getStock(StockQuery(store: Self.flashStore, sku: Self.flashSKU)))
+        let stock = await runtime.execute(.getStock(StockQuery(store: flashStore, sku: Self.flashSKU)))
         guard case .success(.stock(let view)) = stock else { throw DemoError("reading the hot SKU failed: \(stock)") }
         return FlashSaleReport(
             stock: flashStock, demand: Int64(perClient * clients), granted: Int64(tallies.succeeded),

@@ -18,7 +18,7 @@ struct FunnelClient {
 
     mutating func runRound(_ runtime: ShardRuntime) async {
         round += 1
-        let store = "shop-\(Int(random.next() % UInt64(workload.stores)))"
+        let store = workload.storeName(Int(random.next() % UInt64(workload.stores)))
         let reservations = (0..<workload.batchSize).map { request in
             let lineCount = 1 + Int(random.next() % 3)
             let lines = (0..<lineCount).map { _ in
