@@ -57,7 +57,11 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     public let directory: String
     public let options: JournalOptions
     /// What an operator should know about how this journal writes (fallbacks).
-    public private(set) var notes: [String] = []
+    public var notes: [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return noteList
+    }
     public var resumesAfterFailure: Bool { true }
 
     private let segmentHeader: SegmentFormat.SegmentHeader
@@ -71,7 +75,12 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     private var pending: [PendingBatch] = []
     private var haltReason: String?
     private var closing = false
+    private var noteList: [String] = []
+    /// Highest LSN written (strict: and synced) and reported to its batch.
     private var durableLSN: UInt64
+    /// Highest LSN known to be on stable storage (= durableLSN in strict mode;
+    /// in relaxed mode it trails until the periodic fdatasync).
+    private var syncedLSN: UInt64
     private var statistics = Statistics()
     private var latencyCursor = 0
     private var bytesSinceMarkStorage = 0
@@ -85,6 +94,11 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     private let hasher = SHA256Hasher()
     private var encoder = BinaryWriter(reservingCapacity: 256)
     private var unsyncedSince: UInt64?
+    /// Size of the segment open at start (later ones are `options.segmentBytes`).
+    private var firstSegmentBytes: Int64 = 0
+    private let startSegment: UInt64
+    /// The highest segment sequence already handed to the preparer.
+    private var preparedSequence: UInt64 = 0
 
     /// Opens the log of one shard at `position` (from recovery) and starts its I/O thread.
     public init(
@@ -97,7 +111,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         self.options = options
         self.position = position
         self.faults = faults
+        startSegment = position.segmentSequence
         durableLSN = position.lastLSN
+        syncedLSN = position.lastLSN
         currentSegment = position.segmentSequence
         directIOActive = options.directIO
         segmentHeader = SegmentFormat.SegmentHeader(
@@ -105,10 +121,12 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             createdAtNanoseconds: 0, limitsDigest: LimitsFingerprint.digest(of: limits))
         let made = try makeLogDevice(options.ioBackend)
         device = made.device
-        if let note = made.note { notes.append(note) }
+        if let note = made.note { noteList.append(note) }
         // Open (or create) the current segment now, so a start on a full disk
-        // fails at once rather than at the first write.
-        _ = try segment(position.segmentSequence)
+        // fails at once rather than at the first write. An existing segment
+        // keeps the size it was made with, whatever the options say now.
+        let fd = try segment(position.segmentSequence)
+        firstSegmentBytes = try FileSystem.size(ofFile: fd, path: segmentPath(position.segmentSequence))
         let thread = Thread { [self] in
             runIOLoop()
             finished.signal()
@@ -150,13 +168,14 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         return durableLSN
     }
 
-    /// Waits until the log is durable through `lsn`; false on timeout.
-    public func waitUntilDurable(_ lsn: UInt64, timeoutSeconds: Double) -> Bool {
+    /// Waits until the log is on stable storage through `lsn` (in relaxed
+    /// mode: until the next periodic fdatasync covers it); false on timeout.
+    public func waitUntilSynced(_ lsn: UInt64, timeoutSeconds: Double) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
         condition.lock()
         defer { condition.unlock() }
-        while durableLSN < lsn {
-            if !condition.wait(until: deadline) { return durableLSN >= lsn }
+        while syncedLSN < lsn {
+            if !condition.wait(until: deadline) { return syncedLSN >= lsn }
         }
         return true
     }
@@ -293,6 +312,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     private func completed(_ frame: Frame) {
         condition.lock()
         durableLSN = max(durableLSN, frame.lastLSN)
+        if options.durability == .strict { syncedLSN = durableLSN }
         statistics.frames += 1
         statistics.batches += frame.callbacks.count
         statistics.records += frame.recordCount
@@ -347,6 +367,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
 
     /// Relaxed mode: fdatasync every segment written since the last sync.
     private func syncRelaxed() {
+        condition.lock()
+        let covered = durableLSN
+        condition.unlock()
         for (sequence, fd) in openSegments {
             let status = device.sync(fd: fd)
             if status != 0 {
@@ -357,6 +380,10 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             }
         }
         unsyncedSince = nil
+        condition.lock()
+        syncedLSN = max(syncedLSN, covered)
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Closes segments older than `sequence` once nothing more goes to them.
@@ -404,7 +431,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
 
     private func finish(_ builder: inout FrameBuilder) -> Frame {
         let padded = AlignedBuffer.roundUp(builder.length)
-        if position.offset + Int64(padded) > Int64(options.segmentBytes) {
+        if position.offset + Int64(padded) > capacity(of: position.segmentSequence) {
             position.segmentSequence += 1
             position.offset = Int64(SegmentFormat.blockSize)
         }
@@ -418,8 +445,15 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         position.nextFrameSequence += 1
         position.chainHash = chainHash
         position.lastLSN = builder.lastLSN
-        if position.offset * 2 > Int64(options.segmentBytes) { prepareSegment(position.segmentSequence + 1) }
+        if position.offset * 2 > capacity(of: position.segmentSequence), preparedSequence <= position.segmentSequence {
+            preparedSequence = position.segmentSequence + 1
+            prepareSegment(preparedSequence)
+        }
         return frame
+    }
+
+    private func capacity(of sequence: UInt64) -> Int64 {
+        sequence == startSegment ? firstSegmentBytes : Int64(options.segmentBytes)
     }
 
     // MARK: Segments
@@ -449,7 +483,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             } catch {
                 guard case .io(_, _, let code) = error, code == EINVAL else { throw error }
                 directIOActive = false
-                notes.append("direct I/O not supported on this file system; using buffered writes + fdatasync")
+                condition.lock()
+                noteList.append("direct I/O not supported on this file system; using buffered writes + fdatasync")
+                condition.unlock()
             }
         }
         return try FileSystem.open(path, flags: O_RDWR)

@@ -41,6 +41,8 @@ public final class DurableNode: @unchecked Sendable {
     private let snapshotQueue = DispatchQueue(label: "holdfast.snapshots")
     private let scheduleLock = NSLock()
     private var lastSnapshotTime: [Double]
+    /// Per shard, why its last scheduled snapshot failed and when (nil once one succeeds).
+    private var snapshotFailures: [Int: (reason: String, at: Double)] = [:]
     private var scheduler: Thread?
     private var stopping = false
     private var isShutDown = false
@@ -170,7 +172,7 @@ public final class DurableNode: @unchecked Sendable {
         let info = try SnapshotFile.write(
             state, shardIndex: shard, shardCount: shardCount, directory: directory,
             beforePublishing: { () throws(PersistenceError) in
-                guard journal.waitUntilDurable(state.lastLSN, timeoutSeconds: 60) else {
+                guard journal.waitUntilSynced(state.lastLSN, timeoutSeconds: 60) else {
                     throw .invalidRequest(reason: "shard \(shard): log not durable through LSN \(state.lastLSN) after 60 s (\(journal.writesHaltedReason ?? "slow disk"))")
                 }
             })
@@ -201,10 +203,17 @@ public final class DurableNode: @unchecked Sendable {
             let last = scheduleLock.withLock { lastSnapshotTime[shard] }
             let dueByBytes = written >= options.snapshotEveryLogBytes
             let dueByTime = options.snapshotIntervalSeconds > 0 && written > 0 && now - last >= options.snapshotIntervalSeconds
-            guard dueByBytes || dueByTime else { continue }
+            let failedRecently = scheduleLock.withLock { snapshotFailures[shard].map { now - $0.at < 10 } ?? false }
+            guard (dueByBytes || dueByTime) && !failedRecently else { continue }
             let done = DispatchSemaphore(value: 0)
             Task {
-                _ = try? await self.snapshot(shard: shard)
+                do {
+                    _ = try await self.snapshot(shard: shard)
+                    self.scheduleLock.withLock { self.snapshotFailures[shard] = nil }
+                } catch {
+                    // Retried after 10 s; visible through `scheduledSnapshotProblems`.
+                    self.scheduleLock.withLock { self.snapshotFailures[shard] = ("\(error)", now) }
+                }
                 done.signal()
             }
             done.wait()
@@ -212,6 +221,11 @@ public final class DurableNode: @unchecked Sendable {
     }
 
     // MARK: State
+
+    /// Shards whose last scheduled snapshot failed, with the reason.
+    public var scheduledSnapshotProblems: [Int: String] {
+        scheduleLock.withLock { snapshotFailures.mapValues(\.reason) }
+    }
 
     /// The journal of each shard (statistics, halt reasons); empty with durability none.
     public var shardJournals: [SegmentJournal] { journals }
