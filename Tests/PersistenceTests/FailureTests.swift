@@ -90,10 +90,14 @@ import Testing
         let directory = TemporaryDirectory()
         let node = try DurableNode(path: directory.path, shardCount: 1, options: smallLogOptions(durability: .relaxed))
         await run(workload(1_000, seed: 22), on: node)
+        // A snapshot waits for the periodic fdatasync to cover its LSN.
+        let snapshot = try await node.snapshot(shard: 0)
+        await run(workload(200, seed: 23), on: node)
         let before = await encodedStates(node)
         node.shutdown()
         let reopened = try DurableNode(path: directory.path, options: smallLogOptions())
         defer { reopened.shutdown() }
+        #expect(reopened.recovery[0].snapshot?.lsn == snapshot.lsn)
         #expect(await encodedStates(reopened) == before)
     }
 

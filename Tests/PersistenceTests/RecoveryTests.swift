@@ -5,10 +5,13 @@ import Testing
 @testable import Persistence
 
 @Suite struct RecoveryTests {
-    @Test("State recovered from the log alone equals the state of the process that wrote it, byte for byte")
-    func logReplayIsByteIdentical() async throws {
+    @Test("State recovered from the log alone equals the state of the process that wrote it, byte for byte",
+        arguments: [IOBackend.uring, .sync])
+    func logReplayIsByteIdentical(backend: IOBackend) async throws {
         let directory = TemporaryDirectory()
-        let node = try DurableNode(path: directory.path, shardCount: 2, options: smallLogOptions())
+        var options = smallLogOptions()
+        options.journal.ioBackend = backend
+        let node = try DurableNode(path: directory.path, shardCount: 2, options: options)
         let succeeded = await run(workload(3_000), on: node)
         #expect(succeeded > 2_000)
         let before = await encodedStates(node)
