@@ -39,11 +39,13 @@ enum OperatorOutput {
     /// Pretty JSON with sorted keys, or one compact line.
     static func json(_ value: some Encodable, compact: Bool = false) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// One line on standard error (progress, notes), unbuffered.
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
@@ -53,7 +55,9 @@ enum OperatorOutput {
         let all = [headers] + rows
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
-            for (column, cell) in row.enumerated() where column < widths.count { widths[column] = max(widths[column], cell.count) }
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], cell.count)
+            }
         }
         return all.map { row($0, widths: widths) }.joined(separator: "\n")
     }
@@ -83,6 +87,27 @@ enum OperatorOutput {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 
+    /// The directory part of `path`, "" if it has none. (Not Foundation's
+    /// `deletingLastPathComponent`: on Linux it traps on one-character paths.)
+    static func parentDirectory(of path: String) -> String {
+        let trimmed = withoutTrailingSlashes(path)
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
+    /// The last component of `path`.
+    static func fileName(of path: String) -> String {
+        let trimmed = withoutTrailingSlashes(path)
+        guard let slash = trimmed.lastIndex(of: "/") else { return String(trimmed) }
+        return String(trimmed[trimmed.index(after: slash)...])
+    }
+
+    private static func withoutTrailingSlashes(_ path: String) -> Substring {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+
     /// An optional value for a table cell.
     static func cell(_ value: (some CustomStringConvertible)?) -> String {
         value.map(\.description) ?? "-"
@@ -105,6 +130,7 @@ struct ShardPointRow: Encodable, Equatable {
     }
 
     static func table(_ rows: [ShardPointRow]) -> String {
-        OperatorOutput.table(["shard", "LSN", "time (UTC)"], rows.map { [String($0.shard), String($0.lsn), $0.time ?? "-"] })
+        OperatorOutput.table(
+            ["shard", "LSN", "time (UTC)"], rows.map { [String($0.shard), String($0.lsn), $0.time ?? "-"] })
     }
 }

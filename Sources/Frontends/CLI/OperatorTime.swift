@@ -26,7 +26,8 @@ enum OperatorTime {
             let fraction = reader.fractionNanoseconds(),
             let offsetSeconds = reader.zoneOffsetSeconds(), reader.atEnd
         else { return nil }
-        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
+        let seconds =
+            days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds
         return seconds * 1_000_000_000 + fraction
     }
 

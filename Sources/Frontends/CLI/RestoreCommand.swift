@@ -24,7 +24,9 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(name: .customLong("to-lsn"), help: "Last LSN to apply: N (1-shard directory) or SHARD:N; repeatable.")
     var toLSN: [String] = []
 
-    @Option(name: .customLong("to-time"), help: "Last time to apply: ISO 8601 (2025-01-31T12:00:00.000Z) or nanoseconds since the epoch.")
+    @Option(
+        name: .customLong("to-time"),
+        help: "Last time to apply: ISO 8601 (2025-01-31T12:00:00.000Z) or nanoseconds since the epoch.")
     var toTime: String?
 
     func validate() throws {
@@ -32,7 +34,9 @@ struct RestoreCommand: AsyncParsableCommand {
             throw ValidationError("--to-lsn \(text): expected N or SHARD:N, whole numbers")
         }
         if let toTime, OperatorTime.nanoseconds(from: toTime) == nil {
-            throw ValidationError("--to-time \(toTime): expected ISO 8601 like 2025-01-31T12:00:00.000Z (or +01:00) or nanoseconds since the epoch")
+            throw ValidationError(
+                "--to-time \(toTime): expected ISO 8601 like 2025-01-31T12:00:00.000Z (or +01:00) or nanoseconds since the epoch"
+            )
         }
     }
 
@@ -43,6 +47,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func restore() throws -> RestoreReport {
         let directory = try DataDirectory.open(options.dataDir)
         let lsnPerShard = try LSNTarget.perShard(toLSN, shardCount: directory.shardCount)
+        try requireTargetParent()
         let points: [Operations.ShardPoint]
         do {
             points = try Operations.restore(
@@ -51,9 +56,18 @@ struct RestoreCommand: AsyncParsableCommand {
         } catch {
             guard case .missingLog(let reason) = error else { throw error }
             throw OperatorError(
-                "log incomplete: \(reason). A restore reaches back only to the oldest kept snapshot (see `holdfast snapshot list`).")
+                "log incomplete: \(reason). A restore reaches back only to the oldest kept snapshot (see `holdfast snapshot list`)."
+            )
         }
         return RestoreReport(source: options.dataDir, target: target, shards: points.map(ShardPointRow.init))
+    }
+
+    /// Refuses at once, not after the replay, a target whose parent is missing.
+    private func requireTargetParent() throws {
+        let parent = OperatorOutput.parentDirectory(of: target)
+        guard parent.isEmpty || FileManager.default.fileExists(atPath: parent) else {
+            throw OperatorError("\(parent) does not exist; restore creates only the target directory itself")
+        }
     }
 }
 
@@ -64,7 +78,9 @@ struct LSNTarget: Equatable {
 
     init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy(Self.isWholeNumber), let lsn = UInt64(parts.last!) else { return nil }
+        guard (1...2).contains(parts.count), parts.allSatisfy(Self.isWholeNumber), let lsn = UInt64(parts.last!) else {
+            return nil
+        }
         if parts.count == 2 {
             guard let shard = Int(parts[0]) else { return nil }
             self.shard = shard
@@ -76,10 +92,13 @@ struct LSNTarget: Equatable {
     static func perShard(_ texts: [String], shardCount: Int) throws -> [Int: UInt64] {
         var bounds: [Int: UInt64] = [:]
         for text in texts {
-            guard let target = LSNTarget(text) else { throw OperatorError("--to-lsn \(text): expected N or SHARD:N, whole numbers") }
+            guard let target = LSNTarget(text) else {
+                throw OperatorError("--to-lsn \(text): expected N or SHARD:N, whole numbers")
+            }
             guard let shard = target.shard ?? (shardCount == 1 ? 0 : nil) else {
                 throw OperatorError(
-                    "--to-lsn \(text) names no shard, but the data directory has \(shardCount) shards: give SHARD:LSN for each shard to stop (e.g. --to-lsn 0:\(text))")
+                    "--to-lsn \(text) names no shard, but the data directory has \(shardCount) shards: give SHARD:LSN for each shard to stop (e.g. --to-lsn 0:\(text))"
+                )
             }
             guard bounds.updateValue(target.lsn, forKey: shard) == nil else {
                 throw OperatorError("--to-lsn names shard \(shard) more than once")
@@ -104,7 +123,7 @@ struct RestoreReport: OperatorReport {
         restored \(source) into \(target) (the source was not modified)
         next:
           1. check it:    holdfast wal verify --data-dir \(target)
-          2. start on it: start the node with --data-dir \(target) in place of \(source)
+          2. start on it: start the node with --data-dir \(target)
                           (`holdfast serve --data-dir \(target)`; serve arrives with the wire-protocol work)
         """
     }

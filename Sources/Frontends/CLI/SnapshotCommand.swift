@@ -1,6 +1,5 @@
 import ArgumentParser
 import Engine
-import Foundation
 import Persistence
 
 /// `holdfast snapshot create|list|verify`.
@@ -49,7 +48,8 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
         } catch {
             guard case .locked(let path) = error else { throw error }
             throw OperatorError(
-                "\(path) is locked by a running node; `snapshot create` works offline only. Stop the node first, or copy it with `holdfast backup`.")
+                "\(path) is locked by a running node; `snapshot create` works offline only. Stop the node first, or copy it with `holdfast backup`."
+            )
         }
     }
 }
@@ -76,7 +76,9 @@ struct SnapshotListCommand: AsyncParsableCommand {
                     let info = try SnapshotFile.readInfo(path)
                     let misplaced = info.shardIndex != shard || info.shardCount != directory.shardCount
                     rows.append(
-                        SnapshotRow(info, shard: shard, problem: misplaced ? "header says shard \(info.shardIndex) of \(info.shardCount)" : nil))
+                        SnapshotRow(
+                            info, shard: shard,
+                            problem: misplaced ? "header says shard \(info.shardIndex) of \(info.shardCount)" : nil))
                 } catch {
                     rows.append(SnapshotRow(shard: shard, path: path, problem: "\(error)"))
                 }
@@ -129,7 +131,9 @@ struct SnapshotCreateReport: OperatorReport {
     var snapshots: [SnapshotRow]
 
     func table() -> String {
-        let rows = snapshots.map { [String($0.shard), OperatorOutput.cell($0.lsn), $0.stateTime ?? "-", $0.sizeCell, $0.path] }
+        let rows = snapshots.map {
+            [String($0.shard), OperatorOutput.cell($0.lsn), $0.stateTime ?? "-", $0.sizeCell, $0.path]
+        }
         return OperatorOutput.table(["shard", "LSN", "state time", "size", "path"], rows)
     }
 }
@@ -141,13 +145,15 @@ struct SnapshotListReport: OperatorReport {
     func table() -> String {
         let rows = snapshots.map { row in
             [
-                String(row.shard), OperatorOutput.cell(row.lsn), row.stateTime ?? "-", row.createdTime ?? "-", row.sizeCell,
-                (row.path as NSString).lastPathComponent, row.validCell,
+                String(row.shard), OperatorOutput.cell(row.lsn), row.stateTime ?? "-", row.createdTime ?? "-",
+                row.sizeCell,
+                OperatorOutput.fileName(of: row.path), row.validCell,
             ]
         }
         let empty = (0..<shardCount).filter { shard in !snapshots.contains { $0.shard == shard } }
         let notes = empty.map { "shard \($0): no snapshots" }
-        return ([OperatorOutput.table(["shard", "LSN", "state time", "created", "size", "file", "header"], rows)] + notes)
+        return
+            ([OperatorOutput.table(["shard", "LSN", "state time", "created", "size", "file", "header"], rows)] + notes)
             .joined(separator: "\n")
     }
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
-import Foundation
 import Persistence
 
 /// `holdfast snapshot verify`: loads snapshots completely; exit 1 if any is bad.
 struct SnapshotVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify snapshots completely: header, CRC-32C and SHA-256 of the state, shard, limits, and the state itself.",
+        abstract:
+            "Verify snapshots completely: header, CRC-32C and SHA-256 of the state, shard, limits, and the state itself.",
         discussion: """
             Checks every snapshot of every shard, or only --file. Shard count and engine limits come \
             from the data directory's MANIFEST; a --file's shard from its shard-NNN directory, else \
@@ -44,17 +44,19 @@ struct SnapshotVerifyCommand: AsyncParsableCommand {
     static func verify(_ path: String, expectedShard: Int?, in directory: DataDirectory) -> SnapshotCheck {
         do {
             let shard = try expectedShard ?? SnapshotFile.readInfo(path).shardIndex
-            let loaded = try SnapshotFile.load(path, shardIndex: shard, shardCount: directory.shardCount, limits: directory.limits())
+            let loaded = try SnapshotFile.load(
+                path, shardIndex: shard, shardCount: directory.shardCount, limits: directory.limits())
             return SnapshotCheck(shard: shard, path: path, lsn: loaded.info.lsn, stateBytes: loaded.info.stateBytes)
         } catch {
             let header = try? SnapshotFile.readInfo(path)
-            return SnapshotCheck(shard: expectedShard ?? header?.shardIndex, path: path, lsn: header?.lsn, problem: "\(error)")
+            return SnapshotCheck(
+                shard: expectedShard ?? header?.shardIndex, path: path, lsn: header?.lsn, problem: "\(error)")
         }
     }
 
     /// `3` for `.../shard-003/snapshot-….hfs`; nil elsewhere.
     static func shardIndex(ofDirectoryHolding path: String) -> Int? {
-        let parent = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        let parent = OperatorOutput.fileName(of: OperatorOutput.parentDirectory(of: path))
         guard parent.hasPrefix("shard-") else { return nil }
         return Int(parent.dropFirst("shard-".count))
     }
@@ -86,7 +88,10 @@ struct SnapshotVerifyReport: OperatorReport {
     func table() -> String {
         guard !checks.isEmpty else { return "no snapshots to verify" }
         let rows = checks.map { check in
-            [OperatorOutput.cell(check.shard), OperatorOutput.cell(check.lsn), check.path, check.problem.map { "BAD: \($0)" } ?? "ok"]
+            [
+                OperatorOutput.cell(check.shard), OperatorOutput.cell(check.lsn), check.path,
+                check.problem.map { "BAD: \($0)" } ?? "ok",
+            ]
         }
         let bad = checks.filter { $0.problem != nil }.count
         return OperatorOutput.table(["shard", "LSN", "file", "result"], rows)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Persistence
 
 /// `holdfast wal verify|dump`.
@@ -94,8 +93,12 @@ struct WALVerifyReport: OperatorReport {
                 OperatorOutput.cell(shard.snapshotLSN), OperatorOutput.cell(shard.headChainHash),
             ]
         }
-        let headers = ["shard", "segments", "frames", "records", "first LSN", "last LSN", "state LSN", "snapshot LSN", "head chain hash"]
-        let notes = warnings.map { "warning: \($0)" } + ["log verified: \(warnings.isEmpty ? "OK" : "OK, with warnings")"]
+        let headers = [
+            "shard", "segments", "frames", "records", "first LSN", "last LSN", "state LSN", "snapshot LSN",
+            "head chain hash",
+        ]
+        let notes =
+            warnings.map { "warning: \($0)" } + ["log verified: \(warnings.isEmpty ? "OK" : "OK, with warnings")"]
         return ([OperatorOutput.table(headers, rows)] + notes).joined(separator: "\n")
     }
 }

@@ -35,8 +35,12 @@ struct WALDumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if !options.json { print(WALDumpLine.header) }
-        let summary = try dump { print($0) }
+        var headerDue = !options.json
+        let summary = try dump { line in
+            if headerDue { print(WALDumpLine.header) }
+            headerDue = false
+            print(line)
+        }
         options.progress?(summary.description)
     }
 
@@ -53,6 +57,7 @@ struct WALDumpCommand: AsyncParsableCommand {
                 let line = WALDumpLine(record)
                 emit(options.json ? OperatorOutput.json(line, compact: true) : line.text)
                 summary.records += 1
+                if summary.firstPrintedLSN == nil { summary.firstPrintedLSN = record.lsn }
                 if let limit, summary.records >= limit {
                     finishedEarly = true
                     throw DumpFinished()
@@ -92,7 +97,14 @@ struct WALDumpLine: Encodable, Equatable {
         time = OperatorTime.iso8601(nanoseconds: record.timestamp)
         tag = String(describing: CommandCodec.tag(of: record.command))
         store = record.command.store ?? "-"
-        description = String(describing: record.command).replacingOccurrences(of: "Engine.", with: "")
+        description = Self.compact(String(describing: record.command))
+    }
+
+    /// Drops the module prefix and `Optional(…)` around strings and numbers.
+    static func compact(_ description: String) -> String {
+        description.replacingOccurrences(of: "Engine.", with: "")
+            .replacingOccurrences(
+                of: #"Optional\(("(?:[^"\\]|\\.)*"|-?[0-9]+)\)"#, with: "$1", options: .regularExpression)
     }
 
     var text: String { OperatorOutput.row([String(lsn), time, tag, store, description], widths: Self.widths) }
@@ -103,16 +115,21 @@ struct WALDumpSummary: Equatable, CustomStringConvertible {
     var shard: Int
     var fromLSN: UInt64
     var records = 0
+    var firstPrintedLSN: UInt64?
     /// Whether the scan reached the end of the log (then the log's extent is known).
     var readToEnd = false
     var logFirstLSN: UInt64?
     var logLastLSN: UInt64?
 
     var description: String {
-        let printed = "shard \(shard): \(records) record(s) printed"
-        guard readToEnd else { return printed }
-        guard let first = logFirstLSN, let last = logLastLSN else { return printed + "; the log holds no records" }
-        let retention = fromLSN < first ? " (earlier LSNs are only in snapshots)" : ""
-        return printed + "; the log holds LSN \(first)...\(last)" + retention
+        var parts = ["shard \(shard): \(records) record(s) printed"]
+        if readToEnd {
+            parts.append(
+                logFirstLSN.map { "the log holds LSN \($0)...\(logLastLSN ?? $0)" } ?? "the log holds no records")
+        }
+        if let first = logFirstLSN ?? firstPrintedLSN, fromLSN < first {
+            parts.append("LSNs before \(first) are only in snapshots")
+        }
+        return parts.joined(separator: "; ")
     }
 }
