@@ -95,10 +95,13 @@ public enum Operations {
     ) throws(PersistenceError) {
         var snapshotLSN: UInt64 = 0
         for path in try SnapshotFile.list(in: from) {
-            guard let loaded = try? SnapshotFile.load(path, shardIndex: shard, shardCount: shardCount, limits: limits) else {
+            // Read once and verify those bytes: retention may delete the file meanwhile.
+            guard let bytes = try? FileSystem.readFile(path),
+                let loaded = try? SnapshotFile.load(
+                    bytes: bytes, path: path, shardIndex: shard, shardCount: shardCount, limits: limits)
+            else {
                 continue
             }
-            let bytes = try FileSystem.readFile(path)
             try FileSystem.writeAtomically(bytes, to: FileSystem.join(to, (path as NSString).lastPathComponent))
             snapshotLSN = loaded.info.lsn
             progress?("shard \(shard): copied snapshot at LSN \(snapshotLSN)")
@@ -121,8 +124,15 @@ public enum Operations {
         }
     }
 
+    /// A target must be an empty directory, or not exist in a directory that does.
     private static func requireEmpty(_ path: String) throws(PersistenceError) {
-        guard FileSystem.exists(path) else { return }
+        guard FileSystem.exists(path) else {
+            let parent = FileSystem.directoryOf(path)
+            guard FileSystem.isDirectory(parent) else {
+                throw .invalidRequest(reason: "\(parent) does not exist; only the target directory itself is created")
+            }
+            return
+        }
         guard FileSystem.isDirectory(path), try FileSystem.list(path).isEmpty else {
             throw .invalidRequest(reason: "\(path) exists and is not an empty directory")
         }

@@ -148,7 +148,13 @@ public enum SnapshotFile {
     public static func load(
         _ path: String, shardIndex: Int, shardCount: Int, limits: Limits
     ) throws(PersistenceError) -> (state: StateMachine, info: SnapshotInfo) {
-        let bytes = try FileSystem.readFile(path)
+        try load(bytes: FileSystem.readFile(path), path: path, shardIndex: shardIndex, shardCount: shardCount, limits: limits)
+    }
+
+    /// `load` on bytes already read (`path` only names them in errors).
+    static func load(
+        bytes: [UInt8], path: String, shardIndex: Int, shardCount: Int, limits: Limits
+    ) throws(PersistenceError) -> (state: StateMachine, info: SnapshotInfo) {
         let info = try parseHeader(
             bytes.count >= headerBytes ? Array(bytes[0..<headerBytes]) : bytes,
             count: min(bytes.count, headerBytes), fileBytes: Int64(bytes.count), path: path)

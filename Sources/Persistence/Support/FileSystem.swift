@@ -154,9 +154,12 @@ enum FileSystem {
         try syncDirectory(directoryOf(path))
     }
 
+    /// The directory holding `path` ("a/b/" → "a"; "b" → ".").
     static func directoryOf(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     static func join(_ directory: String, _ name: String) -> String {
