@@ -20,14 +20,14 @@ do {
     defer { scratch.removeAll() }
     say("storage-bench: \(options.runs) runs per figure, files in \(scratch.path) (\(scratch.fileSystem))")
     var figures = FigureSet()
-    if options.sections.contains(.log) {
-        try await LogThroughputBench(options: options, scratch: scratch).run(into: &figures)
-    }
-    if options.sections.contains(.replay) {
-        try await ReplayBench(options: options, scratch: scratch).run(into: &figures)
-    }
-    if options.sections.contains(.snapshot) {
-        try await SnapshotBench(options: options, scratch: scratch).run(into: &figures)
+    for section in BenchOptions.Section.allCases where options.sections.contains(section) {
+        let foreignLoad = ForeignLoad()
+        switch section {
+        case .log: try await LogThroughputBench(options: options, scratch: scratch).run(into: &figures)
+        case .replay: try await ReplayBench(options: options, scratch: scratch).run(into: &figures)
+        case .snapshot: try await SnapshotBench(options: options, scratch: scratch).run(into: &figures)
+        }
+        foreignLoad.record(section.rawValue, into: &figures)
     }
     let table = ReportPrinter.table(figures, runs: options.runs)
     if options.json {
@@ -35,7 +35,8 @@ do {
         let configuration = [
             "runs": "\(options.runs)", "logSeconds": "\(options.logSeconds)",
             "replayCommands": "\(options.replayCommands)", "snapshotSKUs": "\(options.snapshotSKUs)",
-            "stallCommands": "\(options.stallCommands)", "fileSystem": scratch.fileSystem,
+            "stallCommands": "\(options.stallCommands)", "segmentMiB": "\(options.segmentMiB)",
+            "fileSystem": scratch.fileSystem,
         ]
         print(try ReportPrinter.json(figures, configuration: configuration))
     } else {

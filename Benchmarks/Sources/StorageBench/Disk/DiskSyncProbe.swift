@@ -1,4 +1,6 @@
+import Foundation
 import Glibc
+import Synchronization
 
 /// The disk's own cost of a durable small write, for comparison with the
 /// journal's: a file written in full once (so no block is unwritten and
@@ -15,8 +17,13 @@ enum DiskSyncProbe {
     #endif
 
     /// Latencies of `writes` pwrite + fdatasync pairs, in ns.
-    /// - Parameter direct: open with O_DIRECT (as the journal does) instead of buffered.
-    static func measure(path: String, writes: Int, direct: Bool) throws(BenchFailure) -> [Int64] {
+    /// - Parameters:
+    ///   - direct: open with O_DIRECT (as the journal does) instead of buffered.
+    ///   - spinningThreads: threads kept busy meanwhile, to see the cost of
+    ///     waking the writing thread on a loaded machine.
+    static func measure(path: String, writes: Int, direct: Bool, spinningThreads: Int = 0) throws(BenchFailure)
+        -> [Int64]
+    {
         let buffer = try alignedBuffer(bytes: 1 << 20)
         defer { free(buffer) }
         memset(buffer, 0x5A, 1 << 20)
@@ -26,6 +33,8 @@ enum DiskSyncProbe {
         let fd = open(path, O_RDWR | (direct ? directFlag : 0))
         guard fd >= 0 else { throw BenchFailure("open \(path): errno \(errno)") }
         defer { close(fd) }
+        let spinners = Spinners(count: spinningThreads)
+        defer { spinners.stop() }
         var latencies: [Int64] = []
         latencies.reserveCapacity(writes)
         for index in 0..<writes {
@@ -56,5 +65,26 @@ enum DiskSyncProbe {
         var pointer: UnsafeMutableRawPointer?
         guard posix_memalign(&pointer, 4_096, bytes) == 0, let pointer else { throw BenchFailure("posix_memalign") }
         return pointer
+    }
+}
+
+/// Threads that spin until stopped.
+private final class Spinners: Sendable {
+    private let running = Atomic<Bool>(true)
+    private let stopped = DispatchGroup()
+
+    init(count: Int) {
+        for _ in 0..<count {
+            stopped.enter()
+            Thread.detachNewThread { [self] in
+                while running.load(ordering: .relaxed) {}
+                stopped.leave()
+            }
+        }
+    }
+
+    func stop() {
+        running.store(false, ordering: .relaxed)
+        stopped.wait()
     }
 }

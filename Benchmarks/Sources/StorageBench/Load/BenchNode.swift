@@ -4,11 +4,13 @@ import Persistence
 /// A one-shard `DurableNode` in a new directory, with snapshots only on demand.
 enum BenchNode {
     static func open(
-        at path: String, durability: Durability, backend: IOBackend = .automatic, limits: Limits
+        at path: String, durability: Durability, backend: IOBackend = .automatic, limits: Limits,
+        segmentBytes: Int = JournalOptions().segmentBytes
     ) throws(BenchFailure) -> DurableNode {
         var options = DurableNode.Options()
         options.durability = durability
         options.journal.ioBackend = backend
+        options.journal.segmentBytes = segmentBytes
         options.snapshotEveryLogBytes = .max
         options.snapshotIntervalSeconds = 0
         options.snapshotsRetained = 1

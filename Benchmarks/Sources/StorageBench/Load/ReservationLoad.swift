@@ -1,5 +1,6 @@
 import Engine
 import EngineWorkloads
+import Foundation
 
 /// Steady client load on a runtime: `clients` concurrent tasks, each in a loop
 /// submitting a batch of `batchSize` single-line reserves (1 unit of a random
@@ -20,6 +21,10 @@ struct ReservationLoad: Sendable {
     /// `reserveBatches[client][k]` and the `releaseBatches[client][k]` that undoes it.
     private let reserveBatches: [[[Command]]]
     private let releaseBatches: [[[Command]]]
+    /// Where each client goes on from, so a later `run` does not start over with
+    /// ids whose finished reservations may still be retained (a retained one
+    /// answers a reserve as a replay, then may be evicted before its release).
+    private let rounds: ClientRounds
 
     struct BatchSample: Sendable {
         /// When the batch's outcomes arrived, ns on `Stopwatch`.
@@ -51,7 +56,8 @@ struct ReservationLoad: Sendable {
                     batch.map { id in
                         let sku = Catalog.skuName(Int.random(in: 0..<catalog.skuCount, using: &generator))
                         return .reserve(
-                            Reserve(store: Catalog.store, reservationID: id, lines: [LineRequest(sku: sku, quantity: 1)]))
+                            Reserve(
+                                store: Catalog.store, reservationID: id, lines: [LineRequest(sku: sku, quantity: 1)]))
                     }
                 })
             releases.append(
@@ -61,6 +67,7 @@ struct ReservationLoad: Sendable {
         }
         reserveBatches = reserves
         releaseBatches = releases
+        rounds = ClientRounds(clients: clients)
     }
 
     /// Runs every client until `deadlineNanoseconds` (on `Stopwatch`); the last
@@ -81,7 +88,8 @@ struct ReservationLoad: Sendable {
 
     private func runClient(_ client: Int, on runtime: ShardRuntime, until deadline: Int64) async -> Result {
         var result = Result()
-        var round = 0
+        var round = rounds[client]
+        defer { rounds[client] = round }
         while Stopwatch.nanoseconds() < deadline {
             let index = round % reserveBatches[client].count
             for batch in [reserveBatches[client][index], releaseBatches[client][index]] {
@@ -97,5 +105,18 @@ struct ReservationLoad: Sendable {
             round += 1
         }
         return result
+    }
+}
+
+/// The next round of each client, kept between runs.
+private final class ClientRounds: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rounds: [Int]
+
+    init(clients: Int) { rounds = Array(repeating: 0, count: clients) }
+
+    subscript(client: Int) -> Int {
+        get { lock.withLock { rounds[client] } }
+        set { lock.withLock { rounds[client] = newValue } }
     }
 }

@@ -41,7 +41,8 @@ struct JournalWindow {
             + (latencySamplesWrapped ? " (latency ring wrapped)" : "")
     }
 
-    func record(_ configuration: String, into figures: inout FigureSet) {
+    /// - Parameter synced: whether each frame write included fdatasync (strict).
+    func record(_ configuration: String, synced: Bool, into figures: inout FigureSet) {
         let section = LogThroughputBench.section
         let perSecond = { (count: Int) in Double(count) / seconds }
         figures.record(section, "records/s", configuration: configuration, unit: "records/s", value: perSecond(records))
@@ -50,17 +51,22 @@ struct JournalWindow {
         figures.record(
             section, "bytes written (padded frames)", configuration: configuration, unit: "MB/s",
             value: perSecond(bytesWritten) / 1e6)
-        figures.record(section, "frames (group commits)", configuration: configuration, unit: "frames/s", value: perSecond(frames))
+        figures.record(
+            section, "frames (group commits)", configuration: configuration, unit: "frames/s", value: perSecond(frames))
         figures.record(
             section, "records per frame", configuration: configuration, unit: "records",
             value: Double(records) / Double(max(frames, 1)))
+        figures.record(
+            section, "mean frame size (padded)", configuration: configuration, unit: "KiB",
+            value: Double(bytesWritten) / Double(max(frames, 1)) / 1_024)
         let latencies = [
             ("p50", frameLatencies.p50), ("p99", frameLatencies.p99), ("p99.9", frameLatencies.p999),
             ("max", frameLatencies.max),
         ]
         for (name, value) in latencies {
             figures.record(
-                section, "frame write+sync \(name)", configuration: configuration, unit: "ms", value: value.milliseconds)
+                section, (synced ? "frame write+fdatasync " : "frame write (no sync) ") + name,
+                configuration: configuration, unit: "ms", value: value.milliseconds)
         }
         figures.record(
             section, "client batch round trip p99", configuration: configuration, unit: "ms",

@@ -58,7 +58,9 @@ struct ReplayBench {
             }
             return await group.reduce(into: [String]()) { $0 += $1 }
         }
-        if let first = failures.first { throw BenchFailure("writing the log: \(failures.count) failed, first: \(first)") }
+        if let first = failures.first {
+            throw BenchFailure("writing the log: \(failures.count) failed, first: \(first)")
+        }
     }
 
     private func submitMixed(count: Int, writer: Int, to runtime: ShardRuntime) async -> [String] {
@@ -66,7 +68,8 @@ struct ReplayBench {
             catalog: catalog, idPrefix: "w\(writer)-", activeReservationsMax: 10_000, seed: UInt64(writer + 1))
         var failures: [String] = []
         for start in stride(from: 0, to: count, by: Self.batchSize) {
-            failures += await runtime.execute(batch: stream.next(min(Self.batchSize, count - start))).failureDescriptions
+            failures += await runtime.execute(batch: stream.next(min(Self.batchSize, count - start)))
+                .failureDescriptions
         }
         return failures
     }

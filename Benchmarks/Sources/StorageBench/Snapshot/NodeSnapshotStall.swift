@@ -21,7 +21,8 @@ struct NodeSnapshotStall {
     }
 
     func run(into figures: inout FigureSet) async throws(BenchFailure) {
-        let node = try BenchNode.open(at: scratch.child("node-snapshot"), durability: .strict, limits: ReservationLoad.limits)
+        let node = try BenchNode.open(
+            at: scratch.child("node-snapshot"), durability: .strict, limits: ReservationLoad.limits)
         defer {
             node.shutdown()
             scratch.remove("node-snapshot")
@@ -56,7 +57,8 @@ struct NodeSnapshotStall {
         if let failure { throw BenchFailure("node.snapshot: \(failure)") }
         if result.failed > 0 { throw BenchFailure("\(result.failed) commands failed, e.g. \(result.failureExamples)") }
 
-        let window = split(result.samples, settledAt: origin + Int64(Self.settleSeconds * 1e9), from: started, to: ended)
+        let window = split(
+            result.samples, settledAt: origin + Int64(Self.settleSeconds * 1e9), from: started, to: ended)
         record(window, snapshotNanoseconds: ended - started, into: &figures)
         say(
             "run \(run): snapshot \((ended - started).milliseconds) ms; batch round trip max before "
@@ -92,7 +94,8 @@ struct NodeSnapshotStall {
             ("extra max round trip (during − before)", during.max - before.max),
         ]
         for (name, nanoseconds) in values {
-            figures.record(SnapshotBench.section, name, configuration: configuration, unit: "ms", value: nanoseconds.milliseconds)
+            figures.record(
+                SnapshotBench.section, name, configuration: configuration, unit: "ms", value: nanoseconds.milliseconds)
         }
     }
 }

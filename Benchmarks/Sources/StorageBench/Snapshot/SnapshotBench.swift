@@ -48,7 +48,8 @@ struct SnapshotBench {
         for run in 1...options.runs {
             let (encoded, nanoseconds) = Stopwatch.time { machine.encodedState() }
             figures.record(
-                Self.section, "encodedState()", configuration: configuration, unit: "ms", value: nanoseconds.milliseconds)
+                Self.section, "encodedState()", configuration: configuration, unit: "ms",
+                value: nanoseconds.milliseconds)
             figures.record(
                 Self.section, "encoded state size", configuration: configuration, unit: "MB",
                 value: Double(encoded.count) / 1e6)

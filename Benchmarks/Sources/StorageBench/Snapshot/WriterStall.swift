@@ -51,7 +51,8 @@ struct WriterStall {
         ]
         for (name, nanoseconds, target) in values {
             figures.record(
-                section, name, configuration: configuration, unit: "ms", value: nanoseconds.milliseconds, target: target)
+                section, name, configuration: configuration, unit: "ms", value: nanoseconds.milliseconds, target: target
+            )
         }
     }
 
@@ -66,7 +67,9 @@ struct WriterStall {
             let applied = machine.apply(command, at: timestamp)
             machine.events.removeAll(keepingCapacity: true)
             let elapsed = Stopwatch.nanoseconds() - started
-            guard applied.lsn != nil else { throw BenchFailure("stall command \(command) changed nothing: \(applied.outcome)") }
+            guard applied.lsn != nil else {
+                throw BenchFailure("stall command \(command) changed nothing: \(applied.outcome)")
+            }
             timing.totalNanoseconds += elapsed
             timing.slowestNanoseconds = max(timing.slowestNanoseconds, elapsed)
             if index == 0 { timing.firstNanoseconds = elapsed }

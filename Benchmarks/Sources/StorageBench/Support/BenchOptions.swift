@@ -12,14 +12,23 @@ struct BenchOptions {
     var snapshotSKUs = 1_000_000
     /// Commands timed after each copy in the direct writer-stall measurement.
     var stallCommands = 10_000
+    /// Log segment size of the log-throughput nodes (each new segment is
+    /// written in full with zeros ahead of use, on the same disk).
+    var segmentMiB = 64
     var sections = Set(Section.allCases)
     var json = false
     /// Parent of the scratch directory; must be on the real disk, not tmpfs.
     var directory = "/tmp"
 
+    private static let valueFlags: Set = [
+        "--runs", "--seconds", "--replay-commands", "--snapshot-skus", "--stall-commands", "--segment-mib",
+        "--directory", "--only",
+    ]
+
     static let usage = """
         usage: storage-bench [--runs N] [--seconds S] [--replay-commands N] [--snapshot-skus N]
-                             [--stall-commands N] [--only log,replay,snapshot] [--directory PATH] [--json]
+                             [--stall-commands N] [--segment-mib N] [--only log,replay,snapshot]
+                             [--directory PATH] [--json]
         """
 
     init(arguments: [String]) throws(UsageError) {
@@ -29,6 +38,7 @@ struct BenchOptions {
                 json = true
                 continue
             }
+            guard Self.valueFlags.contains(flag) else { throw UsageError("unknown option \(flag)") }
             guard let value = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
             switch flag {
             case "--runs": runs = try Self.positive(value, flag)
@@ -36,6 +46,7 @@ struct BenchOptions {
             case "--replay-commands": replayCommands = try Self.positive(value, flag)
             case "--snapshot-skus": snapshotSKUs = try Self.positive(value, flag)
             case "--stall-commands": stallCommands = try Self.positive(value, flag)
+            case "--segment-mib": segmentMiB = try Self.positive(value, flag)
             case "--directory": directory = value
             case "--only": sections = try Self.sections(value)
             default: throw UsageError("unknown option \(flag)")
