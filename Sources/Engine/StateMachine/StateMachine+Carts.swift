@@ -175,6 +175,7 @@ extension StateMachine {
 
     /// Stock events for a hold that went from `old` to `new` (both already applied).
     private mutating func emitHoldChange(old: LinePool.Chain, new: LinePool.Chain) {
+        guard recordsEvents else { return }
         var seen: [Int32] = []
         for chain in [old, new] {
             lines.forEach(chainStartingAt: chain.first) { node in

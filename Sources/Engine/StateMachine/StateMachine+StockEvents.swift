@@ -2,6 +2,7 @@ extension StateMachine {
     /// Emits `stockChanged` for a record, and `lowStock` / `backInStock` when
     /// its available quantity crossed the threshold or zero.
     mutating func emitStockChanged(record index: Int32, availableBefore: Int64) {
+        guard recordsEvents else { return }
         let record = stock.records[Int(index)]
         let store = stock.skus[Int(record.sku)].store
         let sku = stock.skus[Int(record.sku)].name
@@ -21,6 +22,7 @@ extension StateMachine {
     /// just moved available by `availableSign × quantity` (−1 when stock was
     /// reserved or committed, +1 when released, 0 when it moved between buckets).
     mutating func emitStockChanged(chain: LinePool.Chain, availableSign: Int64) {
+        guard recordsEvents else { return }
         var index = chain.first
         while index != noSlot {
             let node = lines[index]

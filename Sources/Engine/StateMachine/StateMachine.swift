@@ -37,6 +37,10 @@ public struct StateMachine: Sendable {
     /// shard runtime drains this after every batch (keeping its capacity).
     public var events: [Event] = []
 
+    /// Whether `apply` records events. Recovery turns it off while replaying
+    /// the log (nobody reads those events); the state is the same either way.
+    public var recordsEvents = true
+
     /// LSN the current command gets if it changes state.
     var pendingLSN: UInt64 = 1
     /// Set by `beginChange()` once the current command starts changing state.
@@ -81,6 +85,7 @@ public struct StateMachine: Sendable {
     @inline(__always)
     mutating func emit(store: Int32, _ kind: EventKind) {
         assert(changed, "events are emitted only by commands that change state")
+        guard recordsEvents else { return }
         events.append(Event(lsn: pendingLSN, store: stock.storeName(store), kind: kind))
     }
 

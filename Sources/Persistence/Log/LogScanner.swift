@@ -100,7 +100,7 @@ struct LogScanner {
                 do {
                     outcome = try bytes.withUnsafeBytes { raw in
                         try readFrame(
-                            raw, at: offset, path: segment.path, state: &state, decodeAfter: decodeAfter,
+                            raw, bytes: bytes, at: offset, path: segment.path, state: &state, decodeAfter: decodeAfter,
                             hasher: hasher, visit: visit)
                     }
                 } catch let error as PersistenceError {
@@ -190,7 +190,7 @@ struct LogScanner {
     /// Validates the frame at `offset`; on success, visits its records and
     /// advances the chain state.
     private func readFrame(
-        _ raw: UnsafeRawBufferPointer, at offset: Int, path: String, state: inout ChainState,
+        _ raw: UnsafeRawBufferPointer, bytes: [UInt8], at offset: Int, path: String, state: inout ChainState,
         decodeAfter: UInt64, hasher: SHA256Hasher, visit: Visitor
     ) throws(PersistenceError) -> FrameOutcome {
         let base = raw.baseAddress! + offset
@@ -247,11 +247,16 @@ struct LogScanner {
                 throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record LSN \(lsn), expected \(expectedLSN)")
             }
             if lsn > decodeAfter {
+                // Decode in place from the segment's bytes (no copy per record).
                 let record: LogRecord
+                var reader = BinaryReader(bytes, offset: offset + payloadStart)
                 do {
-                    record = try CommandCodec.decodeLogRecord(Array(payload))
+                    record = try CommandCodec.decodeLogRecord(from: &reader)
                 } catch {
                     throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record does not decode: \(error)")
+                }
+                guard reader.offset == offset + payloadStart + length else {
+                    throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record decodes to fewer bytes than its length")
                 }
                 do {
                     try visit(record)

@@ -20,6 +20,69 @@ public struct ShardRecoveryReport: Sendable {
     public var seconds: Double = 0
 }
 
+/// Carries decoded log records from the reading thread to the applying one,
+/// in chunks, with a bounded number of chunks in between.
+private final class RecordPipe: @unchecked Sendable {
+    private static let chunkSize = 4_096
+    private static let chunksInFlight = 4
+    private let condition = NSCondition()
+    private var chunks: [[LogRecord]] = []
+    private var filling: [LogRecord] = []
+    private var result: Result<LogScanReport, PersistenceError>?
+    private var cancelled = false
+
+    /// Reader side: adds a record; throws once the applier gave up.
+    func put(_ record: LogRecord) throws(PersistenceError) {
+        filling.append(record)
+        guard filling.count >= RecordPipe.chunkSize else { return }
+        try flush()
+    }
+
+    private func flush() throws(PersistenceError) {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.count >= RecordPipe.chunksInFlight && !cancelled { condition.wait() }
+        if cancelled { throw .invalidRequest(reason: "replay stopped") }
+        chunks.append(filling)
+        filling = []
+        filling.reserveCapacity(RecordPipe.chunkSize)
+        condition.broadcast()
+    }
+
+    /// Reader side: the scan is over.
+    func finish(_ outcome: Result<LogScanReport, PersistenceError>) {
+        if case .success = outcome, !filling.isEmpty { try? flush() }
+        condition.lock()
+        result = outcome
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Applier side: the next chunk, or nil when the scan is over.
+    func take() -> [LogRecord]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.isEmpty && result == nil { condition.wait() }
+        guard !chunks.isEmpty else { return nil }
+        condition.broadcast()
+        return chunks.removeFirst()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitForResult() -> Result<LogScanReport, PersistenceError> {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+}
+
 /// Rebuilds shard state at start: the newest valid snapshot, then the log.
 public enum Recovery {
     public struct Options: Sendable {
@@ -74,36 +137,56 @@ public enum Recovery {
             directory: directory, shardIndex: shardIndex, shardCount: shardCount,
             limitsDigest: LimitsFingerprint.digest(of: limits))
         scanner.continuePastCorruption = options.acceptCorruption
+        // The log is read, checked and decoded on a second thread while this
+        // one applies: the two halves of replay overlap.
+        let pipe = RecordPipe()
+        let configuredScanner = scanner
+        let reader = Thread {
+            let result = Result { () throws(PersistenceError) -> LogScanReport in
+                try configuredScanner.scan(decodeAfter: snapshotLSN, visit: { record in try pipe.put(record) })
+            }
+            pipe.finish(result)
+        }
+        reader.name = "hf-replay-\(shardIndex)"
+        reader.start()
+
+        machine.recordsEvents = false
         var replayed = 0
         var reachedTarget = false
         var lastProgress = DispatchTime.now().uptimeNanoseconds
-        let log = try scanner.scan(
-            decodeAfter: snapshotLSN,
-            progress: { summary in
-                let now = DispatchTime.now().uptimeNanoseconds
-                if now - lastProgress > 1_000_000_000 {
-                    lastProgress = now
-                    progress?("shard \(shardIndex): read segment \(summary.sequence), \(replayed) records replayed")
-                }
-            },
-            visit: { record in
-                if reachedTarget { return }
-                if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; return }
-                if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; return }
+        var applyFailure: PersistenceError?
+        while applyFailure == nil, let chunk = pipe.take() {
+            for record in chunk {
+                if reachedTarget { break }
+                if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; break }
+                if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; break }
                 guard record.lsn == machine.lastLSN + 1 else {
-                    throw PersistenceError.missingLog(
+                    applyFailure = .missingLog(
                         reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
+                    break
                 }
                 let applied = machine.apply(record.command, at: record.timestamp)
                 guard applied.lsn == record.lsn else {
-                    throw PersistenceError.corrupt(
+                    applyFailure = .corrupt(
                         path: directory, offset: 0,
                         reason: "replay diverged at LSN \(record.lsn): the command \(applied.lsn == nil ? "changed nothing" : "got LSN \(applied.lsn!)") (\(applied.outcome))")
+                    break
                 }
                 replayed += 1
-                if machine.events.count >= 4_096 { machine.events.removeAll(keepingCapacity: true) }
-            })
-        machine.events.removeAll()
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastProgress > 1_000_000_000 {
+                lastProgress = now
+                progress?("shard \(shardIndex): \(replayed) records replayed")
+            }
+        }
+        machine.recordsEvents = true
+        if let applyFailure {
+            pipe.cancel()
+            _ = pipe.waitForResult()
+            throw applyFailure
+        }
+        let log = try pipe.waitForResult().get()
         report.log = log
         report.replayedRecords = replayed
 
