@@ -45,7 +45,7 @@ struct StockTable: Sendable {
     private var storesByName = HashIndex()
     private(set) var skus: [SKURecord] = []
     private var skusByName = HashIndex()
-    var records: [StockRecord] = []
+    var records = ChunkedArray<StockRecord>()
 
     // MARK: Lookups
 
@@ -180,6 +180,6 @@ extension StockTable {
         self.storesByName = storesByName
         self.skus = skus
         self.skusByName = skusByName
-        self.records = records
+        self.records = ChunkedArray(records)
     }
 }
