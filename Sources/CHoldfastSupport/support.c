@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,3 +131,7 @@ int holdfast_sha256_finish(holdfast_sha256 *wrapper, uint8_t digest[32]) {
 }
 
 int holdfast_open_direct_flag(void) { return O_DIRECT; }
+
+int holdfast_set_thread_nice(int nice_value) {
+    return setpriority(PRIO_PROCESS, (id_t)gettid(), nice_value);
+}

@@ -27,4 +27,8 @@ int holdfast_sha256_finish(holdfast_sha256 *context, uint8_t digest[32]);
 /* O_DIRECT, which Swift's Glibc module hides behind _GNU_SOURCE. */
 int holdfast_open_direct_flag(void);
 
+/* Sets the calling thread's nice value (Linux applies nice per thread).
+ * Returns 0, or -1 with errno set. */
+int holdfast_set_thread_nice(int nice_value);
+
 #endif

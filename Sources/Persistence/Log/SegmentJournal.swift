@@ -69,7 +69,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     private let faults: StorageFaults?
     private let condition = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
-    private let preparer = DispatchQueue(label: "holdfast.segment-preparer")
+    private let preparer: BackgroundWorker
 
     // Guarded by `condition`.
     private var pending: [PendingBatch] = []
@@ -119,6 +119,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         segmentHeader = SegmentFormat.SegmentHeader(
             shardIndex: UInt16(shardIndex), shardCount: UInt16(shardCount), sequence: 0,
             createdAtNanoseconds: 0, limitsDigest: LimitsFingerprint.digest(of: limits))
+        preparer = BackgroundWorker(name: "hf-wal-prep-\(shardIndex)")
         let made = try makeLogDevice(options.ioBackend)
         device = made.device
         if let note = made.note { noteList.append(note) }
@@ -262,6 +263,8 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         }
         for fd in openSegments.values { FileSystem.close(fd) }
         openSegments.removeAll()
+        preparer.waitUntilIdle()
+        preparer.stop()
     }
 
     /// Writes frames in order; on the first failure keeps it and the rest for retry.
@@ -468,7 +471,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         let path = segmentPath(sequence)
         if !FileSystem.exists(path) {
             // A background preparation may be under way: wait for it, then look again.
-            preparer.sync {}
+            preparer.waitUntilIdle()
             if !FileSystem.exists(path) { try createSegment(sequence) }
         }
         let fd = try openForWriting(path)
@@ -510,18 +513,33 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             throw .io(operation: "create segment", path: path, errno: injected)
         }
         let temporary = path + ".tmp"
-        let fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        // Direct I/O and a sync every few MiB keep the zeros out of the page
+        // cache and each file-system journal commit small: on ext4 a large
+        // dirty file makes the log's own fdatasync wait (measured: 20 ms).
+        let fd: Int32
+        do {
+            fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | holdfast_open_direct_flag())
+        } catch {
+            fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        }
         var header = segmentHeader
         header.sequence = sequence
         header.createdAtNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         let chunk = 1 << 20
-        let zeros = [UInt8](repeating: 0, count: chunk)
-        var status = header.encodedBlock().withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, $0.count, at: 0) }
-        var offset = SegmentFormat.blockSize
+        let zeros = AlignedBuffer(capacity: chunk)
+        zeros.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: chunk)
+        header.encodedBlock().withUnsafeBytes { zeros.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        var status: Int32 = 0
+        var offset = 0
         while status == 0 && offset < options.segmentBytes {
             let length = min(chunk, options.segmentBytes - offset)
-            status = zeros.withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, length, at: Int64(offset)) }
+            status = FileSystem.pwriteAll(fd, zeros.pointer, length, at: Int64(offset))
+            if offset == 0 {
+                // Only the first chunk carries the header.
+                zeros.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: SegmentFormat.blockSize)
+            }
             offset += length
+            if status == 0 && offset % (8 << 20) == 0 { status = FileSystem.fdatasync(fd) }
         }
         if status == 0 { status = FileSystem.fdatasync(fd) }
         FileSystem.close(fd)

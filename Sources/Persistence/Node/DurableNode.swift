@@ -38,7 +38,7 @@ public final class DurableNode: @unchecked Sendable {
 
     private let journals: [SegmentJournal]
     private let lock: DirectoryLock?
-    private let snapshotQueue = DispatchQueue(label: "holdfast.snapshots")
+    private let snapshotWorker = BackgroundWorker(name: "hf-snapshot-io")
     private let scheduleLock = NSLock()
     private var lastSnapshotTime: [Double]
     /// Per shard, why its last scheduled snapshot failed and when (nil once one succeeds).
@@ -151,7 +151,7 @@ public final class DurableNode: @unchecked Sendable {
             throw .invalidRequest(reason: "shard \(shard) is shutting down")
         }
         let result: Result<SnapshotInfo, PersistenceError> = await withCheckedContinuation { continuation in
-            snapshotQueue.async { [self] in
+            snapshotWorker.async { [self] in
                 continuation.resume(returning: Result { () throws(PersistenceError) in try writeSnapshot(state, shard: shard) })
             }
         }
@@ -239,7 +239,8 @@ public final class DurableNode: @unchecked Sendable {
         }
         guard first else { return }
         runtime.shutdown()
-        snapshotQueue.sync {}
+        snapshotWorker.waitUntilIdle()
+        snapshotWorker.stop()
         for journal in journals { journal.close() }
         lock?.release()
     }
