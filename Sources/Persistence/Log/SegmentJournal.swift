@@ -287,6 +287,11 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     }
 
     private func retryUnresolved() {
+        if unsyncedSince != nil {
+            // Relaxed mode's fdatasync failed: writes stay halted until it succeeds.
+            syncRelaxed()
+            if unsyncedSince != nil { return }
+        }
         while let frame = unresolved.first {
             if let failure = writeFrame(frame) {
                 condition.lock()
@@ -377,6 +382,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             let status = device.sync(fd: fd)
             if status != 0 {
                 condition.lock()
+                statistics.failedWrites += 1
                 haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
                 condition.unlock()
                 return
