@@ -136,7 +136,7 @@ struct DecodedSlots<Record: Sendable> {
     var isLive: [Bool]
     var recordOffsets: [Int]
 
-    var records: ChunkedArray<Record> { table.records }
+    var records: [Record] { table.records }
     var count: Int { table.records.count }
 
     func isLive(_ slot: Int32) -> Bool { isLive[Int(slot)] }

@@ -32,7 +32,7 @@ struct ReservationTable: Sendable {
     private var slotsByID = HashIndex()
     /// Active reservations, a binary min-heap on (deadline, slot). Entries carry
     /// the deadline so sifting never touches the records.
-    private(set) var heap = ChunkedArray<HeapEntry>()
+    private(set) var heap: [HeapEntry] = []
 
     struct HeapEntry: Sendable, Equatable {
         var deadline: Int64
@@ -169,7 +169,7 @@ extension ReservationTable {
         self.init()
         self.slots = slots
         self.slotsByID = slotsByID
-        self.heap = ChunkedArray(heap)
+        self.heap = heap
         self.finished = finished
     }
 }

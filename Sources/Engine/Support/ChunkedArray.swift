@@ -3,9 +3,14 @@
 /// Copying the value is O(1), as with `Array`; but when two copies exist and
 /// one is changed, only the touched chunk (and the small array of chunk
 /// references) is duplicated, not the whole table. A snapshot takes a copy of
-/// a shard's state on the writer thread; with plain arrays the writer's next
-/// change duplicated each whole table at once (≈ 25 ms for 1M stock records),
-/// with chunks it pays ≈ one chunk per chunk it touches.
+/// a shard's state on the writer thread; with a plain array the writer's next
+/// change to a stock record duplicated all of them at once (17.9 ms for 1M
+/// records), with chunks it pays one 48 KiB chunk per chunk it touches.
+///
+/// The price is a second indirection on every access: used for the stock
+/// records only (the largest table at 1M SKUs; +8 % on a hot reserve), it
+/// cost +25 % when the line pool, slot tables, hash indexes and heap were
+/// chunked too (measured; docs/BENCHMARKS.md).
 struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     /// 1,024 elements per chunk (48 KiB of stock records).
     static var chunkShift: Int { 10 }
@@ -15,7 +20,7 @@ struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     /// At least enough chunks for `count` elements; chunks past the last
     /// element are empty but keep their storage, so a table that shrinks and
     /// grows again across a chunk boundary does not allocate each time.
-    private var chunks: [[Element]] = []
+    private var chunks: ContiguousArray<ContiguousArray<Element>> = []
     private(set) var count = 0
 
     init() {}
@@ -29,7 +34,7 @@ struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
         var remaining = count
         while remaining > 0 {
             let size = Swift.min(remaining, Self.chunkSize)
-            chunks.append(Array(repeating: element, count: size))
+            chunks.append(ContiguousArray(repeating: element, count: size))
             remaining -= size
         }
         self.count = count
@@ -38,22 +43,18 @@ struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 
-    @inline(__always)
+    /// Out-of-range positions trap in the chunk arrays' own bounds checks:
+    /// chunks past the last element are empty, and the last one holds exactly
+    /// the elements below `count`.
     subscript(position: Int) -> Element {
-        _read {
-            precondition(position >= 0 && position < count, "index out of range")
-            yield chunks[position &>> Self.chunkShift][position & Self.chunkMask]
-        }
-        _modify {
-            precondition(position >= 0 && position < count, "index out of range")
-            yield &chunks[position &>> Self.chunkShift][position & Self.chunkMask]
-        }
+        @inline(__always) get { chunks[position &>> Self.chunkShift][position & Self.chunkMask] }
+        @inline(__always) _modify { yield &chunks[position &>> Self.chunkShift][position & Self.chunkMask] }
     }
 
     mutating func append(_ element: Element) {
         let chunk = count &>> Self.chunkShift
         if chunk == chunks.count {
-            var fresh: [Element] = []
+            var fresh: ContiguousArray<Element> = []
             fresh.reserveCapacity(Self.chunkSize)
             chunks.append(fresh)
         }

@@ -15,14 +15,14 @@ struct HashIndex: Sendable {
 
     private static let empty = Bucket(hash: 0, value: -1)
 
-    private var buckets: ChunkedArray<Bucket>
+    private var buckets: [Bucket]
     private var mask: Int
     private(set) var count = 0
 
     init(minimumCapacity: Int = 16) {
         var capacity = 16
         while capacity * 3 < minimumCapacity * 4 { capacity *= 2 }
-        buckets = ChunkedArray(repeating: Self.empty, count: capacity)
+        buckets = Array(repeating: Self.empty, count: capacity)
         mask = capacity - 1
     }
 
@@ -79,7 +79,7 @@ struct HashIndex: Sendable {
 
     private mutating func grow() {
         let old = buckets
-        buckets = ChunkedArray(repeating: Self.empty, count: old.count * 2)
+        buckets = Array(repeating: Self.empty, count: old.count * 2)
         mask = buckets.count - 1
         for bucket in old where bucket.value >= 0 { place(bucket) }
     }

@@ -10,7 +10,7 @@ struct LinePool: Sendable {
         var unitPriceMinor: Int64
     }
 
-    private(set) var nodes = ChunkedArray<Node>()
+    private(set) var nodes: [Node] = []
     private(set) var freeHead: Int32 = noSlot
     private(set) var freeCount = 0
 
@@ -63,7 +63,7 @@ struct LinePool: Sendable {
             if Int(index) < mark.nodeCount { reused.append(index) }
             index = nodes[Int(index)].next
         }
-        nodes.truncate(to: mark.nodeCount)
+        nodes.removeSubrange(mark.nodeCount...)
         for (position, node) in reused.enumerated() {
             let next = position + 1 < reused.count ? reused[position + 1] : freeHead
             nodes[Int(node)] = Node(stockRecord: noSlot, next: next, quantity: 0, unitPriceMinor: 0)
@@ -106,7 +106,7 @@ extension LinePool {
     /// and every chain).
     init(restoringNodes nodes: [Node], freeHead: Int32, freeCount: Int) {
         self.init()
-        self.nodes = ChunkedArray(nodes)
+        self.nodes = nodes
         self.freeHead = freeHead
         self.freeCount = freeCount
     }

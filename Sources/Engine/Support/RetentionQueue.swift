@@ -8,12 +8,12 @@ struct RetentionQueue: Sendable {
         var slot: Int32
     }
 
-    private(set) var storage: ChunkedArray<Entry>
+    private(set) var storage: ContiguousArray<Entry>
     private var head = 0
     private(set) var count = 0
 
     init(initialCapacity: Int = 16) {
-        storage = ChunkedArray(repeating: Entry(timestamp: 0, slot: noSlot), count: max(initialCapacity, 1))
+        storage = ContiguousArray(repeating: Entry(timestamp: 0, slot: noSlot), count: max(initialCapacity, 1))
     }
 
     var isEmpty: Bool { count == 0 }
@@ -41,7 +41,7 @@ struct RetentionQueue: Sendable {
     }
 
     private mutating func grow() {
-        var larger = ChunkedArray(repeating: Entry(timestamp: 0, slot: noSlot), count: storage.count * 2)
+        var larger = ContiguousArray(repeating: Entry(timestamp: 0, slot: noSlot), count: storage.count * 2)
         for offset in 0..<count {
             larger[offset] = storage[(head + offset) % storage.count]
         }

@@ -2,7 +2,7 @@
 /// freed slots are reused before the table grows. Slot order and reuse are
 /// deterministic, which keeps replayed state byte-identical.
 struct SlotTable<Record: Sendable>: Sendable {
-    private(set) var records = ChunkedArray<Record>()
+    private(set) var records: [Record] = []
     private(set) var freeSlots: [Int32] = []
 
     /// Slots in use.
@@ -41,7 +41,7 @@ extension SlotTable {
     /// in free-list order (the caller has checked they are distinct and in range).
     init(restoringRecords records: [Record], freeSlots: [Int32]) {
         self.init()
-        self.records = ChunkedArray(records)
+        self.records = records
         self.freeSlots = freeSlots
     }
 }
