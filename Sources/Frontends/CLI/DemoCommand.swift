@@ -23,6 +23,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "strict (reply after fdatasync), relaxed, or none (memory only).")
     var durability: String = Durability.strict.rawValue
 
+    @Option(help: "How the log is written: auto (io_uring if available), uring, or sync (pwrite + fdatasync).")
+    var ioBackend: String = IOBackend.automatic.rawValue
+
+    @Flag(help: """
+        Start even if the log is damaged before its tail: cut it at the damage and move what \
+        followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
+        """)
+    var acceptCorruption = false
+
     @Option(help: "Shards (writer threads) for a new data directory. Default: cores − 1, at least 1.")
     var shards: Int = ShardRuntime.defaultShardCount
 
@@ -51,6 +60,9 @@ struct DemoCommand: AsyncParsableCommand {
         guard Durability(rawValue: durability) != nil else {
             throw ValidationError("--durability must be strict, relaxed or none")
         }
+        guard IOBackend(rawValue: ioBackend) != nil else {
+            throw ValidationError("--io-backend must be auto, uring or sync")
+        }
         guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
         guard (1...1_000).contains(stores) else { throw ValidationError("--stores must be 1...1000") }
         guard (1...1_000_000).contains(skusPerStore) else { throw ValidationError("--skus-per-store must be 1...1000000") }
@@ -68,6 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
         let say = { @Sendable (message: String) in FileHandle.standardError.write(Data("\(message)\n".utf8)) }
         var options = DurableNode.Options()
         options.durability = Durability(rawValue: durability)!
+        options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
+        options.acceptCorruption = acceptCorruption
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         defer { node.shutdown() }
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
