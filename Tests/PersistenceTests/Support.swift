@@ -27,7 +27,7 @@ struct TestFailure: Error, CustomStringConvertible {
 func smallLogOptions(durability: Durability = .strict) -> DurableNode.Options {
     var options = DurableNode.Options()
     options.journal = JournalOptions(
-        durability: durability, segmentBytes: 64 << 10, frameBytesMax: 16 << 10, retryIntervalMilliseconds: 20)
+        durability: durability, segmentBytes: 128 << 10, frameBytesMax: 64 << 10, retryIntervalMilliseconds: 20)
     options.snapshotIntervalSeconds = 0
     options.snapshotEveryLogBytes = Int.max
     return options

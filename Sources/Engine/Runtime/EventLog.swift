@@ -18,11 +18,25 @@ public final class EventLog: @unchecked Sendable {
     private var head = 0
     /// Whether the ring has overwritten events (so its oldest LSN may be partial).
     private var wrapped = false
+    /// Events up to this LSN may be missing (a batch whose outcome was unknown).
+    private var missingThroughLSN: UInt64 = 0
     private let capacity: Int
 
     init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
+    }
+
+    /// Forgets every retained event and records that events up to `lsn` may
+    /// be missing, so followers behind it learn they must resynchronise. Used
+    /// when a batch failed but may still become durable (a journal that retries).
+    func markGap(through lsn: UInt64) {
+        lock.withLock {
+            ring.removeAll()
+            head = 0
+            wrapped = false
+            missingThroughLSN = max(missingThroughLSN, lsn)
+        }
     }
 
     func append(contentsOf events: [Event]) {
@@ -45,7 +59,10 @@ public final class EventLog: @unchecked Sendable {
     public func events(after afterLSN: UInt64, limit: Int) -> EventPage {
         lock.withLock {
             let count = ring.count
-            guard count > 0 else { return EventPage(events: [], oldestRetainedLSN: 0, newestLSN: 0) }
+            guard count > 0 else {
+                let floor = missingThroughLSN
+                return EventPage(events: [], oldestRetainedLSN: floor == 0 ? 0 : floor + 1, newestLSN: floor)
+            }
             func event(at offset: Int) -> Event { ring[(head + offset) % count] }
             // After a wrap the oldest LSN may have lost events: skip it.
             var firstComplete = 0

@@ -72,6 +72,15 @@ final class ReleaseQueue: @unchecked Sendable {
     /// Batches not yet released.
     var pendingCount: Int { lock.withLock { batches.count - head } }
 
+    /// Blocks until fewer than `limit` batches wait for release: bounds the
+    /// replies held behind a batch whose write is slow (the writer waits, its
+    /// queue fills, callers get `busy`).
+    func waitUntilPending(below limit: Int) {
+        lock.lock()
+        lock.wait { batches.count - head < limit }
+        lock.unlock()
+    }
+
     /// Releases every batch that is ready, in order. If another thread is
     /// delivering, it picks up what became ready here before it stops.
     private func flush() {
@@ -108,13 +117,21 @@ final class ReleaseQueue: @unchecked Sendable {
                     eventLog.append(contentsOf: batch.events)
                     ready.append(contentsOf: batch.replies)
                 case .failed(let error):
-                    if failureIsSticky { stickyFailure = error }
+                    if failureIsSticky {
+                        stickyFailure = error
+                    } else if let newest = batch.events.map(\.lsn).max() {
+                        // The batch may still become durable (the journal
+                        // retries): its events can be neither shown nor
+                        // dropped silently, so followers are told of a gap.
+                        eventLog.markGap(through: newest)
+                    }
                     ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(error))) })
                 }
             }
             batches[head] = PendingBatch(
                 ticket: batch.ticket, replies: [], events: [], durability: .durable, needsDurability: false)
             head += 1
+            lock.broadcast()
         }
         compact()
         return ready

@@ -11,6 +11,11 @@ import Foundation
 /// waits, the queue fills, and callers get `busy`. An idle shard still ticks
 /// every `idleTickIntervalMilliseconds`, so holds expire without traffic.
 final class Shard: @unchecked Sendable {
+    /// Batches (each at most `commandsPerBatchMax` replies) waiting for release
+    /// at most; then the writer waits. Read-only batches do not wait for the
+    /// journal, so without this bound they could pile up behind a slow write.
+    static let releaseBacklogMax = 16
+
     let index: Int
     let queue: SubmissionQueue
     let eventLog: EventLog
@@ -125,6 +130,7 @@ final class Shard: @unchecked Sendable {
         machine.events.removeAll(keepingCapacity: true)
         guard !replies.isEmpty || !records.isEmpty else { return }
 
+        releases.waitUntilPending(below: Shard.releaseBacklogMax)
         let ticket = releases.enqueue(replies: replies, events: events, needsDurability: !records.isEmpty)
         guard !records.isEmpty else { return }
         waitForJournal(below: limits.journalBatchesInFlightMax)

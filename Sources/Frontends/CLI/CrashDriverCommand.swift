@@ -46,8 +46,8 @@ struct CrashDriverCommand: AsyncParsableCommand {
     var seconds: Double = 60
 
     func validate() throws {
-        guard firstID >= 0, clients >= 1, batch >= 1, segmentKib >= 64, snapshotEveryKib >= 1 else {
-            throw ValidationError("ids, clients, batch and sizes must be positive; segments at least 64 KiB")
+        guard firstID >= 0, clients >= 1, batch >= 1, segmentKib >= 128, snapshotEveryKib >= 1 else {
+            throw ValidationError("ids, clients, batch and sizes must be positive; segments at least 128 KiB")
         }
     }
 
@@ -67,7 +67,7 @@ struct CrashDriverCommand: AsyncParsableCommand {
     func run() async throws {
         var options = DurableNode.Options()
         options.journal.segmentBytes = segmentKib << 10
-        options.journal.frameBytesMax = min(options.journal.frameBytesMax, (segmentKib << 10) / 4)
+        options.journal.frameBytesMax = max(64 << 10, min(options.journal.frameBytesMax, (segmentKib << 10) / 4))
         options.snapshotEveryLogBytes = snapshotEveryKib << 10
         options.snapshotIntervalSeconds = 0
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options)

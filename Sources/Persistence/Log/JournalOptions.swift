@@ -45,7 +45,9 @@ public struct JournalOptions: Sendable, Equatable {
     public func problem() -> String? {
         let block = SegmentFormat.blockSize
         if segmentBytes % block != 0 { return "segment size must be a multiple of \(block) bytes" }
-        if frameBytesMax < 2 * block { return "frame size must be at least \(2 * block) bytes" }
+        // The largest command (256 lines of 64-byte SKUs and 32-byte
+        // locations, with prices) encodes to about 32 KiB; a frame holds at least one.
+        if frameBytesMax < 64 << 10 { return "frame size must be at least 64 KiB" }
         if frameBytesMax % block != 0 { return "frame size must be a multiple of \(block) bytes" }
         if segmentBytes < frameBytesMax + block { return "segment size must exceed the frame size by at least one block" }
         if segmentBytes > 1 << 32 { return "segment size must be at most 4 GiB" }

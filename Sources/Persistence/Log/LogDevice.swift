@@ -25,6 +25,7 @@ public enum IOBackend: String, Sendable, CaseIterable {
 /// one system call, and the thread waits for both completions.
 final class URingLogDevice: LogDevice {
     private var ring = io_uring()
+    private var broken = false
 
     init() throws(PersistenceError) {
         let result = io_uring_queue_init(8, &ring, 0)
@@ -35,56 +36,103 @@ final class URingLogDevice: LogDevice {
 
     func write(fd: Int32, buffer: UnsafeRawPointer, length: Int, offset: Int64, sync: Bool) -> Int32 {
         var done = 0
-        // A short write (rare: signals, device limits) is continued with plain
-        // submissions until everything is written, then synced.
+        // A short write (rare: device limits) is continued until everything is
+        // written; the linked sync of a short write is cancelled by the kernel,
+        // so the last round's sync is the one that counts.
         while done < length {
-            guard let writeEntry = io_uring_get_sqe(&ring) else { return EBUSY }
-            io_uring_prep_write(
-                writeEntry, fd, buffer + done, UInt32(length - done), UInt64(offset) + UInt64(done))
-            let linkSync = sync
-            if linkSync {
-                writeEntry.pointee.flags |= UInt8(holdfast_IOSQE_IO_LINK)
-                guard let syncEntry = io_uring_get_sqe(&ring) else { return EBUSY }
-                io_uring_prep_fsync(syncEntry, fd, holdfast_IORING_FSYNC_DATASYNC)
+            var entries: [IOEntry] = [
+                .write(buffer: buffer + done, length: length - done, offset: UInt64(offset) + UInt64(done))
+            ]
+            if sync { entries.append(.sync) }
+            let results = submitAndReap(fd: fd, entries)
+            guard case .success(let values) = results else {
+                if case .failure(let error) = results { return error.code }
+                return EIO
             }
-            let expected: UInt32 = linkSync ? 2 : 1
-            let submitted = io_uring_submit_and_wait(&ring, expected)
-            if submitted < 0 { return -submitted }
-            var written: Int32 = 0
-            var syncResult: Int32 = 0
-            for index in 0..<expected {
-                var completion: UnsafeMutablePointer<io_uring_cqe>?
-                let waited = io_uring_wait_cqe(&ring, &completion)
-                if waited < 0 { return -waited }
-                let result = completion!.pointee.res
-                io_uring_cqe_seen(&ring, completion)
-                if index == 0 { written = result } else { syncResult = result }
-            }
+            let written = values[0]
             if written < 0 { return -written }
             if written == 0 { return EIO }
             done += Int(written)
-            if done < length {
-                // The linked sync ran after a short write or was cancelled;
-                // either way the rest is written and synced on the next round.
-                continue
+            if done == length {
+                if sync && values[1] < 0 { return -values[1] }
+                return 0
             }
-            if linkSync && syncResult < 0 { return -syncResult }
-            return 0
         }
         return 0
     }
 
     func sync(fd: Int32) -> Int32 {
-        guard let entry = io_uring_get_sqe(&ring) else { return EBUSY }
-        io_uring_prep_fsync(entry, fd, holdfast_IORING_FSYNC_DATASYNC)
-        let submitted = io_uring_submit_and_wait(&ring, 1)
-        if submitted < 0 { return -submitted }
-        var completion: UnsafeMutablePointer<io_uring_cqe>?
-        let waited = io_uring_wait_cqe(&ring, &completion)
-        if waited < 0 { return -waited }
-        let result = completion!.pointee.res
-        io_uring_cqe_seen(&ring, completion)
-        return result < 0 ? -result : 0
+        switch submitAndReap(fd: fd, [.sync]) {
+        case .success(let values): values[0] < 0 ? -values[0] : 0
+        case .failure(let error): error.code
+        }
+    }
+
+    private enum IOEntry {
+        case write(buffer: UnsafeRawPointer, length: Int, offset: UInt64)
+        case sync
+    }
+
+    private struct SubmissionError: Error {
+        var code: Int32
+    }
+
+    /// Submits `entries` as one linked chain and waits for every one of their
+    /// completions, matched by `user_data`, before returning their results in
+    /// order. Nothing is left in the ring on any path: submissions that could
+    /// not be queued are not submitted, and an interrupted wait is retried, so
+    /// a later call never takes an earlier call's completions for its own.
+    private func submitAndReap(fd: Int32, _ entries: [IOEntry]) -> Result<[Int32], SubmissionError> {
+        // After a failed wait, completions may still be owed: the ring can no
+        // longer be trusted to match them, so it refuses all further work.
+        guard !broken else { return .failure(SubmissionError(code: EIO)) }
+        guard io_uring_sq_space_left(&ring) >= UInt32(entries.count) else { return .failure(SubmissionError(code: EBUSY)) }
+        for (index, entry) in entries.enumerated() {
+            let submission = io_uring_get_sqe(&ring)!
+            switch entry {
+            case .write(let buffer, let length, let offset):
+                io_uring_prep_write(submission, fd, buffer, UInt32(length), offset)
+            case .sync:
+                io_uring_prep_fsync(submission, fd, holdfast_IORING_FSYNC_DATASYNC)
+            }
+            io_uring_sqe_set_data64(submission, UInt64(index))
+            if index + 1 < entries.count { submission.pointee.flags |= UInt8(holdfast_IOSQE_IO_LINK) }
+        }
+        var submitted = 0
+        while submitted < entries.count {
+            let result = io_uring_submit(&ring)
+            if result == -EINTR || result == -EAGAIN { continue }
+            if result < 0 {
+                // Nothing more went in; reap what did, then report.
+                _ = reap(count: submitted)
+                return .failure(SubmissionError(code: -result))
+            }
+            submitted += Int(result)
+        }
+        guard let values = reap(count: entries.count) else { return .failure(SubmissionError(code: EIO)) }
+        return .success(values)
+    }
+
+    /// Waits for `count` completions, retrying interrupted waits; results by `user_data`.
+    private func reap(count: Int) -> [Int32]? {
+        var values = [Int32](repeating: 0, count: count)
+        var reaped = 0
+        var valid = true
+        while reaped < count {
+            var completion: UnsafeMutablePointer<io_uring_cqe>?
+            let waited = io_uring_wait_cqe(&ring, &completion)
+            if waited == -EINTR || waited == -EAGAIN { continue }
+            if waited < 0 {
+                broken = true
+                return nil
+            }
+            let index = Int(io_uring_cqe_get_data64(completion))
+            if index < count { values[index] = completion!.pointee.res } else { valid = false }
+            io_uring_cqe_seen(&ring, completion)
+            reaped += 1
+        }
+        if !valid { broken = true }
+        return valid ? values : nil
     }
 }
 

@@ -70,8 +70,8 @@ struct LogScanner {
             guard let sequence = SegmentFormat.segmentSequence(fromName: name) else { return nil }
             return (sequence, FileSystem.join(directory, name))
         }.sorted { $0.0 < $1.0 }
-        for (previous, next) in zip(found, found.dropFirst()) where next.0 != previous.0 + 1 {
-            throw .missingLog(reason: "segments \(previous.0 + 1)...\(next.0 - 1) are missing from \(directory)")
+        for (previous, next) in zip(found, found.dropFirst()) where next.0 != previous.0 &+ 1 {
+            throw .missingLog(reason: "segments between \(previous.0) and \(next.0) are missing from \(directory)")
         }
         return found.map { (sequence: $0.0, path: $0.1) }
     }
@@ -93,61 +93,56 @@ struct LogScanner {
             var summary = SegmentSummary(sequence: segment.sequence, path: segment.path)
             summary.fileBytes = Int64(bytes.count)
             try checkHeader(bytes, path: segment.path, sequence: segment.sequence)
+            let later = segments[(index + 1)...]
             var offset = SegmentFormat.blockSize
             var stopped = false
             while offset < bytes.count {
-                let outcome: FrameOutcome
-                do {
-                    outcome = try bytes.withUnsafeBytes { raw in
-                        try readFrame(
-                            raw, bytes: bytes, at: offset, path: segment.path, state: &state, decodeAfter: decodeAfter,
-                            hasher: hasher, visit: visit)
+                let outcome = try frame(
+                    in: bytes, at: offset, path: segment.path, state: &state, decodeAfter: decodeAfter, hasher: hasher,
+                    visit: visit)
+                guard case .frame(let header, let paddedLength, let recordBytes) = outcome else {
+                    let (reason, zeros, mismatch) = outcome.problem
+                    let found = try laterFrames(after: offset, in: bytes, laterSegments: later, state: state)
+                    if zeros && !found.inThisSegment && found.nextSegmentContinues {
+                        break  // The writer moved on to the next segment.
                     }
-                } catch let error as PersistenceError {
-                    throw error
-                } catch {
-                    throw .invalidRequest(reason: "\(error)")
-                }
-                switch outcome {
-                case .frame(let header, let paddedLength, let recordBytes):
-                    summary.frames += 1
-                    summary.records += header.recordCount
-                    if summary.firstLSN == nil { summary.firstLSN = header.firstLSN }
-                    summary.lastLSN = header.lastLSN
-                    report.frames += 1
-                    report.records += header.recordCount
-                    report.recordBytes += recordBytes
-                    if report.firstLSN == nil { report.firstLSN = header.firstLSN }
-                    report.lastLSN = header.lastLSN
-                    offset += paddedLength
-                    summary.usedBytes = Int64(offset)
-                    report.end = LogPosition(
-                        segmentSequence: segment.sequence, offset: Int64(offset),
-                        nextFrameSequence: header.frameSequence + 1, chainHash: header.chainHash,
-                        lastLSN: header.lastLSN)
-                case .invalid(let reason, let zeros):
-                    let laterIntact = try intactFrameExists(
-                        after: offset, in: bytes, laterSegments: segments[(index + 1)...], state: state)
-                    if zeros && !laterIntact.inThisSegment {
-                        // Nothing more in this segment: the writer moved on to
-                        // the next one, or this is the end of the log (the
-                        // writer continues after the last frame; an empty
-                        // segment here is one preallocated ahead).
-                        stopped = !laterIntact.inLaterSegments
-                        break
-                    }
-                    let damage = LogDamage(
-                        path: segment.path, segmentSequence: segment.sequence, offset: Int64(offset), reason: reason,
-                        validFramesFollow: laterIntact.any)
-                    if damage.validFramesFollow && !continuePastCorruption {
-                        throw .corrupt(path: segment.path, offset: Int64(offset), reason: reason + " (valid frames follow, so this is not a torn tail)")
-                    }
-                    report.damage = damage
-                    report.end.segmentSequence = segment.sequence
-                    report.end.offset = Int64(offset)
                     stopped = true
+                    if zeros && !found.inThisSegment && !found.inLaterSegments && !found.dirty {
+                        break  // The clean end of the log.
+                    }
+                    // Damage. It is a torn tail unless an intact frame after it
+                    // proves the damaged frame had been made durable before.
+                    let proven = mismatch || found.provesDurable
+                    if proven && !continuePastCorruption {
+                        throw .corrupt(
+                            path: segment.path, offset: Int64(offset),
+                            reason: reason + (mismatch ? "" : " (valid frames follow, so this is not a torn tail)"))
+                    }
+                    report.damage = LogDamage(
+                        path: segment.path, segmentSequence: segment.sequence, offset: Int64(offset),
+                        reason: zeros ? "bytes after the last valid frame (a torn write)" : reason,
+                        validFramesFollow: proven)
+                    if report.frames == 0 || !zeros || found.inThisSegment {
+                        report.end.segmentSequence = segment.sequence
+                        report.end.offset = Int64(offset)
+                    }
+                    break
                 }
-                if case .invalid = outcome { break }
+                summary.frames += 1
+                summary.records += header.recordCount
+                if summary.firstLSN == nil { summary.firstLSN = header.firstLSN }
+                summary.lastLSN = header.lastLSN
+                report.frames += 1
+                report.records += header.recordCount
+                report.recordBytes += recordBytes
+                if report.firstLSN == nil { report.firstLSN = header.firstLSN }
+                report.lastLSN = header.lastLSN
+                offset += paddedLength
+                summary.usedBytes = Int64(offset)
+                report.end = LogPosition(
+                    segmentSequence: segment.sequence, offset: Int64(offset),
+                    nextFrameSequence: header.frameSequence + 1, chainHash: header.chainHash,
+                    lastLSN: header.lastLSN)
             }
             report.segments.append(summary)
             progress?(summary)
@@ -169,6 +164,38 @@ struct LogScanner {
         case frame(SegmentFormat.FrameHeader, paddedLength: Int, recordBytes: Int)
         /// Not a valid frame; `zeros` if the header bytes are all zero.
         case invalid(reason: String, zeros: Bool)
+        /// An intact frame (its CRC matches) that does not continue the log:
+        /// corruption or tampering, never a torn write.
+        case mismatch(reason: String)
+
+        var problem: (reason: String, zeros: Bool, mismatch: Bool) {
+            switch self {
+            case .frame: ("", false, false)
+            case .invalid(let reason, let zeros): (reason, zeros, false)
+            case .mismatch(let reason): (reason, false, true)
+            }
+        }
+    }
+
+    /// `readFrame` over a segment's bytes; a mismatch inside an intact frame
+    /// becomes `.mismatch` (so the operator's flag can cut there).
+    private func frame(
+        in bytes: [UInt8], at offset: Int, path: String, state: inout ChainState, decodeAfter: UInt64,
+        hasher: SHA256Hasher, visit: Visitor
+    ) throws(PersistenceError) -> FrameOutcome {
+        do {
+            return try bytes.withUnsafeBytes { raw in
+                try readFrame(
+                    raw, bytes: bytes, at: offset, path: path, state: &state, decodeAfter: decodeAfter, hasher: hasher,
+                    visit: visit)
+            }
+        } catch FrameMismatch.mismatch(let reason) {
+            return .mismatch(reason: reason)
+        } catch let error as PersistenceError {
+            throw error
+        } catch {
+            throw .invalidRequest(reason: "\(error)")
+        }
     }
 
     private func checkHeader(_ bytes: [UInt8], path: String, sequence: UInt64) throws(PersistenceError) {
@@ -192,7 +219,7 @@ struct LogScanner {
     private func readFrame(
         _ raw: UnsafeRawBufferPointer, bytes: [UInt8], at offset: Int, path: String, state: inout ChainState,
         decodeAfter: UInt64, hasher: SHA256Hasher, visit: Visitor
-    ) throws(PersistenceError) -> FrameOutcome {
+    ) throws -> FrameOutcome {
         let base = raw.baseAddress! + offset
         let available = raw.count - offset
         let headerBytes = UnsafeRawBufferPointer(start: base, count: min(available, SegmentFormat.frameHeaderBytes))
@@ -207,7 +234,10 @@ struct LogScanner {
         }
         // From here the frame is intact as written: any mismatch is corruption
         // (or tampering), never a torn write.
-        func corrupt(_ reason: String) -> PersistenceError { .corrupt(path: path, offset: Int64(offset), reason: reason) }
+        func corrupt(_ reason: String) -> FrameMismatch { .mismatch(reason) }
+        guard header.frameSequence < .max, header.lastLSN < .max else {
+            throw corrupt("frame sequence or LSN at the largest value")
+        }
         if let last = state.lastFrameSequence, header.frameSequence != last + 1 {
             throw corrupt("frame sequence \(header.frameSequence) follows \(last): frames are missing or out of order")
         }
@@ -230,21 +260,21 @@ struct LogScanner {
         for _ in 0..<header.recordCount {
             let recordOffset = offset + cursor
             guard cursor + SegmentFormat.recordHeaderBytes <= header.frameLength else {
-                throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record header past the end of its frame")
+                throw corrupt("record at byte \(recordOffset): header past the end of its frame")
             }
             let length = Int(base.loadLittleEndian(fromByteOffset: cursor, as: UInt32.self))
             let crc = base.loadLittleEndian(fromByteOffset: cursor + 4, as: UInt32.self)
             let payloadStart = cursor + SegmentFormat.recordHeaderBytes
             guard length >= 16, payloadStart + length <= header.frameLength else {
-                throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record length \(length) out of range")
+                throw corrupt("record at byte \(recordOffset): length \(length) out of range")
             }
             let payload = UnsafeRawBufferPointer(start: base + payloadStart, count: length)
             guard CRC32C.checksum(payload) == crc else {
-                throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record checksum mismatch")
+                throw corrupt("record at byte \(recordOffset): checksum mismatch")
             }
             let lsn = payload.baseAddress!.loadLittleEndian(fromByteOffset: 0, as: UInt64.self)
             guard lsn == expectedLSN else {
-                throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record LSN \(lsn), expected \(expectedLSN)")
+                throw corrupt("record at byte \(recordOffset): LSN \(lsn), expected \(expectedLSN)")
             }
             if lsn > decodeAfter {
                 // Decode in place from the segment's bytes (no copy per record).
@@ -253,20 +283,14 @@ struct LogScanner {
                 do {
                     record = try CommandCodec.decodeLogRecord(from: &reader)
                 } catch {
-                    throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record does not decode: \(error)")
+                    throw corrupt("record at byte \(recordOffset) does not decode: \(error)")
                 }
                 guard reader.offset == offset + payloadStart + length else {
-                    throw .corrupt(path: path, offset: Int64(recordOffset), reason: "record decodes to fewer bytes than its length")
+                    throw corrupt("record at byte \(recordOffset) decodes to fewer bytes than its length")
                 }
-                do {
-                    try visit(record)
-                } catch let error as PersistenceError {
-                    throw error
-                } catch {
-                    throw .invalidRequest(reason: "\(error)")
-                }
+                try visit(record)
             }
-            expectedLSN += 1
+            expectedLSN &+= 1
             cursor = payloadStart + length
         }
         guard cursor == header.frameLength else {
@@ -280,43 +304,67 @@ struct LogScanner {
             recordBytes: header.frameLength - SegmentFormat.frameHeaderBytes)
     }
 
-    private struct LaterIntact {
+    /// What lies past a point where the log stops being valid.
+    private struct LaterFrames {
+        /// An intact frame newer than the chain state later in this segment.
         var inThisSegment = false
+        /// ... in a later segment.
         var inLaterSegments = false
-        var any: Bool { inThisSegment || inLaterSegments }
+        /// The next segment starts with the frame that continues the chain.
+        var nextSegmentContinues = false
+        /// An intact later frame proves the next frame had been made durable
+        /// before it was written (it lies outside that frame's unsynced window).
+        var provesDurable = false
+        /// Non-zero bytes past the point, in this segment or later ones.
+        var dirty = false
     }
 
-    /// Whether any intact frame newer than the chain state lies past `offset`
-    /// in this segment, or anywhere in later segments.
-    private func intactFrameExists(
+    /// Scans every block boundary past `offset` in this segment and in all
+    /// later segments for intact frames and stray bytes.
+    private func laterFrames(
         after offset: Int, in bytes: [UInt8], laterSegments: ArraySlice<(sequence: UInt64, path: String)>,
         state: ChainState
-    ) throws(PersistenceError) -> LaterIntact {
-        var result = LaterIntact()
-        let isNewer = { (header: SegmentFormat.FrameHeader) -> Bool in
-            guard let last = state.lastFrameSequence else { return true }
-            return header.frameSequence > last
-        }
-        func search(_ raw: UnsafeRawBufferPointer, from start: Int) -> Bool {
+    ) throws(PersistenceError) -> LaterFrames {
+        var result = LaterFrames()
+        let expected = state.lastFrameSequence.map { $0 &+ 1 } ?? 0
+        func search(_ raw: UnsafeRawBufferPointer, from start: Int, firstOfSegment: Bool) -> Bool {
+            var found = false
             var position = start
+            guard start < raw.count else { return false }
+            if raw[start...].contains(where: { $0 != 0 }) { result.dirty = true }
             while position + SegmentFormat.frameHeaderBytes <= raw.count {
                 let base = raw.baseAddress! + position
                 if base.loadLittleEndian(fromByteOffset: 0, as: UInt32.self) == SegmentFormat.frameMagic,
-                    let header = SegmentFormat.isIntactFrame(base, available: raw.count - position), isNewer(header)
+                    let header = SegmentFormat.isIntactFrame(base, available: raw.count - position),
+                    state.lastFrameSequence.map({ header.frameSequence > $0 }) ?? true
                 {
-                    return true
+                    found = true
+                    if firstOfSegment && position == start && header.frameSequence == expected {
+                        result.nextSegmentContinues = true
+                    }
+                    // Frames below `frameSequence - unsyncedBefore` were durable
+                    // when this one was written.
+                    let unsynced = UInt64(header.unsyncedBefore)
+                    if header.frameSequence >= unsynced && header.frameSequence - unsynced > expected {
+                        result.provesDurable = true
+                    }
                 }
                 position += SegmentFormat.blockSize
             }
-            return false
+            return found
         }
-        result.inThisSegment = bytes.withUnsafeBytes { search($0, from: offset + SegmentFormat.blockSize) }
-        for later in laterSegments {
+        result.inThisSegment = bytes.withUnsafeBytes { search($0, from: offset + SegmentFormat.blockSize, firstOfSegment: false) }
+        if offset < bytes.count && bytes[offset..<min(offset + SegmentFormat.blockSize, bytes.count)].contains(where: { $0 != 0 }) {
+            result.dirty = true
+        }
+        for (position, later) in laterSegments.enumerated() {
             let laterBytes = try FileSystem.readFile(later.path)
-            if laterBytes.withUnsafeBytes({ search($0, from: SegmentFormat.blockSize) }) {
+            guard laterBytes.count > SegmentFormat.blockSize else { continue }
+            let before = result.nextSegmentContinues
+            if laterBytes.withUnsafeBytes({ search($0, from: SegmentFormat.blockSize, firstOfSegment: position == 0) }) {
                 result.inLaterSegments = true
-                break
             }
+            if position > 0 { result.nextSegmentContinues = before }
         }
         return result
     }

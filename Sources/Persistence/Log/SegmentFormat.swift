@@ -68,6 +68,8 @@ enum SegmentFormat {
     static let chainHashOffset = 72
     /// Offset of the CRC; it covers bytes [0, 104) and the records.
     static let crcOffset = 104
+    /// Offset of `unsyncedBefore` (UInt16, covered by the hash and the CRC).
+    static let unsyncedOffset = 6
 
     /// Per record: payload length (UInt32), CRC-32C of the payload (UInt32).
     static let recordHeaderBytes = 8
@@ -81,6 +83,11 @@ enum SegmentFormat {
         var previousChainHash: Digest256
         var chainHash: Digest256
         var crc: UInt32
+        /// How many frames just before this one may not have been durable when
+        /// it was written: 0 in strict mode (each frame is synced before the
+        /// next is written); in relaxed mode, the frames since the last
+        /// fdatasync (at most 65,535).
+        var unsyncedBefore: UInt16
     }
 
     /// Parses the fixed fields of a frame header, checking only what bounds the
@@ -108,7 +115,8 @@ enum SegmentFormat {
                 firstLSN: base.loadLittleEndian(fromByteOffset: 24, as: UInt64.self),
                 lastLSN: base.loadLittleEndian(fromByteOffset: 32, as: UInt64.self),
                 previousChainHash: digest(40), chainHash: digest(chainHashOffset),
-                crc: base.loadLittleEndian(fromByteOffset: crcOffset, as: UInt32.self)))
+                crc: base.loadLittleEndian(fromByteOffset: crcOffset, as: UInt32.self),
+                unsyncedBefore: base.loadLittleEndian(fromByteOffset: unsyncedOffset, as: UInt16.self)))
     }
 
     /// The CRC a frame of `length` bytes at `base` should carry.
@@ -140,7 +148,13 @@ enum SegmentFormat {
     /// The sequence in a segment file name, nil if the name is not one.
     static func segmentSequence(fromName name: String) -> UInt64? {
         guard name.hasPrefix("wal-"), name.hasSuffix(".log"), name.count == 4 + 12 + 4 else { return nil }
-        return UInt64(name.dropFirst(4).dropLast(4))
+        return digitsOnly(name.dropFirst(4).dropLast(4))
+    }
+
+    /// The value of a run of ASCII digits (no sign, no spaces), nil otherwise.
+    static func digitsOnly(_ text: Substring) -> UInt64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return UInt64(text)
     }
 
     static func zeroPadded(_ value: UInt64, width: Int) -> String {
@@ -155,4 +169,9 @@ import Foundation
 struct FrameProblem: Error, Equatable {
     var reason: String
     init(_ reason: String) { self.reason = reason }
+}
+
+/// An intact frame that does not continue the log.
+enum FrameMismatch: Error {
+    case mismatch(String)
 }

@@ -89,16 +89,24 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     // Touched only by the I/O thread (and `init`).
     private var position: LogPosition
     private var unresolved: [Frame] = []
+    /// Relaxed mode: frames written since the last successful fdatasync, kept
+    /// so that a failed sync can be answered by writing them again.
+    private var unsyncedFrames: [Frame] = []
     private var openSegments: [UInt64: Int32] = [:]
     private var directIOActive: Bool
     private let hasher = SHA256Hasher()
     private var encoder = BinaryWriter(reservingCapacity: 256)
     private var unsyncedSince: UInt64?
     /// Size of the segment open at start (later ones are `options.segmentBytes`).
-    private var firstSegmentBytes: Int64 = 0
-    private let startSegment: UInt64
+    /// Sizes of segment files as found, by sequence (files made by earlier
+    /// runs may have another size than `options.segmentBytes`).
+    private var segmentCapacities: [UInt64: Int64] = [:]
     /// The highest segment sequence already handed to the preparer.
     private var preparedSequence: UInt64 = 0
+    /// Frames known durable, counted from the first (relaxed mode's window).
+    private var syncedFrameCount: UInt64
+    /// Frames written so far (their sequence numbers are below this).
+    private var writtenFrameCount: UInt64
 
     /// Opens the log of one shard at `position` (from recovery) and starts its I/O thread.
     public init(
@@ -111,7 +119,8 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         self.options = options
         self.position = position
         self.faults = faults
-        startSegment = position.segmentSequence
+        syncedFrameCount = position.nextFrameSequence
+        writtenFrameCount = position.nextFrameSequence
         durableLSN = position.lastLSN
         syncedLSN = position.lastLSN
         currentSegment = position.segmentSequence
@@ -127,7 +136,11 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         // fails at once rather than at the first write. An existing segment
         // keeps the size it was made with, whatever the options say now.
         let fd = try segment(position.segmentSequence)
-        firstSegmentBytes = try FileSystem.size(ofFile: fd, path: segmentPath(position.segmentSequence))
+        // Recovery accepted what it read, possibly from the page cache only
+        // (a crash of the process, not of the machine, after a failed sync):
+        // make it durable before anything is built on it.
+        let status = FileSystem.fdatasync(fd)
+        if status != 0 { throw .io(operation: "fdatasync", path: segmentPath(position.segmentSequence), errno: status) }
         let thread = Thread { [self] in
             runIOLoop()
             finished.signal()
@@ -293,7 +306,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             if unsyncedSince != nil { return }
         }
         while let frame = unresolved.first {
-            if let failure = writeFrame(frame) {
+            if let failure = writeFrame(frame, forceSync: true) {
                 condition.lock()
                 haltReason = failure
                 statistics.failedWrites += 1
@@ -332,8 +345,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Writes one frame at its place; nil on success, else why not.
-    private func writeFrame(_ frame: Frame) -> String? {
+    /// Writes one frame at its place (and syncs it in strict mode, or when
+    /// `forceSync`); nil on success, else why not.
+    private func writeFrame(_ frame: Frame, forceSync: Bool = false) -> String? {
         let fd: Int32
         do {
             fd = try segment(frame.segmentSequence)
@@ -343,17 +357,23 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         if let injected = faults?.injected(.frameWrite) {
             return "log write to \(segmentPath(frame.segmentSequence)) failed: \(String(cString: strerror(injected))) (errno \(injected))"
         }
-        let strict = options.durability == .strict
+        let sync = options.durability == .strict || forceSync
         let started = DispatchTime.now().uptimeNanoseconds
         let status = device.write(
-            fd: fd, buffer: frame.buffer.pointer, length: frame.paddedLength, offset: frame.offset, sync: strict)
+            fd: fd, buffer: frame.buffer.pointer, length: frame.paddedLength, offset: frame.offset, sync: sync)
         let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
         if status != 0 {
             return "log write to \(segmentPath(frame.segmentSequence)) at byte \(frame.offset) failed: \(String(cString: strerror(status))) (errno \(status))"
         }
-        if !strict && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
+        if !sync && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
         recordLatency(elapsed)
-        retireSegments(before: frame.segmentSequence)
+        writtenFrameCount += 1
+        if sync {
+            syncedFrameCount = writtenFrameCount
+        } else {
+            unsyncedFrames.append(frame)
+        }
+        retireSegments(before: frame.segmentSequence, synced: sync)
         return nil
     }
 
@@ -374,10 +394,14 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     }
 
     /// Relaxed mode: fdatasync every segment written since the last sync.
+    /// On failure the frames written since the last good sync go back to the
+    /// retry list: after a failed fdatasync the kernel may have dropped their
+    /// pages as clean, so only writing them again (with a sync) is safe.
     private func syncRelaxed() {
         condition.lock()
         let covered = durableLSN
         condition.unlock()
+        let coveredFrames = writtenFrameCount
         for (sequence, fd) in openSegments {
             let status = device.sync(fd: fd)
             if status != 0 {
@@ -385,20 +409,27 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
                 statistics.failedWrites += 1
                 haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
                 condition.unlock()
+                unresolved.insert(contentsOf: unsyncedFrames, at: 0)
+                unsyncedFrames.removeAll()
+                unsyncedSince = nil
                 return
             }
         }
         unsyncedSince = nil
+        unsyncedFrames.removeAll()
+        syncedFrameCount = coveredFrames
+        retireSegments(before: position.segmentSequence, synced: true)
         condition.lock()
         syncedLSN = max(syncedLSN, covered)
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Closes segments older than `sequence` once nothing more goes to them.
-    private func retireSegments(before sequence: UInt64) {
+    /// Closes segments older than `sequence` once nothing more goes to them
+    /// (in relaxed mode only after a sync covered them).
+    private func retireSegments(before sequence: UInt64, synced: Bool) {
         for (old, fd) in openSegments where old < sequence {
-            if options.durability == .relaxed { _ = device.sync(fd: fd) }
+            if options.durability == .relaxed && !synced { continue }
             FileSystem.close(fd)
             openSegments[old] = nil
         }
@@ -444,8 +475,12 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             position.segmentSequence += 1
             position.offset = Int64(SegmentFormat.blockSize)
         }
+        // Strict mode syncs each frame before writing the next; relaxed mode
+        // may have every frame since its last fdatasync still in flight.
+        let unsynced = options.durability == .strict ? 0 : position.nextFrameSequence - syncedFrameCount
         let chainHash = builder.seal(
-            frameSequence: position.nextFrameSequence, previousChainHash: position.chainHash, hasher: hasher)
+            frameSequence: position.nextFrameSequence, previousChainHash: position.chainHash,
+            unsyncedBefore: UInt16(clamping: unsynced), hasher: hasher)
         let frame = Frame(
             buffer: builder.buffer, paddedLength: padded, segmentSequence: position.segmentSequence,
             offset: position.offset, lastLSN: builder.lastLSN, recordCount: builder.recordCount,
@@ -461,8 +496,15 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         return frame
     }
 
+    /// The size of segment `sequence`: as found if it exists, else as it will be made.
     private func capacity(of sequence: UInt64) -> Int64 {
-        sequence == startSegment ? firstSegmentBytes : Int64(options.segmentBytes)
+        if let known = segmentCapacities[sequence] { return known }
+        var info = stat()
+        if stat(segmentPath(sequence), &info) == 0 {
+            segmentCapacities[sequence] = Int64(info.st_size)
+            return Int64(info.st_size)
+        }
+        return Int64(options.segmentBytes)
     }
 
     // MARK: Segments
@@ -475,13 +517,22 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     private func segment(_ sequence: UInt64) throws(PersistenceError) -> Int32 {
         if let fd = openSegments[sequence] { return fd }
         let path = segmentPath(sequence)
-        if !FileSystem.exists(path) {
-            // A background preparation may be under way: wait for it, then look again.
-            preparer.waitUntilIdle()
-            if !FileSystem.exists(path) { try createSegment(sequence) }
-        }
+        // A background preparation may be under way (or have renamed the file
+        // but not yet synced the directory): let it finish first.
+        preparer.waitUntilIdle()
+        if !FileSystem.exists(path) { try createSegment(sequence) }
         let fd = try openForWriting(path)
+        // Frames acknowledged in this file must not vanish with its directory
+        // entry: make the entry durable before the first frame goes in, whoever
+        // created the file (the preparer, an earlier run).
+        do {
+            try FileSystem.syncDirectory(directory)
+        } catch {
+            FileSystem.close(fd)
+            throw error
+        }
         openSegments[sequence] = fd
+        segmentCapacities[sequence] = try FileSystem.size(ofFile: fd, path: path)
         return fd
     }
 
@@ -590,14 +641,16 @@ private struct FrameBuilder {
     }
 
     /// Fills the header, checksums, and zero padding; returns the chain hash.
-    mutating func seal(frameSequence: UInt64, previousChainHash: Digest256, hasher: SHA256Hasher) -> Digest256 {
+    mutating func seal(
+        frameSequence: UInt64, previousChainHash: Digest256, unsyncedBefore: UInt16, hasher: SHA256Hasher
+    ) -> Digest256 {
         let padded = AlignedBuffer.roundUp(length)
         buffer.reserve(padded, keeping: length)
         let base = buffer.pointer
         (base + length).initializeMemory(as: UInt8.self, repeating: 0, count: padded - length)
         base.storeLittleEndian(SegmentFormat.frameMagic, toByteOffset: 0)
         base.storeLittleEndian(SegmentFormat.frameVersion, toByteOffset: 4)
-        base.storeLittleEndian(UInt16(0), toByteOffset: 6)
+        base.storeLittleEndian(unsyncedBefore, toByteOffset: SegmentFormat.unsyncedOffset)
         base.storeLittleEndian(UInt32(length), toByteOffset: 8)
         base.storeLittleEndian(UInt32(recordCount), toByteOffset: 12)
         base.storeLittleEndian(frameSequence, toByteOffset: 16)

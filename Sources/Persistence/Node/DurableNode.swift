@@ -44,8 +44,12 @@ public final class DurableNode: @unchecked Sendable {
     /// Per shard, why its last scheduled snapshot failed and when (nil once one succeeds).
     private var snapshotFailures: [Int: (reason: String, at: Double)] = [:]
     private var scheduler: Thread?
+    private let schedulerExited = DispatchSemaphore(value: 0)
     private var stopping = false
     private var isShutDown = false
+    /// Snapshots between `beginSnapshot` and `endSnapshot`; shutdown waits for them.
+    private var snapshotsInFlight = 0
+    private let snapshotsDone = NSCondition()
 
     /// Opens the node. With durability `none` nothing touches the disk.
     /// - Parameters:
@@ -147,13 +151,16 @@ public final class DurableNode: @unchecked Sendable {
     public func snapshot(shard: Int) async throws(PersistenceError) -> SnapshotInfo {
         guard options.durability != .none else { throw .invalidRequest(reason: "durability none keeps no snapshots") }
         guard (0..<shardCount).contains(shard) else { throw .invalidRequest(reason: "no shard \(shard)") }
+        guard beginSnapshot() else { throw .invalidRequest(reason: "the node is shutting down") }
+        defer { endSnapshot() }
         guard let state = await runtime.inspect(shard: shard, { $0 }) else {
-            throw .invalidRequest(reason: "shard \(shard) is shutting down")
+            throw .invalidRequest(reason: "shard \(shard) did not answer: its queue is full or it is shutting down")
         }
         let result: Result<SnapshotInfo, PersistenceError> = await withCheckedContinuation { continuation in
-            snapshotWorker.async { [self] in
+            let queued = snapshotWorker.async { [self] in
                 continuation.resume(returning: Result { () throws(PersistenceError) in try writeSnapshot(state, shard: shard) })
             }
+            if !queued { continuation.resume(returning: .failure(.invalidRequest(reason: "the node is shutting down"))) }
         }
         return try result.get()
     }
@@ -184,8 +191,26 @@ public final class DurableNode: @unchecked Sendable {
         return info
     }
 
+    /// Counts a snapshot in, unless the node is stopping.
+    private func beginSnapshot() -> Bool {
+        snapshotsDone.lock()
+        defer { snapshotsDone.unlock() }
+        guard !scheduleLock.withLock({ stopping }) else { return false }
+        snapshotsInFlight += 1
+        return true
+    }
+
+    private func endSnapshot() {
+        snapshotsDone.lock()
+        snapshotsInFlight -= 1
+        snapshotsDone.broadcast()
+        snapshotsDone.unlock()
+    }
+
     private func startScheduler() {
+        let exited = schedulerExited
         let thread = Thread { [weak self] in
+            defer { exited.signal() }
             while let node = self, !node.scheduleLock.withLock({ node.stopping }) {
                 node.snapshotIfDue()
                 Thread.sleep(forTimeInterval: 0.25)
@@ -238,6 +263,14 @@ public final class DurableNode: @unchecked Sendable {
             return !isShutDown
         }
         guard first else { return }
+        // No new snapshots; wait for the scheduler and for snapshots under way
+        // (they need the runtime and the journals), then stop the rest in
+        // order: the runtime (applies and logs what is queued), the snapshot
+        // worker, the journals (sync, close), and last the directory lock.
+        if let scheduler, Thread.current != scheduler { schedulerExited.wait() }
+        snapshotsDone.lock()
+        while snapshotsInFlight > 0 { snapshotsDone.wait() }
+        snapshotsDone.unlock()
         runtime.shutdown()
         snapshotWorker.waitUntilIdle()
         snapshotWorker.stop()
@@ -284,7 +317,7 @@ enum Retention {
         // oldestLSN + 1 (so all of s is at or below oldestLSN) and s is not
         // being written.
         for (index, segment) in segments.enumerated() where segment.0 < currentSegment && index + 1 < segments.count {
-            guard let nextFirst = firstLSN(ofSegment: segments[index + 1].1), nextFirst <= oldestLSN + 1 else { break }
+            guard oldestLSN < .max, let nextFirst = firstLSN(ofSegment: segments[index + 1].1), nextFirst <= oldestLSN + 1 else { break }
             try FileSystem.remove(segment.1)
         }
         try FileSystem.syncDirectory(directory)

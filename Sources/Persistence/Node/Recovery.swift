@@ -160,7 +160,7 @@ public enum Recovery {
                 if reachedTarget { break }
                 if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; break }
                 if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; break }
-                guard record.lsn == machine.lastLSN + 1 else {
+                guard record.lsn == machine.lastLSN &+ 1 else {
                     applyFailure = .missingLog(
                         reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
                     break
@@ -186,21 +186,31 @@ public enum Recovery {
             _ = pipe.waitForResult()
             throw applyFailure
         }
-        let log = try pipe.waitForResult().get()
+        var log = try pipe.waitForResult().get()
         report.log = log
         report.replayedRecords = replayed
 
         if let first = log.firstLSN, report.snapshot == nil, first != 1 {
             throw .missingLog(reason: "shard \(shardIndex): no snapshot, and the log starts at LSN \(first) instead of 1")
         }
+        var end = log.end
         if let last = log.lastLSN, last < snapshotLSN, !options.isPartial {
-            throw .missingLog(reason: "shard \(shardIndex): the snapshot is at LSN \(snapshotLSN) but the log ends at LSN \(last)")
+            // The log stops before the snapshot: with damage the operator may
+            // let the snapshot stand in for the log (all of it is moved aside
+            // and a new log starts after the snapshot); otherwise records are missing.
+            guard let damage = log.damage, options.acceptCorruption, options.repair else {
+                throw .missingLog(reason: "shard \(shardIndex): the snapshot is at LSN \(snapshotLSN) but the log ends at LSN \(last)")
+            }
+            report.cut = damage
+            report.quarantine = try quarantineWholeLog(directory: directory)
+            end = LogPosition.newLog
+            report.log.damage = nil
+            log.damage = nil
         }
         if let bound = options.upToLSN, machine.lastLSN < bound {
             throw .invalidRequest(reason: "shard \(shardIndex): LSN \(bound) is beyond the end of the log (\(machine.lastLSN))")
         }
 
-        var end = log.end
         end.lastLSN = max(end.lastLSN, machine.lastLSN)
         if let damage = log.damage {
             report.cut = damage
@@ -212,6 +222,19 @@ public enum Recovery {
         report.lastLSN = machine.lastLSN
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (machine, report, end)
+    }
+
+    /// Moves every segment into a new quarantine directory (the log restarts
+    /// after the snapshot).
+    static func quarantineWholeLog(directory: String) throws(PersistenceError) -> String {
+        let target = FileSystem.join(directory, "quarantine-\(Int(Date().timeIntervalSince1970))")
+        try FileSystem.makeDirectory(target)
+        for name in try FileSystem.list(directory) where SegmentFormat.segmentSequence(fromName: name) != nil {
+            try FileSystem.rename(FileSystem.join(directory, name), FileSystem.join(target, name))
+        }
+        try FileSystem.syncDirectory(directory)
+        try FileSystem.syncDirectory(target)
+        return target
     }
 
     /// Zeroes the log from the damaged point to the end of its segment; with

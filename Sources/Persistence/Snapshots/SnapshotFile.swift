@@ -32,7 +32,7 @@ public enum SnapshotFile {
 
     static func lsn(fromName name: String) -> UInt64? {
         guard name.hasPrefix("snapshot-"), name.hasSuffix(suffix), name.count == 9 + 20 + suffix.count else { return nil }
-        return UInt64(name.dropFirst(9).dropLast(suffix.count))
+        return SegmentFormat.digitsOnly(name.dropFirst(9).dropLast(suffix.count))
     }
 
     /// Snapshot files in `directory`, newest (highest LSN) first.

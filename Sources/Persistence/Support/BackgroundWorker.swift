@@ -9,6 +9,7 @@ final class BackgroundWorker: @unchecked Sendable {
     private var jobs: [() -> Void] = []
     private var running = false
     private var stopped = false
+    private var thread: Thread?
 
     init(name: String) {
         let thread = Thread { [self] in
@@ -17,19 +18,27 @@ final class BackgroundWorker: @unchecked Sendable {
             runJobs()
         }
         thread.name = name
+        self.thread = thread
         thread.start()
     }
 
-    /// Queues `job`; jobs run one at a time, in order.
-    func async(_ job: @escaping () -> Void) {
+    /// Queues `job`; jobs run one at a time, in order. False (and the job
+    /// dropped) once the worker was stopped.
+    @discardableResult
+    func async(_ job: @escaping () -> Void) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return false }
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Returns once every job queued before the call has finished.
     func waitUntilIdle() {
+        // A job cannot wait for itself (e.g. the last reference to an owner
+        // dropped inside a job).
+        if Thread.current == thread { return }
         condition.lock()
         while !jobs.isEmpty || running { condition.wait() }
         condition.unlock()
