@@ -184,3 +184,21 @@ import Testing
         }
     }
 }
+
+@Suite struct RetentionValidityTests {
+    @Test("A snapshot with a damaged header does not count toward the ones kept")
+    func damagedSnapshotDoesNotCount() async throws {
+        let directory = TemporaryDirectory()
+        let node = try DurableNode(path: directory.path, shardCount: 1, options: smallLogOptions())
+        defer { node.shutdown() }
+        await run(workload(200, seed: 80), on: node)
+        let first = try await node.snapshot(shard: 0)
+        await run(workload(200, seed: 81), on: node)
+        let second = try await node.snapshot(shard: 0)
+        try flipBit(in: second.path, at: 30)  // header byte: its CRC no longer matches
+        await run(workload(200, seed: 82), on: node)
+        let third = try await node.snapshot(shard: 0)
+        let remaining = try SnapshotFile.list(in: directory.path + "/shard-000")
+        #expect(remaining == [third.path, second.path, first.path], "two good ones kept, the damaged one left alone")
+    }
+}

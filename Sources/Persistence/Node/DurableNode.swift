@@ -300,16 +300,23 @@ private final class RecoveryResults: @unchecked Sendable {
     }
 }
 
-/// Deletes snapshots beyond the newest `keepSnapshots`, and log segments whose
-/// every record is at or below the oldest kept snapshot's LSN.
+/// Keeps the newest `keepSnapshots` snapshots whose header checks out, and
+/// deletes older ones and the log segments whose every record is at or below
+/// the oldest kept snapshot's LSN. A snapshot with a damaged header counts for
+/// nothing and is left in place (evidence for the operator), so it never
+/// causes a good one to be deleted.
 enum Retention {
     static func apply(directory: String, keepSnapshots: Int, currentSegment: UInt64) throws(PersistenceError) {
-        let snapshots = try SnapshotFile.list(in: directory)
-        for path in snapshots.dropFirst(keepSnapshots) { try FileSystem.remove(path) }
-        let kept = Array(snapshots.prefix(keepSnapshots))
-        guard let oldest = kept.last, let oldestLSN = SnapshotFile.lsn(fromName: (oldest as NSString).lastPathComponent) else {
-            return
+        var kept: [SnapshotInfo] = []
+        for path in try SnapshotFile.list(in: directory) {
+            guard let info = try? SnapshotFile.readInfo(path) else { continue }
+            if kept.count < keepSnapshots {
+                kept.append(info)
+            } else {
+                try FileSystem.remove(path)
+            }
         }
+        guard let oldestLSN = kept.last?.lsn else { return }
         let segments = try FileSystem.list(directory).compactMap { name -> (UInt64, String)? in
             SegmentFormat.segmentSequence(fromName: name).map { ($0, FileSystem.join(directory, name)) }
         }.sorted { $0.0 < $1.0 }
