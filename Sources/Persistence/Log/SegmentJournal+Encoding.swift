@@ -1,0 +1,78 @@
+import CHoldfastSupport
+import Engine
+import Foundation
+import Glibc
+
+/// Group commit's encoding: batches into frames placed one after another.
+extension SegmentJournal {
+
+    /// Encodes batches into frames of at most `frameBytesMax` bytes, placed one
+    /// after another from `position`; each batch's callback rides on the frame
+    /// that holds its last record.
+    func encodeFrames(_ batches: [PendingBatch]) -> [Frame] {
+        var frames: [Frame] = []
+        var builder = FrameBuilder(capacity: min(options.frameBytesMax, 64 << 10))
+        for batch in batches {
+            for record in batch.records {
+                encoder.reset()
+                CommandCodec.encode(record, into: &encoder)
+                let size = SegmentFormat.recordHeaderBytes + encoder.bytes.count
+                if builder.recordCount > 0 && builder.length + size > options.frameBytesMax {
+                    frames.append(finish(&builder))
+                    builder = FrameBuilder(capacity: min(options.frameBytesMax, 64 << 10))
+                }
+                builder.append(payload: encoder.bytes, lsn: record.lsn)
+            }
+            builder.callbacks.append(batch.onDurable)
+        }
+        if builder.recordCount > 0 || !builder.callbacks.isEmpty {
+            if builder.recordCount == 0, let last = frames.indices.last {
+                frames[last].callbacks.append(contentsOf: builder.callbacks)
+            } else if builder.recordCount > 0 {
+                frames.append(finish(&builder))
+            } else {
+                // Only empty batches: nothing to write; they are as durable as the log.
+                for callback in builder.callbacks { callback(.success(())) }
+            }
+        }
+        return frames
+    }
+
+    private func finish(_ builder: inout FrameBuilder) -> Frame {
+        let padded = AlignedBuffer.roundUp(builder.length)
+        if position.offset + Int64(padded) > capacity(of: position.segmentSequence) {
+            position.segmentSequence += 1
+            position.offset = Int64(SegmentFormat.blockSize)
+        }
+        // Strict mode syncs each frame before writing the next; relaxed mode
+        // may have every frame since its last fdatasync still in flight.
+        let unsynced = options.durability == .strict ? 0 : position.nextFrameSequence - syncedFrameCount
+        let chainHash = builder.seal(
+            frameSequence: position.nextFrameSequence, previousChainHash: position.chainHash,
+            unsyncedBefore: UInt16(clamping: unsynced), hasher: hasher)
+        let frame = Frame(
+            buffer: builder.buffer, paddedLength: padded, segmentSequence: position.segmentSequence,
+            offset: position.offset, lastLSN: builder.lastLSN, recordCount: builder.recordCount,
+            recordBytes: builder.length - SegmentFormat.frameHeaderBytes, callbacks: builder.callbacks)
+        position.offset += Int64(padded)
+        position.nextFrameSequence += 1
+        position.chainHash = chainHash
+        position.lastLSN = builder.lastLSN
+        if position.offset * 2 > capacity(of: position.segmentSequence), preparedSequence <= position.segmentSequence {
+            preparedSequence = position.segmentSequence + 1
+            prepareSegment(preparedSequence)
+        }
+        return frame
+    }
+
+    /// The size of segment `sequence`: as found if it exists, else as it will be made.
+    func capacity(of sequence: UInt64) -> Int64 {
+        if let known = segmentCapacities[sequence] { return known }
+        var info = stat()
+        if stat(segmentPath(sequence), &info) == 0 {
+            segmentCapacities[sequence] = Int64(info.st_size)
+            return Int64(info.st_size)
+        }
+        return Int64(options.segmentBytes)
+    }
+}

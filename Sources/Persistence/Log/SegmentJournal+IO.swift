@@ -1,0 +1,209 @@
+import CHoldfastSupport
+import Engine
+import Foundation
+import Glibc
+
+/// The journal's I/O thread: group commit, writes, syncs, failure and retry.
+extension SegmentJournal {
+
+    func runIOLoop() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closing && haltReason == nil && !relaxedSyncDue() {
+                if unsyncedSince != nil {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(options.relaxedSyncIntervalMilliseconds) / 1_000))
+                } else {
+                    condition.wait()
+                }
+            }
+            let batches = pending
+            pending.removeAll(keepingCapacity: true)
+            let halted = haltReason != nil
+            let stop = closing
+            condition.unlock()
+
+            if !batches.isEmpty {
+                let frames = encodeFrames(batches)
+                if halted {
+                    // Keep them for the retry, in order; their outcome is unknown.
+                    unresolved.append(contentsOf: frames)
+                    failCallbacks(of: frames, reason: writesHaltedReason ?? "log write failed")
+                } else {
+                    write(frames)
+                }
+            }
+            if relaxedSyncDue() || (stop && unsyncedSince != nil) { syncRelaxed() }
+            if writesHaltedReason != nil {
+                if stop { break }
+                Thread.sleep(forTimeInterval: Double(options.retryIntervalMilliseconds) / 1_000)
+                retryUnresolved()
+                continue
+            }
+            if stop && batches.isEmpty {
+                condition.lock()
+                let drained = pending.isEmpty
+                condition.unlock()
+                if drained { break }
+            }
+        }
+        for fd in openSegments.values { FileSystem.close(fd) }
+        openSegments.removeAll()
+        preparer.waitUntilIdle()
+        preparer.stop()
+    }
+
+    /// Writes frames in order; on the first failure keeps it and the rest for retry.
+    func write(_ frames: [Frame]) {
+        for (index, frame) in frames.enumerated() {
+            if let failure = writeFrame(frame) {
+                let rest = Array(frames[index...])
+                unresolved.append(contentsOf: rest)
+                condition.lock()
+                haltReason = failure
+                statistics.failedWrites += 1
+                condition.broadcast()
+                condition.unlock()
+                failCallbacks(of: rest, reason: failure)
+                return
+            }
+            completed(frame)
+            for callback in frame.callbacks { callback(.success(())) }
+        }
+    }
+
+    func retryUnresolved() {
+        if unsyncedSince != nil {
+            // Relaxed mode's fdatasync failed: writes stay halted until it succeeds.
+            syncRelaxed()
+            if unsyncedSince != nil { return }
+        }
+        while let frame = unresolved.first {
+            if let failure = writeFrame(frame, forceSync: true) {
+                condition.lock()
+                haltReason = failure
+                statistics.failedWrites += 1
+                condition.unlock()
+                return
+            }
+            unresolved.removeFirst()
+            completed(frame)
+        }
+        condition.lock()
+        haltReason = nil
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func failCallbacks(of frames: [Frame], reason: String) {
+        let error = JournalError(reason: reason)
+        for frame in frames {
+            for callback in frame.callbacks { callback(.failure(error)) }
+        }
+    }
+
+    /// Bookkeeping after a frame is durable (strict) or written (relaxed).
+    func completed(_ frame: Frame) {
+        condition.lock()
+        durableLSN = max(durableLSN, frame.lastLSN)
+        if options.durability == .strict { syncedLSN = durableLSN }
+        statistics.frames += 1
+        statistics.batches += frame.callbacks.count
+        statistics.records += frame.recordCount
+        statistics.recordBytes += frame.recordBytes
+        statistics.bytesWritten += frame.paddedLength
+        bytesSinceMarkStorage += frame.paddedLength
+        currentSegment = frame.segmentSequence
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Writes one frame at its place (and syncs it in strict mode, or when
+    /// `forceSync`); nil on success, else why not.
+    func writeFrame(_ frame: Frame, forceSync: Bool = false) -> String? {
+        let fd: Int32
+        do {
+            fd = try segment(frame.segmentSequence)
+        } catch {
+            return "cannot open log segment: \(error)"
+        }
+        if let injected = faults?.injected(.frameWrite) {
+            return "log write to \(segmentPath(frame.segmentSequence)) failed: \(String(cString: strerror(injected))) (errno \(injected))"
+        }
+        let sync = options.durability == .strict || forceSync
+        let started = DispatchTime.now().uptimeNanoseconds
+        let status = device.write(
+            fd: fd, buffer: frame.buffer.pointer, length: frame.paddedLength, offset: frame.offset, sync: sync)
+        let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+        if status != 0 {
+            return "log write to \(segmentPath(frame.segmentSequence)) at byte \(frame.offset) failed: \(String(cString: strerror(status))) (errno \(status))"
+        }
+        if !sync && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
+        recordLatency(elapsed)
+        writtenFrameCount += 1
+        if sync {
+            syncedFrameCount = writtenFrameCount
+        } else {
+            unsyncedFrames.append(frame)
+        }
+        retireSegments(before: frame.segmentSequence, synced: sync)
+        return nil
+    }
+
+    func recordLatency(_ nanoseconds: Int64) {
+        condition.lock()
+        if statistics.writeLatenciesNanoseconds.count < SegmentJournal.latencySampleCapacity {
+            statistics.writeLatenciesNanoseconds.append(nanoseconds)
+        } else {
+            statistics.writeLatenciesNanoseconds[latencyCursor] = nanoseconds
+            latencyCursor = (latencyCursor + 1) % SegmentJournal.latencySampleCapacity
+        }
+        condition.unlock()
+    }
+
+    func relaxedSyncDue() -> Bool {
+        guard let since = unsyncedSince else { return false }
+        return DispatchTime.now().uptimeNanoseconds - since >= UInt64(options.relaxedSyncIntervalMilliseconds) * 1_000_000
+    }
+
+    /// Relaxed mode: fdatasync every segment written since the last sync.
+    /// On failure the frames written since the last good sync go back to the
+    /// retry list: after a failed fdatasync the kernel may have dropped their
+    /// pages as clean, so only writing them again (with a sync) is safe.
+    func syncRelaxed() {
+        condition.lock()
+        let covered = durableLSN
+        condition.unlock()
+        let coveredFrames = writtenFrameCount
+        for (sequence, fd) in openSegments {
+            let status = device.sync(fd: fd)
+            if status != 0 {
+                condition.lock()
+                statistics.failedWrites += 1
+                haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
+                condition.unlock()
+                unresolved.insert(contentsOf: unsyncedFrames, at: 0)
+                unsyncedFrames.removeAll()
+                unsyncedSince = nil
+                return
+            }
+        }
+        unsyncedSince = nil
+        unsyncedFrames.removeAll()
+        syncedFrameCount = coveredFrames
+        retireSegments(before: position.segmentSequence, synced: true)
+        condition.lock()
+        syncedLSN = max(syncedLSN, covered)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Closes segments older than `sequence` once nothing more goes to them
+    /// (in relaxed mode only after a sync covered them).
+    func retireSegments(before sequence: UInt64, synced: Bool) {
+        for (old, fd) in openSegments where old < sequence {
+            if options.durability == .relaxed && !synced { continue }
+            FileSystem.close(fd)
+            openSegments[old] = nil
+        }
+    }
+}
