@@ -115,80 +115,18 @@ public enum Recovery {
         var report = ShardRecoveryReport(shardIndex: shardIndex)
         if options.repair { cleanTemporaryFiles(in: directory) }
 
-        var machine = StateMachine(limits: limits)
-        for path in try SnapshotFile.list(in: directory) {
-            if let info = try? SnapshotFile.readInfo(path) {
-                if let bound = options.upToLSN, info.lsn > bound { continue }
-                if let bound = options.upToTimestamp, info.stateTimestamp > bound { continue }
-            }
-            do {
-                let loaded = try SnapshotFile.load(path, shardIndex: shardIndex, shardCount: shardCount, limits: limits)
-                machine = loaded.state
-                report.snapshot = loaded.info
-                break
-            } catch {
-                report.rejectedSnapshots.append("\(error)")
-                progress?("shard \(shardIndex): skipping snapshot \(path): \(error)")
-            }
-        }
+        var machine = newestSnapshot(
+            directory: directory, shardIndex: shardIndex, shardCount: shardCount, limits: limits, options: options,
+            report: &report, progress: progress)
         let snapshotLSN = machine.lastLSN
-
         var scanner = LogScanner(
             directory: directory, shardIndex: shardIndex, shardCount: shardCount,
             limitsDigest: LimitsFingerprint.digest(of: limits))
         scanner.continuePastCorruption = options.acceptCorruption
-        // The log is read, checked and decoded on a second thread while this
-        // one applies: the two halves of replay overlap.
-        let pipe = RecordPipe()
-        let configuredScanner = scanner
-        let reader = Thread {
-            let result = Result { () throws(PersistenceError) -> LogScanReport in
-                try configuredScanner.scan(decodeAfter: snapshotLSN, visit: { record in try pipe.put(record) })
-            }
-            pipe.finish(result)
-        }
-        reader.name = "hf-replay-\(shardIndex)"
-        reader.start()
-
-        machine.recordsEvents = false
-        var replayed = 0
-        var reachedTarget = false
-        var lastProgress = DispatchTime.now().uptimeNanoseconds
-        var applyFailure: PersistenceError?
-        while applyFailure == nil, let chunk = pipe.take() {
-            for record in chunk {
-                if reachedTarget { break }
-                if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; break }
-                if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; break }
-                guard record.lsn == machine.lastLSN &+ 1 else {
-                    applyFailure = .missingLog(
-                        reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
-                    break
-                }
-                let applied = machine.apply(record.command, at: record.timestamp)
-                guard applied.lsn == record.lsn else {
-                    applyFailure = .corrupt(
-                        path: directory, offset: 0,
-                        reason: "replay diverged at LSN \(record.lsn): the command \(applied.lsn == nil ? "changed nothing" : "got LSN \(applied.lsn!)") (\(applied.outcome))")
-                    break
-                }
-                replayed += 1
-            }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastProgress > 1_000_000_000 {
-                lastProgress = now
-                progress?("shard \(shardIndex): \(replayed) records replayed")
-            }
-        }
-        machine.recordsEvents = true
-        if let applyFailure {
-            pipe.cancel()
-            _ = pipe.waitForResult()
-            throw applyFailure
-        }
-        var log = try pipe.waitForResult().get()
+        var log = try replay(
+            scanner, into: &machine, shardIndex: shardIndex, directory: directory, options: options, report: &report,
+            progress: progress)
         report.log = log
-        report.replayedRecords = replayed
 
         if let first = log.firstLSN, report.snapshot == nil, first != 1 {
             throw .missingLog(reason: "shard \(shardIndex): no snapshot, and the log starts at LSN \(first) instead of 1")
@@ -210,7 +148,6 @@ public enum Recovery {
         if let bound = options.upToLSN, machine.lastLSN < bound {
             throw .invalidRequest(reason: "shard \(shardIndex): LSN \(bound) is beyond the end of the log (\(machine.lastLSN))")
         }
-
         end.lastLSN = max(end.lastLSN, machine.lastLSN)
         if let damage = log.damage {
             report.cut = damage
@@ -222,6 +159,87 @@ public enum Recovery {
         report.lastLSN = machine.lastLSN
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return (machine, report, end)
+    }
+
+    /// The state of the newest snapshot that loads (within the restore bound),
+    /// or an empty state; the ones that fail are recorded in the report.
+    private static func newestSnapshot(
+        directory: String, shardIndex: Int, shardCount: Int, limits: Limits, options: Options,
+        report: inout ShardRecoveryReport, progress: (@Sendable (String) -> Void)?
+    ) -> StateMachine {
+        for path in (try? SnapshotFile.list(in: directory)) ?? [] {
+            if let info = try? SnapshotFile.readInfo(path) {
+                if let bound = options.upToLSN, info.lsn > bound { continue }
+                if let bound = options.upToTimestamp, info.stateTimestamp > bound { continue }
+            }
+            do {
+                let loaded = try SnapshotFile.load(path, shardIndex: shardIndex, shardCount: shardCount, limits: limits)
+                report.snapshot = loaded.info
+                return loaded.state
+            } catch {
+                report.rejectedSnapshots.append("\(error)")
+                progress?("shard \(shardIndex): skipping snapshot \(path): \(error)")
+            }
+        }
+        return StateMachine(limits: limits)
+    }
+
+    /// Applies the log after the state's LSN: read, checked and decoded on a
+    /// second thread while this one applies, so the two halves overlap.
+    private static func replay(
+        _ scanner: LogScanner, into machine: inout StateMachine, shardIndex: Int, directory: String,
+        options: Options, report: inout ShardRecoveryReport, progress: (@Sendable (String) -> Void)?
+    ) throws(PersistenceError) -> LogScanReport {
+        let pipe = RecordPipe()
+        let startLSN = machine.lastLSN
+        let reader = Thread {
+            pipe.finish(Result { () throws(PersistenceError) in
+                try scanner.scan(decodeAfter: startLSN, visit: { record in try pipe.put(record) })
+            })
+        }
+        reader.name = "hf-replay-\(shardIndex)"
+        reader.start()
+
+        machine.recordsEvents = false
+        defer { machine.recordsEvents = true }
+        var reachedTarget = false
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        while let chunk = pipe.take() {
+            for record in chunk where !reachedTarget {
+                if let bound = options.upToLSN, record.lsn > bound { reachedTarget = true; break }
+                if let bound = options.upToTimestamp, record.timestamp > bound { reachedTarget = true; break }
+                if let failure = apply(record, to: &machine, shardIndex: shardIndex, directory: directory) {
+                    pipe.cancel()
+                    _ = pipe.waitForResult()
+                    throw failure
+                }
+                report.replayedRecords += 1
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastProgress > 1_000_000_000 {
+                lastProgress = now
+                progress?("shard \(shardIndex): \(report.replayedRecords) records replayed")
+            }
+        }
+        return try pipe.waitForResult().get()
+    }
+
+    /// Applies one logged command; the error if it does not continue the
+    /// state or does not reproduce its logged LSN.
+    private static func apply(
+        _ record: LogRecord, to machine: inout StateMachine, shardIndex: Int, directory: String
+    ) -> PersistenceError? {
+        guard record.lsn == machine.lastLSN &+ 1 else {
+            return .missingLog(
+                reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
+        }
+        let applied = machine.apply(record.command, at: record.timestamp)
+        guard applied.lsn == record.lsn else {
+            let what = applied.lsn.map { "got LSN \($0)" } ?? "changed nothing"
+            return .corrupt(
+                path: directory, offset: 0, reason: "replay diverged at LSN \(record.lsn): the command \(what) (\(applied.outcome))")
+        }
+        return nil
     }
 
     /// Moves every segment into a new quarantine directory (the log restarts
