@@ -6,6 +6,9 @@ public final class ShardRuntime: Sendable {
     public let shardCount: Int
     private let shards: [Shard]
 
+    /// Inspections allowed past a full queue, per shard.
+    public static let inspectionHeadroom = 64
+
     /// Cores − 1, at least 1 (DESIGN §4): one core stays for network threads.
     public static var defaultShardCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
@@ -80,13 +83,17 @@ public final class ShardRuntime: Sendable {
 
     /// Runs `body` on a shard's writer thread, between commands, with its state
     /// (including changes not yet durable). For tests, invariant checks and snapshots.
+    /// Inspections may go past a full queue by `inspectionHeadroom`, so a
+    /// snapshot is taken even under sustained overload (it then waits its turn).
     /// Nil if the shard does not exist or is shutting down.
     public func inspect<Value: Sendable>(
         shard: Int, _ body: @escaping @Sendable (StateMachine) -> Value
     ) async -> Value? {
         guard shards.indices.contains(shard) else { return nil }
         return await withCheckedContinuation { continuation in
-            let refusal = shards[shard].queue.push(.inspect { machine in continuation.resume(returning: body(machine)) })
+            let refusal = shards[shard].queue.push(
+                .inspect { machine in continuation.resume(returning: body(machine)) },
+                headroom: ShardRuntime.inspectionHeadroom)
             if refusal != nil { continuation.resume(returning: nil) }
         }
     }

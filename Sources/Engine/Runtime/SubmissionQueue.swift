@@ -27,10 +27,12 @@ final class SubmissionQueue: @unchecked Sendable {
     }
 
     /// Queues one submission, or answers why not (`busy`, `shuttingDown`).
-    func push(_ submission: Submission) -> EngineError? {
+    /// `headroom` lets a few submissions past a full queue (inspections such
+    /// as snapshots, which must not starve under sustained overload).
+    func push(_ submission: Submission, headroom: Int = 0) -> EngineError? {
         lock.withLock {
             if stopped { return .shuttingDown }
-            if pending.count >= capacity { return .busy }
+            if pending.count >= capacity + headroom { return .busy }
             pending.append(submission)
             if pending.count == 1 { lock.broadcast() }
             return nil

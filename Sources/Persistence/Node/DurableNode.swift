@@ -154,7 +154,7 @@ public final class DurableNode: @unchecked Sendable {
         guard beginSnapshot() else { throw .invalidRequest(reason: "the node is shutting down") }
         defer { endSnapshot() }
         guard let state = await runtime.inspect(shard: shard, { $0 }) else {
-            throw .invalidRequest(reason: "shard \(shard) did not answer: its queue is full or it is shutting down")
+            throw .invalidRequest(reason: "shard \(shard) did not answer: it is shutting down, or its queue is full even past the room kept for inspections")
         }
         let result: Result<SnapshotInfo, PersistenceError> = await withCheckedContinuation { continuation in
             let queued = snapshotWorker.async { [self] in

@@ -37,6 +37,31 @@ import Testing
         runtime.shutdown()
     }
 
+    @Test("An inspection (a snapshot's copy) is queued even when the queue is full, and answered once the writer gets to it")
+    func inspectionPassesAFullQueue() async throws {
+        let journal = ControlledJournal()
+        let limits = Limits(shardQueueCapacity: 4, journalBatchesInFlightMax: 1)
+        let runtime = ShardRuntime(shardCount: 1, limits: limits, journalForShard: { _ in journal })
+        var refused = false
+        var request = 0
+        while !refused && request < 100 {
+            let outcome = Collected()
+            runtime.submit(.setStock(SetStock(store: "s", sku: "A", onHand: Int64(request)))) { outcome.append($0) }
+            request += 1
+            try await Task.sleep(for: .milliseconds(2))
+            refused = outcome.values == [.failure(.busy)]
+        }
+        #expect(refused, "the queue is full")
+        let inspected = Task { await runtime.inspect(shard: 0) { $0.lastLSN } }
+        for _ in 0..<500 where journal.pendingCount > 0 || runtime.queueDepth(shard: 0)! > 0 {
+            journal.completeOldest(.success(()))
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let lsn = await inspected.value
+        #expect(lsn != nil, "the inspection was queued, not refused")
+        runtime.shutdown()
+    }
+
     @Test("A batch after a failed one is not acknowledged, even if the journal says it is durable")
     func failureIsSticky() async throws {
         let journal = ControlledJournal()
