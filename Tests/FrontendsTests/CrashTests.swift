@@ -20,7 +20,7 @@ import Testing
     func killNineManyTimes() async throws {
         let kills = Int(ProcessInfo.processInfo.environment["HOLDFAST_CRASH_KILLS"] ?? "") ?? 16
         let seed = UInt64(ProcessInfo.processInfo.environment["HOLDFAST_SEED"] ?? "") ?? UInt64.random(in: 0..<1_000_000)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let directory = NSTemporaryDirectory() + "holdfast-crash-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let binary = try Self.holdfastBinary()
@@ -165,17 +165,5 @@ private final class OutputCollector: @unchecked Sendable {
     func finish() -> String {
         done.wait()
         return text
-    }
-}
-
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

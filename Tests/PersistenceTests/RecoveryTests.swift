@@ -135,7 +135,7 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
         let frame = offsets[1]
         let length = Int(bytes.uint32(at: frame + 8))
-        var generator = SplitMix(seed: 99)
+        var generator = SplitMix64(seed: 99)
         for _ in 0..<12 {
             let position = frame + Int(generator.next() % UInt64(length))
             try flipBit(in: segment, at: position)

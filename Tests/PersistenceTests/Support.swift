@@ -38,7 +38,7 @@ func smallLogOptions(durability: Durability = .strict) -> DurableNode.Options {
 /// expected to change state.
 func workload(_ count: Int, seed: Int = 0, stores: Int = 3) -> [Command] {
     var commands: [Command] = []
-    var generator = SplitMix(seed: UInt64(seed))
+    var generator = SplitMix64(seed: UInt64(seed))
     for index in 0..<count {
         let store = "store-\(index % stores)"
         let sku = "sku-\(generator.next() % 40)"
@@ -63,18 +63,6 @@ func workload(_ count: Int, seed: Int = 0, stores: Int = 3) -> [Command] {
         }
     }
     return commands
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Runs commands through the node in batches; returns how many succeeded.

@@ -23,7 +23,10 @@ public struct DataDirectory: Sendable {
 
     public var shardCount: Int { manifest.shardCount }
 
-    public func shardPath(_ index: Int) -> String {
+    public func shardPath(_ index: Int) -> String { DataDirectory.shardPath(in: path, index) }
+
+    /// `shard-NNN` under the data directory at `path`.
+    static func shardPath(in path: String, _ index: Int) -> String {
         FileSystem.join(path, "shard-" + SegmentFormat.zeroPadded(UInt64(index), width: 3))
     }
 

@@ -173,7 +173,7 @@ public final class DurableNode: @unchecked Sendable {
     }
 
     private func writeSnapshot(_ state: StateMachine, shard: Int) throws(PersistenceError) -> SnapshotInfo {
-        let directory = DataDirectoryPaths.shard(path, shard)
+        let directory = DataDirectory.shardPath(in: path, shard)
         let journal = journals[shard]
         let bytesBefore = journal.bytesSinceMark
         let info = try SnapshotFile.write(
@@ -279,12 +279,6 @@ public final class DurableNode: @unchecked Sendable {
     }
 
     deinit { shutdown() }
-}
-
-enum DataDirectoryPaths {
-    static func shard(_ path: String, _ index: Int) -> String {
-        FileSystem.join(path, "shard-" + SegmentFormat.zeroPadded(UInt64(index), width: 3))
-    }
 }
 
 /// Collects per-shard recovery results from concurrent workers.

@@ -60,7 +60,7 @@ public enum Operations {
         var points: [ShardPoint] = []
         for shard in 0..<directory.shardCount {
             let from = directory.shardPath(shard)
-            let to = DataDirectoryPaths.shard(target, shard)
+            let to = DataDirectory.shardPath(in: target, shard)
             var attempt = 0
             while true {
                 attempt += 1
@@ -81,7 +81,7 @@ public enum Operations {
         try FileSystem.writeAtomically(manifest, to: FileSystem.join(target, DataDirectory.manifestName))
         for shard in 0..<directory.shardCount {
             let recovered = try Recovery.recoverShard(
-                directory: DataDirectoryPaths.shard(target, shard), shardIndex: shard, shardCount: directory.shardCount,
+                directory: DataDirectory.shardPath(in: target, shard), shardIndex: shard, shardCount: directory.shardCount,
                 limits: limits, options: Recovery.Options(repair: false))
             points.append(ShardPoint(shard: shard, lsn: recovered.state.lastLSN, timestamp: recovered.state.now))
             progress?("shard \(shard): backup verified, at LSN \(recovered.state.lastLSN)")

@@ -152,7 +152,7 @@ public enum Recovery {
         if let damage = log.damage {
             report.cut = damage
             if options.repair {
-                report.quarantine = try cut(at: damage, directory: directory, segments: log.segments)
+                report.quarantine = try cut(at: damage, directory: directory)
                 progress?("shard \(shardIndex): cut \(damage)")
             }
         }
@@ -258,7 +258,7 @@ public enum Recovery {
     /// Zeroes the log from the damaged point to the end of its segment; with
     /// valid frames after it (accept-corruption), first copies the segment and
     /// moves every later segment into a quarantine directory.
-    static func cut(at damage: LogDamage, directory: String, segments: [SegmentSummary]) throws(PersistenceError) -> String? {
+    static func cut(at damage: LogDamage, directory: String) throws(PersistenceError) -> String? {
         var quarantine: String?
         let segmentPaths = try FileSystem.list(directory).compactMap { name -> (UInt64, String)? in
             SegmentFormat.segmentSequence(fromName: name).map { ($0, FileSystem.join(directory, name)) }

@@ -1,19 +1,15 @@
+import Engine
+
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same
 /// sequence on every run and every machine, so a failing run replays from its seed.
 struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A uniformly chosen integer in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int {

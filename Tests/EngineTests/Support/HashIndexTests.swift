@@ -8,7 +8,7 @@ import Testing
 @Suite struct HashIndexTests {
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func matchesADictionaryUnderCollisions(seed: UInt64) {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var index = HashIndex()
         var model: [Int32: UInt64] = [:]  // slot → hash
         var live: [Int32] = []
@@ -38,17 +38,5 @@ import Testing
                 #expect(absent == nil || model[absent!] != nil, "seed \(seed): found a removed slot")
             }
         }
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
