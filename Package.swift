@@ -20,10 +20,13 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Persistence", targets: ["Persistence"]),
         .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "HoldfastClient", targets: ["HoldfastClient"]),
         .executable(name: "holdfast", targets: ["holdfast"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(name: "Engine", path: "Sources/Engine", swiftSettings: engineSettings),
@@ -45,12 +48,35 @@ let package = Package(
             path: "Sources/Persistence",
             exclude: ["CURing"]
         ),
-        .target(name: "Wire", dependencies: ["Engine"], path: "Sources/Wire"),
+        /// The wire protocol's frames and messages (docs/wire-protocol.md), shared by server and client.
+        .target(name: "Wire", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Wire/Codec"),
+        .target(
+            name: "WireServer",
+            dependencies: [
+                "Engine", "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Wire/Server"
+        ),
+        /// The Swift client library: async calls, pooling, pipelining, batching, safe retries.
+        .target(
+            name: "HoldfastClient",
+            dependencies: [
+                "Engine", "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Wire/Client"
+        ),
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/Frontends",
             linkerSettings: [.linkedLibrary("jemalloc")]
@@ -58,6 +84,16 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], path: "Tests/EngineTests"),
         .testTarget(
             name: "PersistenceTests", dependencies: ["Persistence", "Engine"], path: "Tests/PersistenceTests"),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Engine"], path: "Tests/WireTests"),
+        .testTarget(
+            name: "WireServerTests",
+            dependencies: [
+                "WireServer", "HoldfastClient", "Wire", "Engine", "Persistence",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/WireServerTests"
+        ),
         .testTarget(
             name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence"], path: "Tests/FrontendsTests"),
     ]

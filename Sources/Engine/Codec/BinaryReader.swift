@@ -18,14 +18,24 @@ public struct DecodingError: Error, Sendable, Equatable, CustomStringConvertible
 public struct BinaryReader {
     private let bytes: [UInt8]
     public private(set) var offset: Int
+    /// One past the last byte this reader may read.
+    public let end: Int
 
     public init(_ bytes: [UInt8], offset: Int = 0) {
-        self.bytes = bytes
-        self.offset = offset
+        self.init(bytes, range: offset..<bytes.count)
     }
 
-    public var remaining: Int { bytes.count - offset }
-    public var isAtEnd: Bool { offset == bytes.count }
+    /// A reader of `range` of `bytes` only (one item of a wire frame, say);
+    /// offsets in errors count from the start of `bytes`.
+    public init(_ bytes: [UInt8], range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range inside the bytes")
+        self.bytes = bytes
+        self.offset = range.lowerBound
+        self.end = range.upperBound
+    }
+
+    public var remaining: Int { end - offset }
+    public var isAtEnd: Bool { offset == end }
 
     public func error(_ reason: String) -> DecodingError { DecodingError(offset: offset, reason: reason) }
 
@@ -46,6 +56,13 @@ public struct BinaryReader {
         case let other: throw DecodingError(offset: offset - 1, reason: "boolean byte \(other) is neither 0 nor 1")
         }
     }
+
+    public mutating func readUInt16() throws -> UInt16 {
+        try take(2).reversed().reduce(UInt16(0)) { $0 << 8 | UInt16($1) }
+    }
+
+    /// The next `count` bytes as they are.
+    public mutating func readBytes(_ count: Int) throws -> ArraySlice<UInt8> { try take(count) }
 
     public mutating func readUInt32() throws -> UInt32 {
         try take(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

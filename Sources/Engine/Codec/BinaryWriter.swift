@@ -13,6 +13,33 @@ public struct BinaryWriter: Sendable {
 
     public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
+    public mutating func write(_ value: UInt16) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Overwrites 4 bytes written earlier (a length or checksum filled in afterwards).
+    public mutating func overwrite(_ value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= bytes.count)
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for index in 0..<4 { bytes[offset + index] = raw[index] }
+        }
+    }
+
+    /// Overwrites bytes written earlier with `raw`.
+    public mutating func overwrite(_ raw: [UInt8], at offset: Int) {
+        precondition(offset >= 0 && offset + raw.count <= bytes.count)
+        bytes.replaceSubrange(offset..<offset + raw.count, with: raw)
+    }
+
+    /// Hands the bytes over and leaves the writer empty.
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
+    /// Appends raw bytes as they are (no length prefix).
+    public mutating func write(contentsOf raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
+
     public mutating func write(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }

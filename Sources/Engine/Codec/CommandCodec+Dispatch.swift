@@ -1,8 +1,9 @@
 // From a command to its payload's coder and back, one case per tag. The
 // payload layouts live in the facet files (CommandCodec+Stock.swift, …).
 extension CommandCodec {
-    /// Appends the payload of `command` (everything after the tag).
-    static func encodePayload(of command: Command, into writer: inout BinaryWriter) {
+    /// Appends the payload of `command` (everything after the tag): the body
+    /// of a wire-protocol item.
+    public static func encodePayload(of command: Command, into writer: inout BinaryWriter) {
         switch command {
         case .advanceTime: break
         case .setStock(let payload): encode(payload, into: &writer)
@@ -38,6 +39,14 @@ extension CommandCodec {
             throw DecodingError(offset: tagOffset, reason: "unknown command tag \(tagByte)")
         }
         return try decodePayload(of: tag, from: &reader)
+    }
+
+    /// Reads the payload of a command whose tag is known (a wire-protocol item,
+    /// whose operation names the tag), leaving `reader` just past it.
+    ///
+    /// - Throws: `DecodingError` with the offset of the first missing or malformed byte.
+    public static func decode(payloadOf tag: Tag, from reader: inout BinaryReader) throws(DecodingError) -> Command {
+        try typed(&reader) { reader in try decodePayload(of: tag, from: &reader) }
     }
 
     /// Reads the payload of a command whose tag has been read.

@@ -8,6 +8,12 @@ public struct EventPage: Sendable, Equatable {
     public var oldestRetainedLSN: UInt64
     /// LSN of the newest durable event (0 when none).
     public var newestLSN: UInt64
+
+    public init(events: [Event], oldestRetainedLSN: UInt64, newestLSN: UInt64) {
+        self.events = events
+        self.oldestRetainedLSN = oldestRetainedLSN
+        self.newestLSN = newestLSN
+    }
 }
 
 /// The durable events of one shard, the newest `capacity` of them, for
