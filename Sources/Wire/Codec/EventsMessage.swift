@@ -36,26 +36,43 @@ public struct EventsRequest: Sendable, Equatable {
     }
 }
 
-/// The bytes of an `EventPage` in an `events` reply (after status 0):
-/// `u64 oldestRetainedLSN`, `u64 newestLSN`, `u32 count`, then per event
-/// `u64 lsn`, `string store`, `u8 kind` and the kind's fields
+/// The answer to an `events` request: a page of events and where to go on from.
+public struct EventsReply: Sendable, Equatable {
+    /// The events (only the requested store's, when the request named one).
+    public var page: EventPage
+    /// The `afterLSN` of the next request: the last LSN this page looked at,
+    /// even when the store filter kept none of its events.
+    public var nextAfterLSN: UInt64
+
+    public init(page: EventPage, nextAfterLSN: UInt64) {
+        self.page = page
+        self.nextAfterLSN = nextAfterLSN
+    }
+}
+
+/// The bytes of an `events` reply item (after status 0):
+/// `u64 oldestRetainedLSN`, `u64 newestLSN`, `u64 nextAfterLSN`, `u32 count`,
+/// then per event `u64 lsn`, `string store`, `u8 kind` and the kind's fields
 /// (docs/wire-protocol.md, "Events").
 public enum EventCodec {
-    public static func encode(_ page: EventPage, into writer: inout BinaryWriter) {
-        writer.write(page.oldestRetainedLSN)
-        writer.write(page.newestLSN)
-        writer.write(count: page.events.count)
-        for event in page.events { encode(event, into: &writer) }
+    public static func encode(_ reply: EventsReply, into writer: inout BinaryWriter) {
+        writer.write(reply.page.oldestRetainedLSN)
+        writer.write(reply.page.newestLSN)
+        writer.write(reply.nextAfterLSN)
+        writer.write(count: reply.page.events.count)
+        for event in reply.page.events { encode(event, into: &writer) }
     }
 
-    public static func decodePage(from reader: inout BinaryReader) throws -> EventPage {
+    public static func decodeReply(from reader: inout BinaryReader) throws -> EventsReply {
         let oldest = try reader.readUInt64()
         let newest = try reader.readUInt64()
+        let nextAfter = try reader.readUInt64()
         let count = try reader.readCount(max: min(4 * WireLimits.eventsPerPageMax, reader.remaining / 13))
         var events: [Event] = []
         events.reserveCapacity(count)
         for _ in 0..<count { events.append(try decodeEvent(from: &reader)) }
-        return EventPage(events: events, oldestRetainedLSN: oldest, newestLSN: newest)
+        return EventsReply(
+            page: EventPage(events: events, oldestRetainedLSN: oldest, newestLSN: newest), nextAfterLSN: nextAfter)
     }
 
     static let textMaxBytes = 1_024
