@@ -128,7 +128,7 @@ final class BenchDriver: @unchecked Sendable {
                 if error.closesConnection { stopped = true }
             }
         case .failure(let error):
-            source.handleLostFrame(slot: slot, failureName: "CLIENT: \(error)", measured: measured)
+            source.handleLostFrame(slot: slot, failureName: error.name, measured: measured)
             stopped = true
         }
         if measured {

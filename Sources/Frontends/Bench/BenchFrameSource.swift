@@ -9,7 +9,7 @@ import Wire
 protocol BenchFrameSource: AnyObject {
     /// Chooses the next frame (at most `batchSize` operations of one kind) and
     /// remembers it in `slot`; nil when nothing can be sent now.
-    func prepareFrame(slot: Int, batchSize: Int) -> Operation?
+    func prepareFrame(slot: Int, batchSize: Int) -> WireOperation?
 
     /// Writes the items of the frame prepared in `slot`.
     func writeItems(slot: Int, into writer: inout FrameWriter)

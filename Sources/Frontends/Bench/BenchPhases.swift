@@ -33,7 +33,7 @@ struct BenchPhases: Sendable {
         for firstFrame in stride(from: 0, to: frameCount, by: framesPerStep) {
             let frames = min(framesPerStep, frameCount - firstFrame)
             _ = try await pipeline.run(
-                operation: Operation(command: .setStock), frameCount: frames,
+                operation: WireOperation(command: .setStock), frameCount: frames,
                 encode: { [self] frame, writer in
                     for sku in skus(ofFrame: firstFrame + frame) {
                         let command = Command.setStock(
@@ -57,7 +57,7 @@ struct BenchPhases: Sendable {
     func readStock(of indices: [Int]) async throws -> [OversellCheck.Observation] {
         let frameCount = (indices.count + itemsPerFrame - 1) / itemsPerFrame
         let pages = try await pipeline.run(
-            operation: Operation(command: .getStock), frameCount: frameCount,
+            operation: WireOperation(command: .getStock), frameCount: frameCount,
             encode: { [self] frame, writer in
                 for position in positions(ofFrame: frame, total: indices.count) {
                     let command = Command.getStock(StockQuery(store: store, sku: catalog.name(of: indices[position])))
@@ -78,7 +78,7 @@ struct BenchPhases: Sendable {
         let storeBytes = { var writer = BinaryWriter(); writer.write(store); return writer.bytes }()
         let frameCount = (all.count + itemsPerFrame - 1) / itemsPerFrame
         let released = try await pipeline.run(
-            operation: Operation(command: .releaseReservation), frameCount: frameCount,
+            operation: WireOperation(command: .releaseReservation), frameCount: frameCount,
             encode: { [self] frame, writer in
                 for position in positions(ofFrame: frame, total: all.count) {
                     writer.beginItem()

@@ -14,7 +14,7 @@ struct FramePipeline: Sendable {
     /// items, `decode(i, reply)` reads its reply. Returns the decoded values in
     /// frame order; throws the first error `decode` throws.
     func run<Value: Sendable>(
-        operation: Operation, frameCount: Int,
+        operation: WireOperation, frameCount: Int,
         encode: @escaping @Sendable (Int, inout FrameWriter) -> Void,
         decode: @escaping @Sendable (Int, Result<Frame, HoldfastClientError>) throws -> Value
     ) async throws -> [Value] {
@@ -43,7 +43,7 @@ struct FramePipeline: Sendable {
 extension WireConnection {
     /// Sends one frame and waits for its reply.
     func roundTrip(
-        _ operation: Operation, encodeItems: (inout FrameWriter) -> Void
+        _ operation: WireOperation, encodeItems: (inout FrameWriter) -> Void
     ) async -> Result<Frame, HoldfastClientError> {
         await withCheckedContinuation { continuation in
             send(operation: operation, encodeItems: encodeItems) { reply in continuation.resume(returning: reply) }

@@ -11,7 +11,7 @@ enum FunnelStage: Int, CaseIterable, Sendable {
     case reserve, confirmReservation, releaseReservation
     case payOrder, fulfillOrder, cancelOrder
 
-    var operation: Operation { Operation(command: tag) }
+    var operation: WireOperation { WireOperation(command: tag) }
 
     var tag: CommandCodec.Tag {
         switch self {

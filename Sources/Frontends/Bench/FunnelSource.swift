@@ -20,6 +20,8 @@ final class FunnelSource: BenchFrameSource, @unchecked Sendable {
     var nextSequence: UInt64 = 0
     var ready: [CircularBuffer<Int32>]
     var slotStage: [FunnelStage]
+    /// Per stage: frames sent since it was last served while customers waited at it.
+    var framesSkipped = [Int](repeating: 0, count: FunnelStage.allCases.count)
     var slotCustomers: [[Int32]]
     /// Reservations whose outcome is unknown: released after the run in case they were placed.
     var uncertainReservations: [UInt64] = []
@@ -31,6 +33,9 @@ final class FunnelSource: BenchFrameSource, @unchecked Sendable {
     var measuredGrants: Int {
         stageTallies[FunnelStage.reserve.rawValue].ok + stageTallies[FunnelStage.checkoutCart.rawValue].ok
     }
+
+    /// Frames a stage with waiting customers may be passed over before it goes next.
+    static let framesSkippedMax = 8
 
     init(
         requests: FunnelRequests, sampler: SKUSampler, ledger: StockLedger, configuration: BenchConfiguration,
@@ -48,21 +53,10 @@ final class FunnelSource: BenchFrameSource, @unchecked Sendable {
         slotCustomers = [[Int32]](repeating: [], count: configuration.framesInFlight)
     }
 
-    func prepareFrame(slot: Int, batchSize: Int) -> Operation? {
-        var fullest: FunnelStage?
-        for stage in FunnelStage.allCases where stage != .configureCart && stage != .reserve {
-            if ready[stage.rawValue].count > (fullest.map { ready[$0.rawValue].count } ?? 0) { fullest = stage }
-        }
-        let waiting = fullest.map { ready[$0.rawValue].count } ?? 0
-        let room = customersMax - liveCustomers
-        let stage: FunnelStage
-        if let fullest, waiting >= batchSize || room < batchSize {
-            stage = fullest
-        } else if room > 0 {
-            stage = chance(0.5) ? .configureCart : .reserve
-            for _ in 0..<min(batchSize, room) { startCustomer(at: stage) }
-        } else {
-            return nil
+    func prepareFrame(slot: Int, batchSize: Int) -> WireOperation? {
+        guard let stage = chooseStage(batchSize: batchSize) else { return nil }
+        for other in FunnelStage.allCases where !ready[other.rawValue].isEmpty {
+            framesSkipped[other.rawValue] = other == stage ? 0 : framesSkipped[other.rawValue] + 1
         }
         slotStage[slot] = stage
         slotCustomers[slot].removeAll(keepingCapacity: true)
@@ -70,6 +64,27 @@ final class FunnelSource: BenchFrameSource, @unchecked Sendable {
             slotCustomers[slot].append(customer)
         }
         return stage.operation
+    }
+
+    /// A stage passed over `framesSkippedMax` times goes next, full or not;
+    /// otherwise the fullest stage if it fills a frame; otherwise new customers.
+    private func chooseStage(batchSize: Int) -> FunnelStage? {
+        if let starved = FunnelStage.allCases.first(where: {
+            !ready[$0.rawValue].isEmpty && framesSkipped[$0.rawValue] >= Self.framesSkippedMax
+        }) {
+            return starved
+        }
+        var fullest: FunnelStage?
+        for stage in FunnelStage.allCases where stage != .configureCart && stage != .reserve {
+            if ready[stage.rawValue].count > (fullest.map { ready[$0.rawValue].count } ?? 0) { fullest = stage }
+        }
+        let waiting = fullest.map { ready[$0.rawValue].count } ?? 0
+        let room = customersMax - liveCustomers
+        if let fullest, waiting >= batchSize || room < batchSize { return fullest }
+        guard room > 0 else { return nil }
+        let stage: FunnelStage = chance(0.5) ? .configureCart : .reserve
+        for _ in 0..<min(batchSize, room) { startCustomer(at: stage) }
+        return stage
     }
 
     func writeItems(slot: Int, into writer: inout FrameWriter) {

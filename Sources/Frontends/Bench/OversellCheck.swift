@@ -35,7 +35,8 @@ struct OversellCheck: Sendable, Codable, Equatable {
 
     static let violationsShownMax = 20
 
-    var passed: Bool { violationCount == 0 && skusChecked > 0 }
+    /// No violation, and at least one SKU checked.
+    private(set) var passed = false
 
     /// A check of nothing (it does not pass).
     init() {}
@@ -46,6 +47,7 @@ struct OversellCheck: Sendable, Codable, Equatable {
         if observations.count != expectedSKUs {
             fail("read back \(observations.count) of \(expectedSKUs) SKUs touched")
         }
+        passed = violationCount == 0 && skusChecked > 0
     }
 
     private mutating func check(_ observation: Observation, initialOnHand: Int64, ledger: StockLedger) {

@@ -22,7 +22,7 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
     private(set) var tally = OutcomeTally()
     var measuredGrants: Int { tally.ok }
 
-    static let operation = Operation(command: .reserve)
+    static let operation = WireOperation(command: .reserve)
 
     init(
         encoder: ReservationEncoder, sampler: SKUSampler, ledger: StockLedger, linesPerReservation: Int,
@@ -43,7 +43,7 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
         }
     }
 
-    func prepareFrame(slot: Int, batchSize: Int) -> Operation? {
+    func prepareFrame(slot: Int, batchSize: Int) -> WireOperation? {
         slotFirstSequence[slot] = nextSequence
         slotOperations[slot] = batchSize
         nextSequence += UInt64(batchSize)
