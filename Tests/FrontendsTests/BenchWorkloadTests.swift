@@ -68,24 +68,30 @@ import Wire
         #expect(drawn == [0])
     }
 
-    @Test("Pre-built reserve bytes are exactly CommandCodec's encoding of the same reservation")
+    @Test("Pre-built reserve bytes are exactly CommandCodec's encoding of the same reservations")
     func reserveBytesMatchCodec() throws {
         let catalog = SKUCatalog(count: 50, initialOnHand: 10)
-        let encoder = ReservationEncoder(store: "bench-0123", catalog: catalog, ttlSeconds: 3_600)
-        let skus: [Int32] = [4, 49, 0]
-        var writer = BinaryWriter()
-        skus.withUnsafeBufferPointer { buffer in
-            encoder.writeReserve(idPrefix: Array("r3-".utf8), sequence: 0xABC, skus: buffer, into: &writer)
+        let encoder = ReservationEncoder(store: "bench-0123", catalog: catalog, ttlSeconds: 3_600, idPrefix: "r3-")
+        let skus: [Int32] = [4, 49, 0, 7, 8, 9]
+        var scratch = [UInt8](repeating: 0, count: encoder.scratchBytes(lines: 3))
+        var frame = FrameWriter()
+        frame.beginFrame(operation: WireOperation(command: .reserve), requestID: 1, isReply: false)
+        encoder.writeItems(firstSequence: 0xABC, skus: skus, lines: 3, into: &frame, scratch: &scratch)
+        frame.finishFrame()
+        var canonical = FrameWriter()
+        let expected = (0..<2).map { reservation in
+            Reserve(
+                store: "bench-0123", reservationID: reservation == 0 ? "r3-000000000abc" : "r3-000000000abd",
+                lines: skus[reservation * 3..<reservation * 3 + 3].map { LineRequest(sku: "sku-\($0)", quantity: 1) },
+                ttlSeconds: 3_600)
         }
-        let expected = Reserve(
-            store: "bench-0123", reservationID: "r3-000000000abc",
-            lines: skus.map { LineRequest(sku: "sku-\($0)", quantity: 1) }, ttlSeconds: 3_600)
-        var canonical = BinaryWriter()
-        CommandCodec.encodePayload(of: .reserve(expected), into: &canonical)
-        #expect(writer.bytes == canonical.bytes)
-        var reader = BinaryReader(writer.bytes)
-        #expect(try CommandCodec.decode(payloadOf: .reserve, from: &reader) == .reserve(expected))
+        canonical.commandFrame(expected.map(Command.reserve), requestID: 1)
+        #expect(frame.takeBytes() == canonical.takeBytes())
         #expect(ReservationEncoder.reservationID(prefix: "r3-", sequence: 0xABC) == "r3-000000000abc")
+        var id = BinaryWriter()
+        ReservationEncoder.writeID(prefix: Array("fr0-".utf8), sequence: 255, into: &id)
+        var reader = BinaryReader(id.bytes)
+        #expect(try reader.readString(maxBytes: 64) == "fr0-0000000000ff")
         #expect(SKUCatalog(count: 1, initialOnHand: 1, single: true).name(of: 0) == SKUCatalog.hotSKUName)
     }
 
@@ -94,8 +100,8 @@ import Wire
         let catalog = SKUCatalog(count: 40, initialOnHand: 5)
         let ledger = StockLedger(skuCount: 40)
         let source = ReservationSource(
-            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600), sampler: .uniform(count: 40),
-            ledger: ledger, linesPerReservation: 3, idPrefix: "r0-", seed: 11, slots: 2, batchSize: 8)
+            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600, idPrefix: "r0-"),
+            sampler: .uniform(count: 40), ledger: ledger, linesPerReservation: 3, seed: 11, slots: 2, batchSize: 8)
         var ids = Set<String>()
         for slot in 0..<2 {
             #expect(source.prepareFrame(slot: slot, batchSize: 8) == WireOperation(command: .reserve))
@@ -120,8 +126,8 @@ import Wire
         let catalog = SKUCatalog(count: 1, initialOnHand: 5, single: true)
         let ledger = StockLedger(skuCount: 1)
         let source = ReservationSource(
-            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600), sampler: .single, ledger: ledger,
-            linesPerReservation: 1, idPrefix: "r0-", seed: 1, slots: 1, batchSize: 4)
+            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600, idPrefix: "r0-"), sampler: .single,
+            ledger: ledger, linesPerReservation: 1, seed: 1, slots: 1, batchSize: 4)
         _ = source.prepareFrame(slot: 0, batchSize: 4)
         let reply = try BenchTestFrames.reply(
             operation: WireOperation(command: .reserve),

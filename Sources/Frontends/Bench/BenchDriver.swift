@@ -16,6 +16,8 @@ final class BenchDriver: @unchecked Sendable {
     private(set) var latency = LatencyHistogram()
     /// Operations sent within the measured window (open loop: intended within it).
     private(set) var measuredOperations = 0
+    /// Operations sent in every phase (warm-up, window, drain).
+    private(set) var sentOperations = 0
     /// Open loop: operations due within the window that were never sent.
     private(set) var missedOperations = 0
     /// When the last reply to a measured frame arrived.
@@ -107,7 +109,9 @@ final class BenchDriver: @unchecked Sendable {
         }
         slotStartNanoseconds[slot] = startNanoseconds
         framesInFlight += 1
-        if timing.isMeasured(startNanoseconds) { measuredOperations += source.operationCount(slot: slot) }
+        let operations = source.operationCount(slot: slot)
+        sentOperations += operations
+        if timing.isMeasured(startNanoseconds) { measuredOperations += operations }
         connection.send(
             operation: operation, encodeItems: { writer in self.source.writeItems(slot: slot, into: &writer) },
             onReply: { result in self.receive(result, slot: slot) })

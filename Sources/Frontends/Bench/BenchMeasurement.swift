@@ -15,6 +15,8 @@ struct BenchMeasurement {
         var ledger: StockLedger
         var timing: BenchTiming
         var configuration: BenchConfiguration
+        /// CPU this process spent in the warm-up and measured phases (and their drain).
+        var clientCPUSeconds: Double
 
         var activeReservations: [ReservationList] { drivers.map { $0.source.activeReservations() } }
     }
@@ -25,14 +27,13 @@ struct BenchMeasurement {
             durationSeconds: configuration.durationSeconds, drainTimeoutSeconds: configuration.drainTimeoutSeconds)
         var ledgers: [ObjectIdentifier: StockLedger] = [:]
         var drivers: [BenchDriver] = []
-        let encoder = ReservationEncoder(store: configuration.store, catalog: catalog, ttlSeconds: configuration.reservationTTLSeconds)
         let sampler = SKUSampler.forWorkload(configuration)
         for (index, connection) in connections.enumerated() {
             let loop = ObjectIdentifier(connection.eventLoop)
             let ledger = ledgers[loop] ?? StockLedger(skuCount: catalog.count)
             ledgers[loop] = ledger
             let seed = configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-            let source = makeSource(index: index, encoder: encoder, sampler: sampler, ledger: ledger, seed: seed)
+            let source = makeSource(index: index, sampler: sampler, ledger: ledger, seed: seed)
             let pacer = configuration.targetRate.map { rate in
                 OpenLoopPacer(
                     rate: rate, batchSize: configuration.batchSize, connections: connections.count, index: index,
@@ -43,25 +44,29 @@ struct BenchMeasurement {
                     connection: connection, source: source, timing: timing, framesInFlight: configuration.framesInFlight,
                     batchSize: configuration.batchSize, openLoop: pacer))
         }
+        let cpuBefore = ProcessCPUClock.seconds()
         let futures = drivers.map { $0.start() }
         for future in futures { try await future.get() }
+        let cpuSeconds = ProcessCPUClock.seconds() - cpuBefore
         let merged = StockLedger(skuCount: catalog.count)
         for ledger in ledgers.values { merged.merge(ledger) }
-        return Outcome(drivers: drivers, ledger: merged, timing: timing, configuration: configuration)
+        return Outcome(
+            drivers: drivers, ledger: merged, timing: timing, configuration: configuration, clientCPUSeconds: cpuSeconds)
     }
 
-    private func makeSource(
-        index: Int, encoder: ReservationEncoder, sampler: SKUSampler, ledger: StockLedger, seed: UInt64
-    ) -> any BenchFrameSource {
+    private func makeSource(index: Int, sampler: SKUSampler, ledger: StockLedger, seed: UInt64) -> any BenchFrameSource {
         if configuration.workload == .funnel {
             let requests = FunnelRequests(
                 store: configuration.store, catalog: catalog, ttlSeconds: configuration.reservationTTLSeconds,
                 connectionTag: "\(index)-")
             return FunnelSource(requests: requests, sampler: sampler, ledger: ledger, configuration: configuration, seed: seed)
         }
+        let encoder = ReservationEncoder(
+            store: configuration.store, catalog: catalog, ttlSeconds: configuration.reservationTTLSeconds,
+            idPrefix: "r\(index)-")
         return ReservationSource(
             encoder: encoder, sampler: sampler, ledger: ledger, linesPerReservation: configuration.linesPerReservation,
-            idPrefix: "r\(index)-", seed: seed, slots: configuration.framesInFlight, batchSize: configuration.batchSize)
+            seed: seed, slots: configuration.framesInFlight, batchSize: configuration.batchSize)
     }
 }
 
@@ -83,6 +88,9 @@ extension BenchMeasurement.Outcome {
         report.operationsPerSecond = Double(report.operations) / seconds
         report.grantsPerSecond = Double(report.grants) / seconds
         report.outcomes = outcomes
+        let sent = drivers.map(\.sentOperations).reduce(0, +)
+        report.clientCPUSeconds = clientCPUSeconds
+        report.clientCPUNanosecondsPerOperation = sent > 0 ? clientCPUSeconds * 1e9 / Double(sent) : 0
         report.latencyMicroseconds = latency.summary
         report.latencyDistribution = latency.distribution
         if let target = configuration.targetRate {

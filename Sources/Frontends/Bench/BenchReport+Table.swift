@@ -27,6 +27,9 @@ extension BenchReport {
             "latency µs: p50 \(Self.micros(latency.p50))  p90 \(Self.micros(latency.p90))  p99 \(Self.micros(latency.p99))  "
                 + "p99.9 \(Self.micros(latency.p999))  max \(Self.micros(latency.max))  mean \(Self.micros(latency.mean))")
         lines.append("outcomes: \(outcomes.summary)")
+        lines.append(
+            "client cost: \(Self.format(clientCPUSeconds, digits: 2)) s CPU, "
+                + "\(Self.format(clientCPUNanosecondsPerOperation, digits: 0)) ns per operation")
         if let funnel { lines += funnelLines(funnel) }
         if let serverCounters {
             lines.append(

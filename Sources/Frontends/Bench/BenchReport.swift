@@ -77,6 +77,10 @@ struct BenchReport: Sendable, Codable, Equatable {
     var grants = 0
     var grantsPerSecond = 0.0
     var outcomes = OutcomeTally()
+    /// CPU this client process used from warm-up to drain (includes the server when it runs in-process).
+    var clientCPUSeconds = 0.0
+    /// `clientCPUSeconds` per operation sent in those phases: the load tester's own cost.
+    var clientCPUNanosecondsPerOperation = 0.0
     var latencyMicroseconds = LatencySummary()
     var latencyDistribution: [LatencyPoint] = []
     var openLoop: OpenLoop?

@@ -1,9 +1,25 @@
+import Foundation
 import NIOCore
 
 /// The monotonic clock of a run (the one NIO's timers use), in nanoseconds.
 enum BenchClock {
     @inline(__always)
     static func nanoseconds() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+}
+
+/// CPU time this process has used, user and system, in seconds.
+enum ProcessCPUClock {
+    static func seconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+            let who = RUSAGE_SELF.rawValue
+        #else
+            let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
 }
 
 /// The phases of a run on the monotonic clock: warm-up from `start`, then the

@@ -1,70 +1,108 @@
 import Engine
+import Wire
 
-/// Writes `reserve` payloads from bytes built once: the store, each SKU's name
-/// and the fixed tail (no location, one unit, the TTL, no owner) are copied,
-/// and only the reservation id's sequence number is formatted per request.
+/// Writes one connection's `reserve` payloads from bytes built once. An item
+/// is assembled in a scratch buffer with raw stores — the store and id
+/// prefix copied, the id's sequence number formatted, each SKU's name copied
+/// from the catalog, the fixed fields stored — and appended to the frame in
+/// one copy, so a request costs no allocation, retain or string work.
 /// The bytes equal `CommandCodec.encodePayload` of the same `Reserve`.
 struct ReservationEncoder: Sendable {
     let catalog: SKUCatalog
-    private let storeBytes: [UInt8]
-    /// After a line's SKU: location absent, quantity 1.
-    private let lineTail: [UInt8]
-    /// After the lines: the TTL, owner absent.
-    private let reservationTail: [UInt8]
+    let ttlSeconds: Int64
+    /// The store as a wire string, the id's length and its prefix.
+    private let head: [UInt8]
+    let idPrefix: [UInt8]
 
     /// Hexadecimal digits of the sequence number in every reservation id.
     static let sequenceDigits = 12
+    /// Per line after the SKU: location absent (1 byte), quantity (8 bytes).
+    private static let lineTailBytes = 9
+    /// After the lines: the TTL (8 bytes), owner absent (1 byte).
+    private static let reservationTailBytes = 9
 
-    init(store: String, catalog: SKUCatalog, ttlSeconds: Int64) {
+    init(store: String, catalog: SKUCatalog, ttlSeconds: Int64, idPrefix: String) {
         self.catalog = catalog
+        self.ttlSeconds = ttlSeconds
+        self.idPrefix = Array(idPrefix.utf8)
         var writer = BinaryWriter()
         writer.write(store)
-        storeBytes = writer.takeBytes()
-        writer.write(String?.none)
-        writer.write(Int64(1))
-        lineTail = writer.takeBytes()
-        writer.write(ttlSeconds)
-        writer.write(String?.none)
-        reservationTail = writer.takeBytes()
+        writer.write(UInt32(self.idPrefix.count + Self.sequenceDigits))
+        writer.write(contentsOf: self.idPrefix)
+        head = writer.takeBytes()
     }
 
-    /// The reservation id of `sequence` on the connection whose id starts with `prefix`.
-    static func reservationID(prefix: String, sequence: UInt64) -> String {
-        var writer = BinaryWriter()
-        writeID(prefix: Array(prefix.utf8), sequence: sequence, into: &writer)
-        var reader = BinaryReader(writer.bytes)
-        return (try? reader.readString(maxBytes: Limits.reservationIDMaxBytes)) ?? ""
+    /// Bytes of scratch space `writeItems` needs for reservations of `lines` lines.
+    func scratchBytes(lines: Int) -> Int {
+        head.count + Self.sequenceDigits + 4 + lines * (4 + Limits.skuMaxBytes + Self.lineTailBytes) + Self.reservationTailBytes
     }
 
-    /// Appends one `reserve` payload: one unit of each SKU in `skus`.
-    @inline(__always)
-    func writeReserve(idPrefix: [UInt8], sequence: UInt64, skus: UnsafeBufferPointer<Int32>, into writer: inout BinaryWriter) {
-        writer.write(contentsOf: storeBytes)
-        Self.writeID(prefix: idPrefix, sequence: sequence, into: &writer)
-        writer.write(count: skus.count)
-        for sku in skus {
-            catalog.writeName(of: Int(sku), into: &writer)
-            writer.write(contentsOf: lineTail)
+    /// Appends one item per reservation: reservation `i` has sequence number
+    /// `firstSequence + i` and one unit of each SKU in `skus[i * lines ..< (i + 1) * lines]`.
+    func writeItems(
+        firstSequence: UInt64, skus: [Int32], lines: Int, into frame: inout FrameWriter, scratch: inout [UInt8]
+    ) {
+        precondition(lines >= 1 && skus.count % lines == 0 && scratch.count >= scratchBytes(lines: lines))
+        let ttl = UInt64(bitPattern: ttlSeconds).littleEndian
+        head.withUnsafeBytes { head in
+            catalog.withEncodedNames { names, offsets in
+                skus.withUnsafeBufferPointer { skus in
+                    scratch.withUnsafeMutableBytes { item in
+                        for reservation in 0..<skus.count / lines {
+                            item.copyMemory(from: head)
+                            var end = head.count
+                            Self.storeHexadecimal(firstSequence + UInt64(reservation), into: item, at: end)
+                            end += Self.sequenceDigits
+                            item.storeBytes(of: UInt32(lines).littleEndian, toByteOffset: end, as: UInt32.self)
+                            end += 4
+                            for line in 0..<lines {
+                                let sku = Int(skus[reservation * lines + line])
+                                let name = UnsafeRawBufferPointer(rebasing: names[Int(offsets[sku])..<Int(offsets[sku + 1])])
+                                UnsafeMutableRawBufferPointer(rebasing: item[end..<end + name.count]).copyMemory(from: name)
+                                end += name.count
+                                item[end] = 0
+                                item.storeBytes(of: UInt64(1).littleEndian, toByteOffset: end + 1, as: UInt64.self)
+                                end += Self.lineTailBytes
+                            }
+                            item.storeBytes(of: ttl, toByteOffset: end, as: UInt64.self)
+                            item[end + 8] = 0
+                            end += Self.reservationTailBytes
+                            frame.beginItem()
+                            frame.writer.write(contentsOf: UnsafeRawBufferPointer(rebasing: item[0..<end]))
+                            frame.endItem()
+                        }
+                    }
+                }
+            }
         }
-        writer.write(contentsOf: reservationTail)
     }
 
-    /// A wire string: `prefix` and `sequence` in fixed-width lower-case hexadecimal.
-    @inline(__always)
+    /// The reservation id of `sequence` for ids starting with `prefix`.
+    static func reservationID(prefix: String, sequence: UInt64) -> String {
+        var digits = [UInt8](repeating: 0, count: sequenceDigits)
+        digits.withUnsafeMutableBytes { storeHexadecimal(sequence, into: $0, at: 0) }
+        return prefix + String(decoding: digits, as: UTF8.self)
+    }
+
+    /// Appends the reservation id of `sequence` as a wire string.
     static func writeID(prefix: [UInt8], sequence: UInt64, into writer: inout BinaryWriter) {
         writer.write(UInt32(prefix.count + sequenceDigits))
         writer.write(contentsOf: prefix)
         var digits: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var remaining = sequence
-            for position in stride(from: sequenceDigits - 1, through: 0, by: -1) {
-                let digit = UInt8(truncatingIfNeeded: remaining & 0xF)
-                raw[position] = digit < 10 ? 0x30 + digit : 0x57 + digit
-                remaining >>= 4
-            }
-        }
+        withUnsafeMutableBytes(of: &digits) { storeHexadecimal(sequence, into: $0, at: 0) }
         withUnsafeBytes(of: &digits) { raw in
             writer.write(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<sequenceDigits]))
+        }
+    }
+
+    /// `value` as `sequenceDigits` lower-case hexadecimal digits at `offset`.
+    @inline(__always)
+    private static func storeHexadecimal(_ value: UInt64, into bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
+        var remaining = value
+        for position in stride(from: offset + sequenceDigits - 1, through: offset, by: -1) {
+            let digit = UInt8(truncatingIfNeeded: remaining & 0xF)
+            bytes[position] = digit < 10 ? 0x30 + digit : 0x57 + digit
+            remaining >>= 4
         }
     }
 }

@@ -4,19 +4,23 @@ import Wire
 /// The reservation workloads (`hot`, `uniform`, `zipf`, `cart3`): every
 /// operation a new `reserve` of one unit of each of `linesPerReservation`
 /// distinct SKUs, with an id of its own.
+///
+/// The per-frame loops work on local copies of the state they change (moved
+/// out and back), so a class property is not checked and retained per operation.
 final class ReservationSource: BenchFrameSource, @unchecked Sendable {
     private let encoder: ReservationEncoder
     private let sampler: SKUSampler
     private let ledger: StockLedger
     private let linesPerReservation: Int
-    private let idPrefix: [UInt8]
     private var random: SplitMix64
     private var nextSequence: UInt64 = 0
-    /// Per slot: the first sequence number of its frame and its SKUs (`lines` per operation).
+    /// Per slot: the first sequence number of its frame, its operation count and its SKUs (`lines` per operation).
     private var slotFirstSequence: [UInt64]
     private var slotOperations: [Int]
     private var slotSKUs: [[Int32]]
     private var drawn: [Int32] = []
+    private var scratch: [UInt8]
+    private var grantedSKUs: [Int32] = []
     /// Sequence numbers of reservations placed, or perhaps placed: released after the run.
     private var granted: [UInt64] = []
     private(set) var tally = OutcomeTally()
@@ -25,14 +29,13 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
     static let operation = WireOperation(command: .reserve)
 
     init(
-        encoder: ReservationEncoder, sampler: SKUSampler, ledger: StockLedger, linesPerReservation: Int,
-        idPrefix: String, seed: UInt64, slots: Int, batchSize: Int
+        encoder: ReservationEncoder, sampler: SKUSampler, ledger: StockLedger, linesPerReservation: Int, seed: UInt64,
+        slots: Int, batchSize: Int
     ) {
         self.encoder = encoder
         self.sampler = sampler
         self.ledger = ledger
         self.linesPerReservation = linesPerReservation
-        self.idPrefix = Array(idPrefix.utf8)
         random = SplitMix64(seed: seed)
         slotFirstSequence = [UInt64](repeating: 0, count: slots)
         slotOperations = [Int](repeating: 0, count: slots)
@@ -41,37 +44,36 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
             skus.reserveCapacity(batchSize * linesPerReservation)
             return skus
         }
+        scratch = [UInt8](repeating: 0, count: encoder.scratchBytes(lines: linesPerReservation))
     }
 
     func prepareFrame(slot: Int, batchSize: Int) -> WireOperation? {
         slotFirstSequence[slot] = nextSequence
         slotOperations[slot] = batchSize
         nextSequence += UInt64(batchSize)
-        slotSKUs[slot].removeAll(keepingCapacity: true)
-        for _ in 0..<batchSize {
-            if linesPerReservation == 1 {
-                slotSKUs[slot].append(Int32(sampler.next(&random)))
-            } else {
+        var skus: [Int32] = []
+        swap(&skus, &slotSKUs[slot])
+        skus.removeAll(keepingCapacity: true)
+        var random = self.random
+        let sampler = self.sampler
+        if linesPerReservation == 1 {
+            for _ in 0..<batchSize { skus.append(Int32(truncatingIfNeeded: sampler.next(&random))) }
+        } else {
+            for _ in 0..<batchSize {
                 sampler.nextDistinct(linesPerReservation, &random, into: &drawn)
-                slotSKUs[slot].append(contentsOf: drawn)
+                skus.append(contentsOf: drawn)
             }
         }
-        for sku in slotSKUs[slot] { ledger.markTouched(sku) }
+        self.random = random
+        ledger.markTouched(skus)
+        swap(&skus, &slotSKUs[slot])
         return Self.operation
     }
 
     func writeItems(slot: Int, into writer: inout FrameWriter) {
-        let first = slotFirstSequence[slot]
-        let lines = linesPerReservation
-        slotSKUs[slot].withUnsafeBufferPointer { skus in
-            for operation in 0..<slotOperations[slot] {
-                writer.beginItem()
-                encoder.writeReserve(
-                    idPrefix: idPrefix, sequence: first + UInt64(operation),
-                    skus: UnsafeBufferPointer(rebasing: skus[operation * lines..<(operation + 1) * lines]), into: &writer.writer)
-                writer.endItem()
-            }
-        }
+        encoder.writeItems(
+            firstSequence: slotFirstSequence[slot], skus: slotSKUs[slot], lines: linesPerReservation, into: &writer,
+            scratch: &scratch)
     }
 
     func operationCount(slot: Int) -> Int { slotOperations[slot] }
@@ -83,24 +85,37 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
             return
         }
         let lines = linesPerReservation
+        let skus = slotSKUs[slot]
+        let first = slotFirstSequence[slot]
+        var tally = OutcomeTally()
+        var okSKUs: [Int32] = []
+        var granted: [UInt64] = []
+        swap(&tally, &self.tally)
+        swap(&okSKUs, &grantedSKUs)
+        swap(&granted, &self.granted)
+        okSKUs.removeAll(keepingCapacity: true)
         for operation in 0..<operations {
-            let skus = slotSKUs[slot][operation * lines..<(operation + 1) * lines]
             switch reply.item(operation) {
             case .ok:
-                for sku in skus { ledger.granted(sku) }
-                granted.append(slotFirstSequence[slot] + UInt64(operation))
+                for line in 0..<lines { okSKUs.append(skus[operation * lines + line]) }
+                granted.append(first + UInt64(operation))
                 if measured { tally.ok += 1 }
             case .refused(let code):
                 if code == ReplyItems.journalFailureCode {
-                    for sku in skus { ledger.maybeGranted(sku) }
-                    granted.append(slotFirstSequence[slot] + UInt64(operation))
+                    for line in 0..<lines { ledger.maybeGranted(skus[operation * lines + line]) }
+                    granted.append(first + UInt64(operation))
                 }
                 if measured { reply.countRefusal(code: code, index: operation, into: &tally) }
             case .unreadable:
-                for sku in skus { ledger.maybeGranted(sku) }
+                for line in 0..<lines { ledger.maybeGranted(skus[operation * lines + line]) }
+                granted.append(first + UInt64(operation))
                 if measured { tally.addError(named: TransportFailure.unreadableReply) }
             }
         }
+        ledger.granted(okSKUs)
+        swap(&tally, &self.tally)
+        swap(&okSKUs, &grantedSKUs)
+        swap(&granted, &self.granted)
     }
 
     func handleRefusedFrame(slot: Int, errorName: String, measured: Bool) {
@@ -113,5 +128,5 @@ final class ReservationSource: BenchFrameSource, @unchecked Sendable {
         if measured { tally.addError(named: failureName, count: slotOperations[slot]) }
     }
 
-    func activeReservations() -> ReservationList { ReservationList(idPrefix: idPrefix, sequences: granted) }
+    func activeReservations() -> ReservationList { ReservationList(idPrefix: encoder.idPrefix, sequences: granted) }
 }

@@ -45,11 +45,11 @@ struct SKUCatalog: Sendable {
         return (try? reader.readString(maxBytes: Limits.skuMaxBytes)) ?? ""
     }
 
-    /// Appends SKU `index` as a wire string.
-    @inline(__always)
-    func writeName(of index: Int, into writer: inout BinaryWriter) {
-        encodedNames.withUnsafeBytes { raw in
-            writer.write(contentsOf: UnsafeRawBufferPointer(rebasing: raw[Int(offsets[index])..<Int(offsets[index + 1])]))
-        }
+    /// Runs `body` with the encoded names and their offsets: SKU `i`'s wire
+    /// string is `names[offsets[i] ..< offsets[i + 1]]`.
+    func withEncodedNames<Value>(
+        _ body: (_ names: UnsafeRawBufferPointer, _ offsets: UnsafeBufferPointer<Int32>) -> Value
+    ) -> Value {
+        encodedNames.withUnsafeBytes { names in offsets.withUnsafeBufferPointer { offsets in body(names, offsets) } }
     }
 }

@@ -47,6 +47,25 @@ final class StockLedger: @unchecked Sendable {
     @inline(__always)
     func maybeReturned(_ sku: Int32, units: Int64 = 1) { lowerUnits[Int(sku)] -= units }
 
+    /// Requests were sent for every SKU in `skus`.
+    func markTouched(_ skus: [Int32]) {
+        touched.withUnsafeMutableBufferPointer { touched in
+            for sku in skus { touched[Int(sku)] = true }
+        }
+    }
+
+    /// The server acknowledged one unit of each SKU in `skus` (repeats count again).
+    func granted(_ skus: [Int32]) {
+        lowerUnits.withUnsafeMutableBufferPointer { lower in
+            upperUnits.withUnsafeMutableBufferPointer { upper in
+                for sku in skus {
+                    lower[Int(sku)] += 1
+                    upper[Int(sku)] += 1
+                }
+            }
+        }
+    }
+
     /// Adds another ledger's bounds and touched SKUs to this one.
     func merge(_ other: StockLedger) {
         precondition(other.skuCount == skuCount)
