@@ -70,9 +70,9 @@ import Wire
 
     @Test("Pre-built reserve bytes are exactly CommandCodec's encoding of the same reservations")
     func reserveBytesMatchCodec() throws {
-        let catalog = SKUCatalog(count: 50, initialOnHand: 10)
+        let catalog = SKUCatalog(count: 200_000, initialOnHand: 10)
         let encoder = ReservationEncoder(store: "bench-0123", catalog: catalog, ttlSeconds: 3_600, idPrefix: "r3-")
-        let skus: [Int32] = [4, 49, 0, 7, 8, 9]
+        let skus: [Int32] = [4, 49, 0, 7, 12_345, 199_999]
         var scratch = [UInt8](repeating: 0, count: encoder.scratchBytes(lines: 3))
         var frame = FrameWriter()
         frame.beginFrame(operation: WireOperation(command: .reserve), requestID: 1, isReply: false)
@@ -92,7 +92,18 @@ import Wire
         ReservationEncoder.writeID(prefix: Array("fr0-".utf8), sequence: 255, into: &id)
         var reader = BinaryReader(id.bytes)
         #expect(try reader.readString(maxBytes: 64) == "fr0-0000000000ff")
-        #expect(SKUCatalog(count: 1, initialOnHand: 1, single: true).name(of: 0) == SKUCatalog.hotSKUName)
+        let hot = SKUCatalog(count: 1, initialOnHand: 1, single: true)
+        #expect(hot.name(of: 0) == SKUCatalog.hotSKUName)
+        var hotFrame = FrameWriter()
+        hotFrame.beginFrame(operation: WireOperation(command: .reserve), requestID: 1, isReply: false)
+        ReservationEncoder(store: "s", catalog: hot, ttlSeconds: 60, idPrefix: "h-")
+            .writeItems(firstSequence: 0, skus: [0], lines: 1, into: &hotFrame, scratch: &scratch)
+        hotFrame.finishFrame()
+        var hotCanonical = FrameWriter()
+        hotCanonical.commandFrame(
+            [.reserve(Reserve(store: "s", reservationID: "h-000000000000", lines: [LineRequest(sku: "hot", quantity: 1)], ttlSeconds: 60))],
+            requestID: 1)
+        #expect(hotFrame.takeBytes() == hotCanonical.takeBytes())
     }
 
     @Test("A cart3 frame holds `batch` reservations of three distinct SKUs, each with a new id and the run's TTL")

@@ -56,8 +56,8 @@ struct OversellCheck: Sendable, Codable, Equatable {
         skusChecked += 1
         let fulfilled = initialOnHand - levels.onHand
         let consumed = levels.reserved + levels.committed + fulfilled
-        let lower = ledger.lowerUnits[observation.skuIndex]
-        let upper = ledger.upperUnits[observation.skuIndex]
+        let lower = ledger.bounds[observation.skuIndex].lower
+        let upper = ledger.bounds[observation.skuIndex].upper
         clientGrantedUnits += lower
         clientUncertainUnits += upper - lower
         serverConsumedUnits += consumed

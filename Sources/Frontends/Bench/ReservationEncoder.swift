@@ -3,8 +3,8 @@ import Wire
 
 /// Writes one connection's `reserve` payloads from bytes built once. An item
 /// is assembled in a scratch buffer with raw stores — the store and id
-/// prefix copied, the id's sequence number formatted, each SKU's name copied
-/// from the catalog, the fixed fields stored — and appended to the frame in
+/// prefix copied, the id's sequence number and each SKU's name formatted,
+/// the fixed fields stored — and appended to the frame in
 /// one copy, so a request costs no allocation, retain or string work.
 /// The bytes equal `CommandCodec.encodePayload` of the same `Reserve`.
 struct ReservationEncoder: Sendable {
@@ -34,7 +34,7 @@ struct ReservationEncoder: Sendable {
 
     /// Bytes of scratch space `writeItems` needs for reservations of `lines` lines.
     func scratchBytes(lines: Int) -> Int {
-        head.count + Self.sequenceDigits + 4 + lines * (4 + Limits.skuMaxBytes + Self.lineTailBytes) + Self.reservationTailBytes
+        head.count + Self.sequenceDigits + 4 + lines * (4 + SKUCatalog.nameBytesMax + Self.lineTailBytes) + Self.reservationTailBytes
     }
 
     /// Appends one item per reservation: reservation `i` has sequence number
@@ -44,33 +44,29 @@ struct ReservationEncoder: Sendable {
     ) {
         precondition(lines >= 1 && skus.count % lines == 0 && scratch.count >= scratchBytes(lines: lines))
         let ttl = UInt64(bitPattern: ttlSeconds).littleEndian
+        let catalog = self.catalog
         head.withUnsafeBytes { head in
-            catalog.withEncodedNames { names, offsets in
-                skus.withUnsafeBufferPointer { skus in
-                    scratch.withUnsafeMutableBytes { item in
-                        for reservation in 0..<skus.count / lines {
-                            item.copyMemory(from: head)
-                            var end = head.count
-                            Self.storeHexadecimal(firstSequence + UInt64(reservation), into: item, at: end)
-                            end += Self.sequenceDigits
-                            item.storeBytes(of: UInt32(lines).littleEndian, toByteOffset: end, as: UInt32.self)
-                            end += 4
-                            for line in 0..<lines {
-                                let sku = Int(skus[reservation * lines + line])
-                                let name = UnsafeRawBufferPointer(rebasing: names[Int(offsets[sku])..<Int(offsets[sku + 1])])
-                                UnsafeMutableRawBufferPointer(rebasing: item[end..<end + name.count]).copyMemory(from: name)
-                                end += name.count
-                                item[end] = 0
-                                item.storeBytes(of: UInt64(1).littleEndian, toByteOffset: end + 1, as: UInt64.self)
-                                end += Self.lineTailBytes
-                            }
-                            item.storeBytes(of: ttl, toByteOffset: end, as: UInt64.self)
-                            item[end + 8] = 0
-                            end += Self.reservationTailBytes
-                            frame.beginItem()
-                            frame.writer.write(contentsOf: UnsafeRawBufferPointer(rebasing: item[0..<end]))
-                            frame.endItem()
+            skus.withUnsafeBufferPointer { skus in
+                scratch.withUnsafeMutableBytes { item in
+                    for reservation in 0..<skus.count / lines {
+                        item.copyMemory(from: head)
+                        var end = head.count
+                        Self.storeHexadecimal(firstSequence + UInt64(reservation), into: item, at: end)
+                        end += Self.sequenceDigits
+                        item.storeBytes(of: UInt32(lines).littleEndian, toByteOffset: end, as: UInt32.self)
+                        end += 4
+                        for line in 0..<lines {
+                            end += catalog.storeName(of: Int(skus[reservation * lines + line]), into: item, at: end)
+                            item[end] = 0
+                            item.storeBytes(of: UInt64(1).littleEndian, toByteOffset: end + 1, as: UInt64.self)
+                            end += Self.lineTailBytes
                         }
+                        item.storeBytes(of: ttl, toByteOffset: end, as: UInt64.self)
+                        item[end + 8] = 0
+                        end += Self.reservationTailBytes
+                        frame.beginItem()
+                        frame.writer.write(contentsOf: UnsafeRawBufferPointer(rebasing: item[0..<end]))
+                        frame.endItem()
                     }
                 }
             }

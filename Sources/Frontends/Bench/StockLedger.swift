@@ -9,15 +9,24 @@
 /// Not thread-safe: each ledger is used by the drivers of one event loop, on
 /// that loop; ledgers are merged when the run is over.
 final class StockLedger: @unchecked Sendable {
-    private(set) var lowerUnits: [Int64]
-    private(set) var upperUnits: [Int64]
+    /// Both bounds of one SKU side by side: one cache line per update.
+    struct Bounds: Sendable, Equatable {
+        var lower: Int64 = 0
+        var upper: Int64 = 0
+    }
+
+    private(set) var bounds: [Bounds]
     private(set) var touched: [Bool]
 
     init(skuCount: Int) {
-        lowerUnits = [Int64](repeating: 0, count: skuCount)
-        upperUnits = [Int64](repeating: 0, count: skuCount)
+        bounds = [Bounds](repeating: Bounds(), count: skuCount)
         touched = [Bool](repeating: false, count: skuCount)
     }
+
+    /// Every SKU's lower bound.
+    var lowerUnits: [Int64] { bounds.map(\.lower) }
+    /// Every SKU's upper bound.
+    var upperUnits: [Int64] { bounds.map(\.upper) }
 
     var skuCount: Int { touched.count }
 
@@ -28,24 +37,24 @@ final class StockLedger: @unchecked Sendable {
     /// The server acknowledged taking `units` (reservation placed, cart checked out).
     @inline(__always)
     func granted(_ sku: Int32, units: Int64 = 1) {
-        lowerUnits[Int(sku)] += units
-        upperUnits[Int(sku)] += units
+        bounds[Int(sku)].lower += units
+        bounds[Int(sku)].upper += units
     }
 
     /// The server may or may not have taken `units`.
     @inline(__always)
-    func maybeGranted(_ sku: Int32, units: Int64 = 1) { upperUnits[Int(sku)] += units }
+    func maybeGranted(_ sku: Int32, units: Int64 = 1) { bounds[Int(sku)].upper += units }
 
     /// The server acknowledged giving `units` back (release, order cancelled).
     @inline(__always)
     func returned(_ sku: Int32, units: Int64 = 1) {
-        lowerUnits[Int(sku)] -= units
-        upperUnits[Int(sku)] -= units
+        bounds[Int(sku)].lower -= units
+        bounds[Int(sku)].upper -= units
     }
 
     /// The server may or may not have given `units` back.
     @inline(__always)
-    func maybeReturned(_ sku: Int32, units: Int64 = 1) { lowerUnits[Int(sku)] -= units }
+    func maybeReturned(_ sku: Int32, units: Int64 = 1) { bounds[Int(sku)].lower -= units }
 
     /// Requests were sent for every SKU in `skus`.
     func markTouched(_ skus: [Int32]) {
@@ -56,12 +65,10 @@ final class StockLedger: @unchecked Sendable {
 
     /// The server acknowledged one unit of each SKU in `skus` (repeats count again).
     func granted(_ skus: [Int32]) {
-        lowerUnits.withUnsafeMutableBufferPointer { lower in
-            upperUnits.withUnsafeMutableBufferPointer { upper in
-                for sku in skus {
-                    lower[Int(sku)] += 1
-                    upper[Int(sku)] += 1
-                }
+        bounds.withUnsafeMutableBufferPointer { bounds in
+            for sku in skus {
+                bounds[Int(sku)].lower += 1
+                bounds[Int(sku)].upper += 1
             }
         }
     }
@@ -70,8 +77,8 @@ final class StockLedger: @unchecked Sendable {
     func merge(_ other: StockLedger) {
         precondition(other.skuCount == skuCount)
         for index in 0..<skuCount {
-            lowerUnits[index] += other.lowerUnits[index]
-            upperUnits[index] += other.upperUnits[index]
+            bounds[index].lower += other.bounds[index].lower
+            bounds[index].upper += other.bounds[index].upper
             touched[index] = touched[index] || other.touched[index]
         }
     }
