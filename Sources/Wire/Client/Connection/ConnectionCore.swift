@@ -46,7 +46,7 @@ final class ConnectionCore: @unchecked Sendable {
     // MARK: Sending
 
     /// Encodes and queues one request frame; `onReply` runs once on the event loop.
-    func send(operation: Operation, encodeItems: (inout FrameWriter) -> Void, onReply: @escaping ReplyCallback) {
+    func send(operation: WireOperation, encodeItems: (inout FrameWriter) -> Void, onReply: @escaping ReplyCallback) {
         let outcome = state.withLock { state -> SendOutcome in
             guard !state.isClosed else { return .refused(.connectionClosed) }
             let requestID = state.nextRequestID

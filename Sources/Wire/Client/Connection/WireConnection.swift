@@ -65,7 +65,7 @@ public final class WireConnection: @unchecked Sendable {
     /// sent: `onReply` gets `requestTooLarge`. `encodeItems` runs under the
     /// connection's lock and must not call back into the connection.
     public func send(
-        operation: Operation, encodeItems: (inout FrameWriter) -> Void,
+        operation: WireOperation, encodeItems: (inout FrameWriter) -> Void,
         onReply: @escaping @Sendable (Result<Frame, HoldfastClientError>) -> Void
     ) {
         core.send(operation: operation, encodeItems: encodeItems, onReply: onReply)

@@ -56,7 +56,7 @@ extension HoldfastClient {
         } catch {
             return .failure(error)
         }
-        let operation = Operation(of: commands[0])
+        let operation = WireOperation(of: commands[0])
         let reply = await connection.roundTrip(operation: operation, timeoutSeconds: requestTimeoutSeconds) { frames in
             for command in commands {
                 frames.item { writer in CommandCodec.encodePayload(of: command, into: &writer) }
@@ -89,7 +89,7 @@ extension HoldfastClient {
 
     /// Why a command cannot be sent at all, if it cannot.
     static func localRefusal(of command: Command) -> HoldfastClientError? {
-        guard Operation(of: command).commandTag == nil else { return nil }
+        guard WireOperation(of: command).commandTag == nil else { return nil }
         return .engine(.invalidArgument(field: "command", reason: "advanceTime is issued by the server only"))
     }
 }
