@@ -17,7 +17,7 @@ struct HoldfastCommand: AsyncParsableCommand {
         version: HoldfastVersion.current,
         subcommands: [
             DemoCommand.self, CrashDriverCommand.self, SnapshotCommand.self, WALCommand.self, RestoreCommand.self,
-            BackupCommand.self, ServeCommand.self,
+            BackupCommand.self, ServeCommand.self, StockCommand.self, ReservationCommand.self, CartCommand.self, OrderCommand.self, EventsCommand.self, StatsCommand.self,
         ]
     )
 }
