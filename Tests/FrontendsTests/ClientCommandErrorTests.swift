@@ -13,7 +13,9 @@ struct ClientCommandErrorTests {
         let refused = try harness.run(["reservation", "create", "r1", "A:5"] + scope)
         #expect(refused.status == 3)
         #expect(refused.standardOutput.isEmpty)
-        #expect(refused.standardError.contains("Error: INSUFFICIENT_STOCK (300): insufficient stock for 'A': requested 5, available 2"))
+        #expect(
+            refused.standardError.contains(
+                "Error: INSUFFICIENT_STOCK (300): insufficient stock for 'A': requested 5, available 2"))
         let json = try harness.run(["reservation", "get", "nope", "--json"] + scope)
         #expect(json.status == 3)
         let failure = try json.decode(ClientJSON.Failure.self)
@@ -54,7 +56,8 @@ struct ClientCommandErrorTests {
         let file = NSTemporaryDirectory() + "holdfast-token-\(UUID().uuidString.prefix(8))"
         try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try harness.run(["stats", "--token-file", file] + harness.serverOption).status == 0)
-        #expect(try harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": "s3cret"]).status == 0)
+        #expect(
+            try harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": "s3cret"]).status == 0)
         try? FileManager.default.removeItem(atPath: file)
         await harness.stop()
     }
@@ -63,7 +66,9 @@ struct ClientCommandErrorTests {
     func unixSocket() async throws {
         let path = NSTemporaryDirectory() + "holdfast-cli-\(UUID().uuidString.prefix(8)).sock"
         let harness = try await ClientCommandHarness { $0.unixSocketPath = path }
-        let set = try harness.run(["stock", "set", "A", "--on-hand", "3", "--server", "unix:" + path, "--store", "eu", "--json"])
+        let set = try harness.run([
+            "stock", "set", "A", "--on-hand", "3", "--server", "unix:" + path, "--store", "eu", "--json",
+        ])
         #expect(set.status == 0)
         #expect(try set.decode(ClientJSON.StockRecord.self).levels.onHand == 3)
         await harness.stop()

@@ -35,7 +35,9 @@ struct CartConfigureCommand: AsyncParsableCommand {
     func run() async throws {
         let command = ConfigureCart(
             store: scope.store, cartID: id, customerID: customer, holdStock: holdStock, holdTTLSeconds: holdTTLSeconds)
-        try await connection.run { client throws(HoldfastClientError) in CartReport(try await client.configureCart(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            CartReport(try await client.configureCart(command))
+        }
     }
 }
 
@@ -50,7 +52,8 @@ struct CartGetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reference = CartReference(store: scope.store, cartID: id)
-        try await connection.run { client throws(HoldfastClientError) in CartReport(try await client.getCart(reference)) }
+        try await connection.run { client throws(HoldfastClientError) in CartReport(try await client.getCart(reference))
+        }
     }
 }
 
@@ -150,7 +153,9 @@ struct CartClearCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reference = CartReference(store: scope.store, cartID: id)
-        try await connection.run { client throws(HoldfastClientError) in CartReport(try await client.clearCart(reference)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            CartReport(try await client.clearCart(reference))
+        }
     }
 }
 
@@ -169,6 +174,8 @@ struct CartCheckoutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = CheckoutCart(store: scope.store, cartID: id, terms: try terms.orderTerms())
-        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.checkoutCart(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            OrderReport(try await client.checkoutCart(command))
+        }
     }
 }

@@ -53,7 +53,8 @@ struct ClientOptions: ParsableArguments {
 
     /// Connects, runs `body`, prints its report; on failure prints the error's
     /// stable name and code and exits with `ClientExitCode.of(error)`.
-    func run<Report: OperatorReport>(_ body: (HoldfastClient) async throws(HoldfastClientError) -> Report) async throws {
+    func run<Report: OperatorReport>(_ body: (HoldfastClient) async throws(HoldfastClientError) -> Report) async throws
+    {
         let client = try makeClient()
         let outcome: Result<Report, HoldfastClientError>
         do throws(HoldfastClientError) {

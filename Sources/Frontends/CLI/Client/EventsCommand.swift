@@ -98,7 +98,8 @@ struct EventsTailCommand: AsyncParsableCommand {
         guard let store else { return shard! }
         let storeShard = try await client.shard(ofStore: store)
         if let shard, shard != storeShard {
-            throw .engine(.invalidArgument(field: "shard", reason: "store '\(store)' is on shard \(storeShard), not \(shard)"))
+            throw .engine(
+                .invalidArgument(field: "shard", reason: "store '\(store)' is on shard \(storeShard), not \(shard)"))
         }
         return storeShard
     }
@@ -107,6 +108,7 @@ struct EventsTailCommand: AsyncParsableCommand {
         guard page.oldestRetainedLSN > 0, position + 1 < page.oldestRetainedLSN else { return }
         OperatorOutput.printError(
             "warning: fell behind: events after LSN \(position) up to \(page.oldestRetainedLSN - 1) are no longer "
-                + "retained (oldest retained: \(page.oldestRetainedLSN)); continuing from there — resynchronise what was missed")
+                + "retained (oldest retained: \(page.oldestRetainedLSN)); continuing from there — resynchronise what was missed"
+        )
     }
 }

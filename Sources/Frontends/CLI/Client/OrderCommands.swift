@@ -51,7 +51,9 @@ struct OrderPlaceCommand: AsyncParsableCommand {
         let command = PlaceOrder(
             store: scope.store, orderID: id, customerID: customer, lines: try lines.map(ClientLines.pricedLine),
             currency: currency, taxMinor: taxMinor, shippingMinor: shippingMinor, discountMinor: discountMinor)
-        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.placeOrder(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            OrderReport(try await client.placeOrder(command))
+        }
     }
 }
 
@@ -66,7 +68,9 @@ struct OrderGetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reference = OrderReference(store: scope.store, orderID: id)
-        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.getOrder(reference)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            OrderReport(try await client.getOrder(reference))
+        }
     }
 }
 
@@ -88,7 +92,9 @@ struct OrderListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = OrderListQuery(store: scope.store, customerID: customer, afterOrderID: after, limit: limit)
-        try await connection.run { client throws(HoldfastClientError) in OrderPageReport(try await client.listOrders(query)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            OrderPageReport(try await client.listOrders(query))
+        }
     }
 }
 
@@ -123,7 +129,8 @@ struct OrderFulfillCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = OrderTransition(store: scope.store, orderID: transition.id, requestKey: transition.requestKey)
-        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.fulfill(command)) }
+        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.fulfill(command))
+        }
     }
 }
 

@@ -42,7 +42,9 @@ struct ReservationCreateCommand: AsyncParsableCommand {
         let command = Reserve(
             store: scope.store, reservationID: id, lines: try lines.map(ClientLines.line), ttlSeconds: ttlSeconds,
             owner: owner)
-        try await connection.run { client throws(HoldfastClientError) in ReservationReport(try await client.reserve(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            ReservationReport(try await client.reserve(command))
+        }
     }
 }
 
@@ -80,8 +82,11 @@ struct ReservationExtendCommand: AsyncParsableCommand {
     var requestKey: String?
 
     func run() async throws {
-        let command = ExtendReservation(store: scope.store, reservationID: id, ttlSeconds: ttlSeconds, requestKey: requestKey)
-        try await connection.run { client throws(HoldfastClientError) in ReservationReport(try await client.extend(command)) }
+        let command = ExtendReservation(
+            store: scope.store, reservationID: id, ttlSeconds: ttlSeconds, requestKey: requestKey)
+        try await connection.run { client throws(HoldfastClientError) in
+            ReservationReport(try await client.extend(command))
+        }
     }
 }
 
@@ -97,7 +102,9 @@ struct ReservationReleaseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reference = ReservationReference(store: scope.store, reservationID: id)
-        try await connection.run { client throws(HoldfastClientError) in ReservationReport(try await client.release(reference)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            ReservationReport(try await client.release(reference))
+        }
     }
 }
 
@@ -116,7 +123,8 @@ struct ReservationConfirmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let command = ConfirmReservation(store: scope.store, reservationID: id, terms: try terms.orderTerms())
-        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.confirm(command)) }
+        try await connection.run { client throws(HoldfastClientError) in OrderReport(try await client.confirm(command))
+        }
     }
 }
 

@@ -69,10 +69,16 @@ struct StatsReport: OperatorReport {
             ("operations received", String(operationsReceived)),
             ("busy refusals", String(busyRefusals)),
             ("protocol errors", String(protocolErrors)),
-            ("limits", "\(frameBytesMax) B/frame, \(itemsPerFrameMax) items/frame, \(inFlightPerConnectionMax) in flight"),
+            (
+                "limits",
+                "\(frameBytesMax) B/frame, \(itemsPerFrameMax) items/frame, \(inFlightPerConnectionMax) in flight"
+            ),
         ])
         let rows = shards.map {
-            [String($0.shard), String($0.queueDepth), String($0.newestEventLSN), $0.writesHaltedReason.map { "HALTED: \($0)" } ?? "ok"]
+            [
+                String($0.shard), String($0.queueDepth), String($0.newestEventLSN),
+                $0.writesHaltedReason.map { "HALTED: \($0)" } ?? "ok",
+            ]
         }
         return fields + "\n\n" + OperatorOutput.table(["shard", "queue", "newest LSN", "writes"], rows)
     }

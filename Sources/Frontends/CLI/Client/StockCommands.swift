@@ -62,7 +62,9 @@ struct StockSetCommand: AsyncParsableCommand {
         let command = SetStock(
             store: scope.store, sku: sku, location: location, onHand: onHand, safetyStock: safetyStock,
             lowStockThreshold: lowStockThreshold, backorderLimit: backorderLimit, requestKey: requestKey)
-        try await connection.run { client throws(HoldfastClientError) in StockRecordReport(try await client.setStock(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            StockRecordReport(try await client.setStock(command))
+        }
     }
 }
 
@@ -89,7 +91,9 @@ struct StockAdjustCommand: AsyncParsableCommand {
         let (sku, location) = try ClientLines.skuAndLocation(item)
         let command = AdjustStock(
             store: scope.store, sku: sku, location: location, delta: delta, reason: reason, requestKey: requestKey)
-        try await connection.run { client throws(HoldfastClientError) in StockRecordReport(try await client.adjustStock(command)) }
+        try await connection.run { client throws(HoldfastClientError) in
+            StockRecordReport(try await client.adjustStock(command))
+        }
     }
 }
 

@@ -120,7 +120,8 @@ final class ConnectionPool: Sendable {
         let task = ConnectTask {
             do throws(HoldfastClientError) {
                 return .success(
-                    try await WireConnection.connect(to: endpoint, clientID: clientID, credentials: credentials, group: group))
+                    try await WireConnection.connect(
+                        to: endpoint, clientID: clientID, credentials: credentials, group: group))
             } catch {
                 return .failure(error)
             }

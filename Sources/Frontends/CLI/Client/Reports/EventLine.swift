@@ -35,7 +35,9 @@ struct EventLine: Encodable, Equatable {
         case .stockChanged(let change):
             (kind, sku, location, levels) = ("stockChanged", change.sku, change.location, LevelsJSON(change.levels))
         case .lowStock(let sku, let location, let available, let threshold):
-            (kind, self.sku, self.location, self.available, self.threshold) = ("lowStock", sku, location, available, threshold)
+            (kind, self.sku, self.location, self.available, self.threshold) = (
+                "lowStock", sku, location, available, threshold
+            )
         case .backInStock(let sku, let location, let available):
             (kind, self.sku, self.location, self.available) = ("backInStock", sku, location, available)
         case .locationPriorityChanged(let locations): (kind, self.locations) = ("locationPriorityChanged", locations)
@@ -45,7 +47,8 @@ struct EventLine: Encodable, Equatable {
             (kind, reservationID, deadlineNanoseconds) = ("reservationExtended", id, deadline)
         case .reservationReleased(let id): (kind, reservationID) = ("reservationReleased", id)
         case .reservationExpired(let id): (kind, reservationID) = ("reservationExpired", id)
-        case .reservationConfirmed(let id, let orderID): (kind, reservationID, self.orderID) = ("reservationConfirmed", id, orderID)
+        case .reservationConfirmed(let id, let orderID):
+            (kind, reservationID, self.orderID) = ("reservationConfirmed", id, orderID)
         case .cartChanged(let id): (kind, cartID) = ("cartChanged", id)
         case .cartHoldExpired(let id): (kind, cartID) = ("cartHoldExpired", id)
         case .cartCheckedOut(let id, let orderID): (kind, cartID, self.orderID) = ("cartCheckedOut", id, orderID)
@@ -67,7 +70,9 @@ struct EventLine: Encodable, Equatable {
         }
         add("sku", sku)
         add("location", location)
-        if let levels { parts.append("onHand=\(levels.onHand) reserved=\(levels.reserved) available=\(levels.available)") }
+        if let levels {
+            parts.append("onHand=\(levels.onHand) reserved=\(levels.reserved) available=\(levels.available)")
+        }
         add("available", available)
         add("threshold", threshold)
         add("locations", locations?.joined(separator: ","))

@@ -13,7 +13,8 @@ struct AllocationJSON: Encodable, Equatable {
     }
 
     static func table(_ allocations: [AllocationJSON]) -> String {
-        OperatorOutput.table(["SKU", "location", "quantity"], allocations.map { [$0.sku, $0.location, String($0.quantity)] })
+        OperatorOutput.table(
+            ["SKU", "location", "quantity"], allocations.map { [$0.sku, $0.location, String($0.quantity)] })
     }
 }
 
@@ -52,7 +53,9 @@ struct ReservationReport: OperatorReport {
 enum ClientFields {
     static func lines(_ fields: [(String, String)]) -> String {
         let width = fields.map(\.0.count).max() ?? 0
-        return fields.map { name, value in (name + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + value }
-            .joined(separator: "\n")
+        return fields.map { name, value in
+            (name + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + value
+        }
+        .joined(separator: "\n")
     }
 }

@@ -23,7 +23,8 @@ struct LevelsJSON: Encodable, Equatable {
     static let headers = ["location", "on hand", "reserved", "committed", "safety", "available", "low at", "backorder"]
 
     func row(_ location: String) -> [String] {
-        [location] + [onHand, reserved, committed, safetyStock, available, lowStockThreshold, backorderLimit].map(String.init)
+        [location]
+            + [onHand, reserved, committed, safetyStock, available, lowStockThreshold, backorderLimit].map(String.init)
     }
 }
 
@@ -85,7 +86,9 @@ struct AvailabilityReport: OperatorReport {
 
     init(_ answers: [LineAvailability]) {
         lines = answers.map {
-            Line(sku: $0.sku, location: $0.location, requested: $0.requested, available: $0.available, satisfiable: $0.satisfiable)
+            Line(
+                sku: $0.sku, location: $0.location, requested: $0.requested, available: $0.available,
+                satisfiable: $0.satisfiable)
         }
         allSatisfiable = answers.allSatisfy(\.satisfiable)
     }
