@@ -44,7 +44,7 @@ extension HoldfastClient {
                     if Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat) { again.append(index) }
                 }
             }
-            guard !again.isEmpty, attempt < retry.maxAttempts else { break }
+            guard !again.isEmpty, attempt < retry.maxAttempts, !pool.isShutDown else { break }
             await retry.sleep(afterAttempt: attempt)
             attempt += 1
             remaining = again

@@ -46,7 +46,7 @@ extension HoldfastClient {
         var attempt = 1
         while true {
             let outcome = await sessionAttempt(operation, encode: encode, decode: decode)
-            guard case .failure(let error) = outcome, attempt < retry.maxAttempts,
+            guard case .failure(let error) = outcome, attempt < retry.maxAttempts, !pool.isShutDown,
                 Self.isWorthRetrying(error, safeToRepeat: true)
             else { return try outcome.get() }
             await retry.sleep(afterAttempt: attempt)
