@@ -22,7 +22,9 @@ struct ClientEndpointTests {
 
     @Test(
         "refused forms name the problem",
-        arguments: ["", "unix:", "host:0", "host:65536", "host:http", "::1:7420", "[::1", "[::1]x", "host:", "99999999"])
+        arguments: [
+            "", "unix:", "host:0", "host:65536", "host:http", "::1:7420", "[::1", "[::1]x", "host:", "99999999",
+        ])
     func refused(text: String) {
         #expect(throws: HoldfastClientError.self) { try WireEndpoint(parsing: text) }
         do {

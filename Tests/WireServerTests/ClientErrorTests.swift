@@ -11,21 +11,26 @@ struct ClientErrorTests {
         let client = fixture.client
         _ = try await client.setStock(SetStock(store: "s", sku: "A", onHand: 3))
         await #expect(throws: HoldfastClientError.engine(.insufficientStock(sku: "A", requested: 5, available: 3))) {
-            try await client.reserve(Reserve(store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 5)]))
+            try await client.reserve(
+                Reserve(store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 5)]))
         }
         await #expect(throws: HoldfastClientError.engine(.unknownReservation(id: "nope"))) {
             try await client.getReservation(ReservationReference(store: "s", reservationID: "nope"))
         }
-        _ = try await client.reserve(Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 1)]))
+        _ = try await client.reserve(
+            Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 1)]))
         await #expect(throws: HoldfastClientError.engine(.idempotencyConflict(key: "r2"))) {
-            try await client.reserve(Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 2)]))
+            try await client.reserve(
+                Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 2)]))
         }
         _ = try await client.placeOrder(
             PlaceOrder(
                 store: "s", orderID: "o1", customerID: "c",
                 lines: [PricedLineRequest(sku: "A", quantity: 1, unitPriceMinor: 1)], currency: "EUR"))
         _ = try await client.cancel(OrderTransition(store: "s", orderID: "o1"))
-        await #expect(throws: HoldfastClientError.engine(.invalidTransition(orderID: "o1", from: .cancelled, to: .paid))) {
+        await #expect(
+            throws: HoldfastClientError.engine(.invalidTransition(orderID: "o1", from: .cancelled, to: .paid))
+        ) {
             try await client.pay(OrderTransition(store: "s", orderID: "o1"))
         }
         do {

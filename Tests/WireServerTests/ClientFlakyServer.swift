@@ -85,7 +85,11 @@ private final class FlakyHandler: ChannelInboundHandler, @unchecked Sendable {
         switch frame.header.operation {
         case .hello:
             let reply = HelloReply(serverName: "flaky", connectionID: 1, shardCount: 1, limits: .standard)
-            write(frame, on: channel) { $0.item { writer in writer.write(UInt8(0)); reply.encode(into: &writer) } }
+            write(frame, on: channel) {
+                $0.item { writer in
+                    writer.write(UInt8(0)); reply.encode(into: &writer)
+                }
+            }
         case .ping:
             guard admit(channel) else { return }
             write(frame, on: channel) { $0.item { writer in writer.write(UInt8(0)) } }

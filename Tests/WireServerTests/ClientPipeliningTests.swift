@@ -20,7 +20,8 @@ struct ClientPipeliningTests {
                     let store = stores[index % 2]
                     let id = "r\(index)"
                     let lines = [LineRequest(sku: "A", quantity: Int64(1 + index % 3))]
-                    guard let view = try? await client.reserve(Reserve(store: store, reservationID: id, lines: lines)) else {
+                    guard let view = try? await client.reserve(Reserve(store: store, reservationID: id, lines: lines))
+                    else {
                         return 1
                     }
                     return view.reservationID == id && view.allocations.totalQuantity == lines[0].quantity ? 0 : 1
@@ -30,7 +31,9 @@ struct ClientPipeliningTests {
         }
         #expect(mismatches == 0)
         var reserved: Int64 = 0
-        for store in stores { reserved += try await client.getStock(StockQuery(store: store, sku: "A")).totals.reserved }
+        for store in stores {
+            reserved += try await client.getStock(StockQuery(store: store, sku: "A")).totals.reserved
+        }
         let requested: Int64 = (0..<1_000).reduce(0) { total, index in total + Int64(1 + index % 3) }
         #expect(reserved == requested)
         #expect(fixture.server.server.stats.connectionsAccepted == 1)
@@ -63,7 +66,8 @@ struct ClientPipeliningTests {
         }
         let granted = outcomes.filter { if case .success(.reservation) = $0 { true } else { false } }.count
         #expect(granted == 60)
-        #expect(HoldfastClient.frameChunks(of: batch, itemsPerFrameMax: 16).map(\.count) == [16, 16, 8, 10, 16, 16, 16, 2])
+        #expect(
+            HoldfastClient.frameChunks(of: batch, itemsPerFrameMax: 16).map(\.count) == [16, 16, 8, 10, 16, 16, 16, 2])
         await fixture.stop()
     }
 
@@ -76,7 +80,10 @@ struct ClientPipeliningTests {
         }
         let results = await fixture.client.reserve(batch: requests)
         #expect(try results.prefix(3).map { try $0.get().reservationID } == ["r0", "r1", "r2"])
-        #expect(results.suffix(2).allSatisfy { $0 == .failure(.engine(.insufficientStock(sku: "A", requested: 1, available: 0))) })
+        #expect(
+            results.suffix(2).allSatisfy {
+                $0 == .failure(.engine(.insufficientStock(sku: "A", requested: 1, available: 0)))
+            })
         await fixture.stop()
     }
 
@@ -102,11 +109,13 @@ struct ClientPipeliningTests {
 
         let huge = String(repeating: "x", count: 2_000)
         await #expect(throws: HoldfastClientError.self) {
-            try await client.reserve(Reserve(store: "s", reservationID: huge, lines: [LineRequest(sku: "A", quantity: 1)]))
+            try await client.reserve(
+                Reserve(store: "s", reservationID: huge, lines: [LineRequest(sku: "A", quantity: 1)]))
         }
         let framesBeforeHuge = fixture.server.server.stats.framesReceived
         do {
-            _ = try await client.reserve(Reserve(store: "s", reservationID: huge, lines: [LineRequest(sku: "A", quantity: 1)]))
+            _ = try await client.reserve(
+                Reserve(store: "s", reservationID: huge, lines: [LineRequest(sku: "A", quantity: 1)]))
         } catch {
             guard case .requestTooLarge(let frameBytes, 1, let limits) = error else {
                 Issue.record("expected requestTooLarge, got \(error)")
@@ -123,7 +132,8 @@ struct ClientPipeliningTests {
         let server = try await TestServer(shards: 2) {
             $0.limits = WireLimits(frameBytesMax: 1 << 20, itemsPerFrameMax: 8, inFlightPerConnectionMax: 4_096)
         }
-        let connection = try await WireConnection.connect(to: .tcp(host: "127.0.0.1", port: server.port), clientID: "low")
+        let connection = try await WireConnection.connect(
+            to: .tcp(host: "127.0.0.1", port: server.port), clientID: "low")
         #expect(connection.helloReply.limits.itemsPerFrameMax == 8 && connection.helloReply.shardCount == 2)
         let setStock = Command.setStock(SetStock(store: "s", sku: "A", onHand: 1_000))
         let replies = Counter()
@@ -132,12 +142,16 @@ struct ClientPipeliningTests {
             let remaining = Counter(start: 200)
             DispatchQueue.concurrentPerform(iterations: 200) { index in
                 let command = index == 0 ? setStock : Command.getStock(StockQuery(store: "s\(index % 4)", sku: "A"))
-                connection.send(operation: WireOperation(of: command), encodeItems: { frames in
-                    frames.item { CommandCodec.encodePayload(of: command, into: &$0) }
-                }) { result in
+                connection.send(
+                    operation: WireOperation(of: command),
+                    encodeItems: { frames in
+                        frames.item { CommandCodec.encodePayload(of: command, into: &$0) }
+                    }
+                ) { result in
                     if !connection.eventLoop.inEventLoop { offLoop.add() }
                     if case .success(let frame) = result,
-                        (try? ReplyReading.commandOutcomes(frame, operation: WireOperation(of: command), itemCount: 1)) != nil
+                        (try? ReplyReading.commandOutcomes(frame, operation: WireOperation(of: command), itemCount: 1))
+                            != nil
                     {
                         replies.add()
                     }
@@ -149,11 +163,16 @@ struct ClientPipeliningTests {
         #expect(connection.inFlight == 0 && connection.itemsInFlight == 0)
 
         let refused = await withCheckedContinuation { continuation in
-            connection.send(operation: WireOperation(command: .getStock), encodeItems: { frames in
-                for _ in 0..<9 {
-                    frames.item { CommandCodec.encodePayload(of: .getStock(StockQuery(store: "s", sku: "A")), into: &$0) }
+            connection.send(
+                operation: WireOperation(command: .getStock),
+                encodeItems: { frames in
+                    for _ in 0..<9 {
+                        frames.item {
+                            CommandCodec.encodePayload(of: .getStock(StockQuery(store: "s", sku: "A")), into: &$0)
+                        }
+                    }
                 }
-            }) { result in continuation.resume(returning: result) }
+            ) { result in continuation.resume(returning: result) }
         }
         guard case .failure(.requestTooLarge(_, 9, _)) = refused else {
             Issue.record("a frame of 9 items must be refused locally, got \(refused)")
@@ -181,5 +200,9 @@ final class Counter: Sendable {
 
     var value: Int { count.withLock { $0 } }
     func add() { count.withLock { $0 += 1 } }
-    func subtract() -> Int { count.withLock { $0 -= 1; return $0 } }
+    func subtract() -> Int {
+        count.withLock {
+            $0 -= 1; return $0
+        }
+    }
 }

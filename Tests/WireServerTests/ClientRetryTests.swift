@@ -17,7 +17,8 @@ struct ClientRetryTests {
         let failures = await withTaskGroup(of: Int.self) { group in
             for index in 0..<300 {
                 group.addTask {
-                    let request = Reserve(store: "s", reservationID: "r\(index)", lines: [LineRequest(sku: "A", quantity: 2)])
+                    let request = Reserve(
+                        store: "s", reservationID: "r\(index)", lines: [LineRequest(sku: "A", quantity: 2)])
                     guard let view = try? await client.reserve(request) else { return 1 }
                     return view.replayed ? 1 : 0
                 }
@@ -105,7 +106,8 @@ struct ClientRetryTests {
         #expect(try await client.getStock(StockQuery(store: "s", sku: "A")).totals.onHand == 15)
 
         server.mode.withLock { $0 = .applyThenDrop }
-        let keyed = try await client.adjustStock(AdjustStock(store: "s", sku: "A", delta: 5, reason: "r", requestKey: "k"))
+        let keyed = try await client.adjustStock(
+            AdjustStock(store: "s", sku: "A", delta: 5, reason: "r", requestKey: "k"))
         #expect(keyed.replayed && keyed.levels.onHand == 20)
         #expect(try await client.getStock(StockQuery(store: "s", sku: "A")).totals.onHand == 20)
         await client.close()
@@ -126,7 +128,9 @@ struct ClientRetryTests {
         let policy = RetryPolicy(maxAttempts: 5, backoffBaseSeconds: 0.01, backoffCapSeconds: 0.05)
         #expect((1...5).map { policy.backoffCeilingSeconds(afterAttempt: $0) } == [0.01, 0.02, 0.04, 0.05, 0.05])
         var generator = SystemRandomNumberGenerator()
-        #expect((0..<100).allSatisfy { _ in (0...0.04).contains(policy.backoffSeconds(afterAttempt: 3, using: &generator)) })
+        #expect(
+            (0..<100).allSatisfy { _ in (0...0.04).contains(policy.backoffSeconds(afterAttempt: 3, using: &generator)) }
+        )
     }
 
     @Test("a Unix domain socket endpoint works end to end")

@@ -45,7 +45,8 @@ struct ClientRoundTripTests {
         #expect(view.locations.map(\.location) == ["east", Limits.defaultLocation])
         #expect(view.totals.onHand == 18)
         let availability = try await client.checkAvailability(
-            AvailabilityQuery(store: "s", lines: [LineRequest(sku: "A", quantity: 18), LineRequest(sku: "A", quantity: 19)]))
+            AvailabilityQuery(
+                store: "s", lines: [LineRequest(sku: "A", quantity: 18), LineRequest(sku: "A", quantity: 19)]))
         #expect(availability.map(\.satisfiable) == [true, false])
         #expect(availability.map(\.available) == [18, 18])
         await fixture.stop()
@@ -57,7 +58,9 @@ struct ClientRoundTripTests {
         let client = fixture.client
         _ = try await client.setStock(SetStock(store: "s", sku: "A", onHand: 10))
         let placed = try await client.reserve(
-            Reserve(store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 4)], ttlSeconds: 60, owner: "ann"))
+            Reserve(
+                store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 4)], ttlSeconds: 60,
+                owner: "ann"))
         #expect(placed.status == .active && placed.owner == "ann" && !placed.replayed)
         let extended = try await client.extend(ExtendReservation(store: "s", reservationID: "r1", ttlSeconds: 600))
         #expect(extended.deadline > placed.deadline)
@@ -68,7 +71,8 @@ struct ClientRoundTripTests {
         let order = try await client.confirm(ConfirmReservation(store: "s", reservationID: "r1", terms: terms))
         #expect(order.orderID == "o1" && order.reservationID == "r1" && order.totals.totalMinor == 1_000)
 
-        _ = try await client.reserve(Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 6)]))
+        _ = try await client.reserve(
+            Reserve(store: "s", reservationID: "r2", lines: [LineRequest(sku: "A", quantity: 6)]))
         let released = try await client.release(ReservationReference(store: "s", reservationID: "r2"))
         #expect(released.status == .released)
         let stock = try await client.getStock(StockQuery(store: "s", sku: "A"))
@@ -83,7 +87,8 @@ struct ClientRoundTripTests {
         _ = try await client.setStock(SetStock(store: "s", sku: "A", onHand: 10))
         _ = try await client.setStock(SetStock(store: "s", sku: "B", onHand: 10))
         let cart = CartReference(store: "s", cartID: "c1")
-        let configured = try await client.configureCart(ConfigureCart(store: "s", cartID: "c1", customerID: "bob", holdStock: true))
+        let configured = try await client.configureCart(
+            ConfigureCart(store: "s", cartID: "c1", customerID: "bob", holdStock: true))
         #expect(configured.holdStock && configured.lines.isEmpty)
         _ = try await client.addCartItem(AddCartItem(store: "s", cartID: "c1", sku: "A", quantity: 1))
         _ = try await client.addCartItem(AddCartItem(store: "s", cartID: "c1", sku: "B", quantity: 1))
@@ -113,7 +118,8 @@ struct ClientRoundTripTests {
             let placed = try await client.placeOrder(
                 PlaceOrder(
                     store: "s", orderID: "o\(index)", customerID: "cy",
-                    lines: [PricedLineRequest(sku: "A", quantity: 1, unitPriceMinor: 500)], currency: "USD", taxMinor: 50))
+                    lines: [PricedLineRequest(sku: "A", quantity: 1, unitPriceMinor: 500)], currency: "USD",
+                    taxMinor: 50))
             #expect(placed.status == .placed && placed.totals.totalMinor == 550)
         }
         #expect(try await client.pay(OrderTransition(store: "s", orderID: "o1")).status == .paid)
@@ -138,7 +144,8 @@ struct ClientRoundTripTests {
             return
         }
         #expect(record.levels.onHand == 5)
-        _ = try await client.reserve(Reserve(store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 1)]))
+        _ = try await client.reserve(
+            Reserve(store: "s", reservationID: "r1", lines: [LineRequest(sku: "A", quantity: 1)]))
         let shard = try await client.shard(ofStore: "s")
         #expect(shard == fixture.server.runtime.shardIndex(forStore: "s"))
         let reply = try await client.events(shard: shard, after: 0, store: "s")

@@ -113,7 +113,8 @@ final class ConnectionCore: @unchecked Sendable {
         let reason: HoldfastClientError =
             header.status != 0
             ? HoldfastClientError(frame.frameError())
-            : .unexpectedReply("\(header.isReply ? "reply" : "request") \(header.operation) for unknown request \(header.requestID)")
+            : .unexpectedReply(
+                "\(header.isReply ? "reply" : "request") \(header.operation) for unknown request \(header.requestID)")
         close(because: reason)
     }
 

@@ -31,7 +31,8 @@ public enum ReplyReading {
     /// The outcome of each command of a command frame, in request order.
     ///
     /// - Throws: as `itemRanges`; a reply item that cannot be decoded is `unexpectedReply`.
-    public static func commandOutcomes(_ frame: Frame, operation: WireOperation, itemCount: Int) throws(HoldfastClientError)
+    public static func commandOutcomes(_ frame: Frame, operation: WireOperation, itemCount: Int)
+        throws(HoldfastClientError)
         -> [Result<CommandResult, HoldfastClientError>]
     {
         let ranges = try itemRanges(frame, operation: operation, itemCount: itemCount)

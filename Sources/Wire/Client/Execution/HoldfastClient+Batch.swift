@@ -49,7 +49,9 @@ extension HoldfastClient {
         while start < batch.count {
             let operation = WireOperation(of: batch[start])
             var end = start + 1
-            while end < batch.count, end - start < itemsPerFrameMax, WireOperation(of: batch[end]) == operation { end += 1 }
+            while end < batch.count, end - start < itemsPerFrameMax, WireOperation(of: batch[end]) == operation {
+                end += 1
+            }
             chunks.append(start..<end)
             start = end
         }

@@ -29,7 +29,11 @@ extension HoldfastClient {
             case .success(let itemOutcomes):
                 for (index, outcome) in zip(remaining, itemOutcomes) {
                     outcomes[index] = outcome
-                    if case .failure(let error) = outcome, Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat) { again.append(index) }
+                    if case .failure(let error) = outcome,
+                        Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat)
+                    {
+                        again.append(index)
+                    }
                 }
             case .failure(.requestTooLarge) where sent.count > 1:
                 let halves = await splitInHalves(sent)
@@ -40,7 +44,7 @@ extension HoldfastClient {
                     if Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat) { again.append(index) }
                 }
             }
-            guard !again.isEmpty, attempt < retry.maxAttempts else { break }
+            guard !again.isEmpty, attempt < retry.maxAttempts, !pool.isShutDown else { break }
             await retry.sleep(afterAttempt: attempt)
             attempt += 1
             remaining = again

@@ -12,7 +12,9 @@ extension HoldfastClient {
             throw .engine(.invalidArgument(field: "shard", reason: "shard \(shard) is out of range"))
         }
         guard (1...WireLimits.eventsPerPageMax).contains(limit) else {
-            throw .engine(.invalidArgument(field: "limit", reason: "limit \(limit) is outside 1...\(WireLimits.eventsPerPageMax)"))
+            throw .engine(
+                .invalidArgument(field: "limit", reason: "limit \(limit) is outside 1...\(WireLimits.eventsPerPageMax)")
+            )
         }
         let request = EventsRequest(shard: shard, afterLSN: afterLSN, limit: limit, store: store)
         return try await session(.events, encode: request.encode(into:)) { try EventCodec.decodeReply(from: &$0) }
@@ -31,7 +33,8 @@ extension HoldfastClient {
         let start = ContinuousClock.now
         try await session(.ping, encode: { _ in }) { _ in () }
         let elapsed = ContinuousClock.now - start
-        return UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        return UInt64(elapsed.components.seconds) * 1_000_000_000
+            + UInt64(elapsed.components.attoseconds / 1_000_000_000)
     }
 
     /// Sends a one-item session request and decodes its one reply item; session
@@ -43,7 +46,7 @@ extension HoldfastClient {
         var attempt = 1
         while true {
             let outcome = await sessionAttempt(operation, encode: encode, decode: decode)
-            guard case .failure(let error) = outcome, attempt < retry.maxAttempts,
+            guard case .failure(let error) = outcome, attempt < retry.maxAttempts, !pool.isShutDown,
                 Self.isWorthRetrying(error, safeToRepeat: true)
             else { return try outcome.get() }
             await retry.sleep(afterAttempt: attempt)
@@ -65,7 +68,9 @@ extension HoldfastClient {
             frames.item(encode)
         }
         return reply.flatMap { frame in
-            Result { () throws(HoldfastClientError) in try ReplyReading.single(frame, operation: operation, decode: decode) }
+            Result { () throws(HoldfastClientError) in
+                try ReplyReading.single(frame, operation: operation, decode: decode)
+            }
         }
     }
 }
