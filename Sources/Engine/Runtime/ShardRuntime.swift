@@ -49,6 +49,30 @@ public final class ShardRuntime: Sendable {
         }
     }
 
+    /// Queues many commands with one queue hand-off per shard. `completion` runs
+    /// once per command with its position in `commands` and its outcome — after
+    /// the batch is durable, or at once for a command refused (`busy` for a
+    /// shard's whole share when its queue cannot take it, `shuttingDown`).
+    /// Completions may run on several threads (one per shard) concurrently.
+    public func submit(batch commands: [Command], completion: @escaping @Sendable (Int, Outcome) -> Void) {
+        var perShard = [[Submission]](repeating: [], count: shardCount)
+        var positionsPerShard = [[Int]](repeating: [], count: shardCount)
+        for (position, command) in commands.enumerated() {
+            guard let store = command.store else {
+                completion(position, .failure(.invalidArgument(field: "command", reason: "advanceTime is internal")))
+                continue
+            }
+            let shard = shardIndex(forStore: store)
+            perShard[shard].append(.command(command) { completion(position, $0) })
+            positionsPerShard[shard].append(position)
+        }
+        for shard in 0..<shardCount where !perShard[shard].isEmpty {
+            if let refusal = shards[shard].queue.push(contentsOf: perShard[shard]) {
+                for position in positionsPerShard[shard] { completion(position, .failure(refusal)) }
+            }
+        }
+    }
+
     /// Runs a command and waits for its durable outcome.
     public func execute(_ command: Command) async -> Outcome {
         await withCheckedContinuation { continuation in
@@ -62,22 +86,7 @@ public final class ShardRuntime: Sendable {
         guard !commands.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let collector = OutcomeCollector(count: commands.count) { continuation.resume(returning: $0) }
-            var perShard = [[Submission]](repeating: [], count: shardCount)
-            var positionsPerShard = [[Int]](repeating: [], count: shardCount)
-            for (position, command) in commands.enumerated() {
-                guard let store = command.store else {
-                    collector.set(position, .failure(.invalidArgument(field: "command", reason: "advanceTime is internal")))
-                    continue
-                }
-                let shard = shardIndex(forStore: store)
-                perShard[shard].append(.command(command) { collector.set(position, $0) })
-                positionsPerShard[shard].append(position)
-            }
-            for shard in 0..<shardCount where !perShard[shard].isEmpty {
-                if let refusal = shards[shard].queue.push(contentsOf: perShard[shard]) {
-                    for position in positionsPerShard[shard] { collector.set(position, .failure(refusal)) }
-                }
-            }
+            submit(batch: commands) { position, outcome in collector.set(position, outcome) }
         }
     }
 

@@ -17,23 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
             store names, so runs on the same data directory stay independent.
             """)
 
-    @Option(help: "Data directory (created if missing).")
-    var dataDir = "./holdfast-data"
-
-    @Option(help: "strict (reply after fdatasync), relaxed, or none (memory only).")
-    var durability: String = Durability.strict.rawValue
-
-    @Option(help: "How the log is written: auto (io_uring if available), uring, or sync (pwrite + fdatasync).")
-    var ioBackend: String = IOBackend.automatic.rawValue
-
-    @Flag(help: """
-        Start even if the log is damaged before its tail: cut it at the damage and move what \
-        followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
-        """)
-    var acceptCorruption = false
-
-    @Option(help: "Shards (writer threads) for a new data directory. Default: cores − 1, at least 1.")
-    var shards: Int = ShardRuntime.defaultShardCount
+    @OptionGroup var node: NodeOptions
 
     @Option(help: "Stores in the catalog (spread over shards).")
     var stores: Int = 4
@@ -57,13 +41,6 @@ struct DemoCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard Durability(rawValue: durability) != nil else {
-            throw ValidationError("--durability must be strict, relaxed or none")
-        }
-        guard IOBackend(rawValue: ioBackend) != nil else {
-            throw ValidationError("--io-backend must be auto, uring or sync")
-        }
-        guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
         guard (1...1_000).contains(stores) else { throw ValidationError("--stores must be 1...1000") }
         guard (1...1_000_000).contains(skusPerStore) else { throw ValidationError("--skus-per-store must be 1...1000000") }
         guard (1...Int(Limits.quantityMax)).contains(flashStock) else { throw ValidationError("--flash-stock must be 1...1000000000") }
@@ -74,21 +51,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workload = DemoWorkload(
-            shards: shards, stores: stores, skusPerStore: skusPerStore, flashStock: Int64(flashStock),
+            shards: node.shards, stores: stores, skusPerStore: skusPerStore, flashStock: Int64(flashStock),
             clients: clients, batchSize: batchSize, funnelSeconds: seconds,
             storePrefix: "run-\(Int(Date().timeIntervalSince1970))-")
-        let say = { @Sendable (message: String) in FileHandle.standardError.write(Data("\(message)\n".utf8)) }
-        var options = DurableNode.Options()
-        options.durability = Durability(rawValue: durability)!
-        options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
-        options.acceptCorruption = acceptCorruption
-        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
-        defer { node.shutdown() }
-        let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
-        say("opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
-        for note in node.notes { say("note: \(note)") }
-        let report = try await workload.run(on: node.runtime, durability: durability) { message in
-            if !json { say(message) }
+        let durableNode = try node.openNode()
+        defer { durableNode.shutdown() }
+        let report = try await workload.run(on: durableNode.runtime, durability: node.durability) { message in
+            if !json { NodeOptions.say(message) }
         }
         print(json ? report.json() : report.table())
         if !report.passed { throw ExitCode(1) }

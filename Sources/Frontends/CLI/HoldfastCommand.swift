@@ -17,7 +17,7 @@ struct HoldfastCommand: AsyncParsableCommand {
         version: HoldfastVersion.current,
         subcommands: [
             DemoCommand.self, CrashDriverCommand.self, SnapshotCommand.self, WALCommand.self, RestoreCommand.self,
-            BackupCommand.self,
+            BackupCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -82,20 +82,20 @@ extension FrameWriter {
 
     /// Writes a whole frame-level error reply: status = the code, no items, the
     /// error as the body.
-    public mutating func errorFrame(_ error: WireError, operation: Operation, requestID: UInt64) {
+    public mutating func errorFrame(_ error: WireError, operation: WireOperation, requestID: UInt64) {
         beginFrame(operation: operation, requestID: requestID, isReply: true)
         ErrorCodec.encode(error, into: &writer)
         finishFrame(status: error.code)
     }
 
     /// Writes a command request frame: one item per command, each its payload.
-    /// Every command must have the same operation (`Operation(of:)`).
+    /// Every command must have the same operation (`WireOperation(of:)`).
     public mutating func commandFrame(_ commands: some Collection<Command>, requestID: UInt64) {
         precondition(!commands.isEmpty, "a frame carries at least one command")
-        let operation = Operation(of: commands.first!)
+        let operation = WireOperation(of: commands.first!)
         beginFrame(operation: operation, requestID: requestID, isReply: false)
         for command in commands {
-            precondition(Operation(of: command) == operation, "one kind of command per frame")
+            precondition(WireOperation(of: command) == operation, "one kind of command per frame")
             item { writer in CommandCodec.encodePayload(of: command, into: &writer) }
         }
         finishFrame()

@@ -19,7 +19,7 @@ import Engine
 public struct FrameHeader: Sendable, Equatable {
     public var version: UInt8
     public var isReply: Bool
-    public var operation: Operation
+    public var operation: WireOperation
     public var itemCount: UInt16
     public var requestID: UInt64
     public var bodyLength: UInt32
@@ -29,7 +29,7 @@ public struct FrameHeader: Sendable, Equatable {
     public var status: UInt16
 
     public init(
-        version: UInt8 = WireProtocol.version, isReply: Bool, operation: Operation, itemCount: UInt16,
+        version: UInt8 = WireProtocol.version, isReply: Bool, operation: WireOperation, itemCount: UInt16,
         requestID: UInt64, bodyLength: UInt32 = 0, bodyChecksum: UInt32 = 0, status: UInt16 = 0
     ) {
         self.version = version
@@ -94,7 +94,7 @@ public struct FrameHeader: Sendable, Equatable {
         }
         return FrameHeader(
             version: raw[2], isReply: raw[3] & FrameHeader.replyFlag != 0,
-            operation: Operation(rawValue: load(4, UInt16.self)), itemCount: load(6, UInt16.self),
+            operation: WireOperation(rawValue: load(4, UInt16.self)), itemCount: load(6, UInt16.self),
             requestID: load(8, UInt64.self), bodyLength: load(16, UInt32.self), bodyChecksum: load(20, UInt32.self),
             status: load(24, UInt16.self))
     }

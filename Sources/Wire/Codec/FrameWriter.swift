@@ -19,7 +19,7 @@ public struct FrameWriter: Sendable {
     public var count: Int { writer.bytes.count }
 
     /// Starts a frame; its header is written by `finishFrame`.
-    public mutating func beginFrame(operation: Operation, requestID: UInt64, isReply: Bool) {
+    public mutating func beginFrame(operation: WireOperation, requestID: UInt64, isReply: Bool) {
         precondition(frameStart < 0, "finish the previous frame first")
         frameStart = writer.bytes.count
         itemCount = 0

@@ -3,27 +3,27 @@ import Engine
 /// What a frame asks for. Session operations have codes below 0x0100; an engine
 /// command's operation is `0x0100 + its CommandCodec tag`, and its items are the
 /// command's payload (the canonical encoding without the tag byte).
-public struct Operation: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct WireOperation: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
 
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// The handshake: the first frame of every connection.
-    public static let hello = Operation(rawValue: 0x0001)
+    public static let hello = WireOperation(rawValue: 0x0001)
     /// An empty round trip.
-    public static let ping = Operation(rawValue: 0x0002)
+    public static let ping = WireOperation(rawValue: 0x0002)
     /// A page of a shard's change stream.
-    public static let events = Operation(rawValue: 0x0003)
+    public static let events = WireOperation(rawValue: 0x0003)
     /// Server and shard counters.
-    public static let stats = Operation(rawValue: 0x0004)
+    public static let stats = WireOperation(rawValue: 0x0004)
     /// The operation of a frame-level error reply to a frame whose header could not be trusted.
-    public static let error = Operation(rawValue: 0x00FF)
+    public static let error = WireOperation(rawValue: 0x00FF)
 
     /// The base of command operations.
     public static let commandBase: UInt16 = 0x0100
 
     /// The operation that carries commands with `tag`.
-    public init(command tag: CommandCodec.Tag) { rawValue = Operation.commandBase + UInt16(tag.rawValue) }
+    public init(command tag: CommandCodec.Tag) { rawValue = WireOperation.commandBase + UInt16(tag.rawValue) }
 
     /// The operation that carries `command`.
     public init(of command: Command) { self.init(command: CommandCodec.tag(of: command)) }
@@ -31,8 +31,8 @@ public struct Operation: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// The command tag this operation carries, or nil for session operations,
     /// `advanceTime` (issued by the server itself) and unknown codes.
     public var commandTag: CommandCodec.Tag? {
-        guard rawValue > Operation.commandBase, rawValue <= Operation.commandBase + 0xFF,
-            let tag = CommandCodec.Tag(rawValue: UInt8(rawValue - Operation.commandBase)), tag != .advanceTime
+        guard rawValue > WireOperation.commandBase, rawValue <= WireOperation.commandBase + 0xFF,
+            let tag = CommandCodec.Tag(rawValue: UInt8(rawValue - WireOperation.commandBase)), tag != .advanceTime
         else { return nil }
         return tag
     }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Persistence
+
+/// How a command opens a durable node: `holdfast serve` and `holdfast demo`.
+struct NodeOptions: ParsableArguments {
+    @Option(help: "Data directory (created if missing).")
+    var dataDir = "./holdfast-data"
+
+    @Option(help: "strict (reply after fdatasync), relaxed (fdatasync every few ms), or none (memory only).")
+    var durability: String = Durability.strict.rawValue
+
+    @Option(help: "How the log is written: auto (io_uring if available), uring, or sync (pwrite + fdatasync).")
+    var ioBackend: String = IOBackend.automatic.rawValue
+
+    @Flag(help: """
+        Start even if the log is damaged before its tail: cut it at the damage and move what \
+        followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
+        """)
+    var acceptCorruption = false
+
+    @Option(help: "Shards (writer threads) for a new data directory. Default: cores − 1, at least 1.")
+    var shards: Int = ShardRuntime.defaultShardCount
+
+    func validate() throws {
+        guard Durability(rawValue: durability) != nil else {
+            throw ValidationError("--durability must be strict, relaxed or none")
+        }
+        guard IOBackend(rawValue: ioBackend) != nil else {
+            throw ValidationError("--io-backend must be auto, uring or sync")
+        }
+        guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
+    }
+
+    /// Opens (or creates) the data directory and recovers it, reporting progress on stderr.
+    func openNode() throws -> DurableNode {
+        var options = DurableNode.Options()
+        options.durability = Durability(rawValue: durability)!
+        options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
+        options.acceptCorruption = acceptCorruption
+        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: NodeOptions.say)
+        let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
+        NodeOptions.say(
+            "opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
+        for note in node.notes { NodeOptions.say("note: \(note)") }
+        return node
+    }
+
+    /// Writes a line to standard error.
+    static let say = { @Sendable (message: String) in FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+}

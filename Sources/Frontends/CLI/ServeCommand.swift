@@ -1,0 +1,160 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Persistence
+import Wire
+import WireServer
+
+/// `holdfast serve`: one process with the shards, the journal and the wire listeners.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a node: recover the data directory, then serve the wire protocol until SIGINT or SIGTERM.",
+        discussion: """
+            Opens (or creates) the data directory, recovers it (newest valid snapshot, then the log), and \
+            listens for wire-protocol clients on TCP (default 127.0.0.1:7420) and, if asked, a Unix socket. \
+            On SIGINT or SIGTERM it stops accepting connections, answers what is in flight, syncs the log \
+            and exits. docs/wire-protocol.md is the protocol; docs/operations.md the runbook.
+            """)
+
+    @OptionGroup var node: NodeOptions
+
+    @Option(help: "TCP address to listen on; 'none' for no TCP listener.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port of the wire protocol (0: any free port, printed at start).")
+    var port = WireProtocol.defaultPort
+
+    @Option(help: "Also listen on this Unix-domain socket path.")
+    var unixSocket: String?
+
+    @Option(help: "Network (event-loop) threads.")
+    var networkThreads = 1
+
+    @Option(help: "Largest frame accepted, in bytes.")
+    var frameBytesMax = WireLimits.standard.frameBytesMax
+
+    @Option(help: "Operations one connection may have in flight.")
+    var inFlightPerConnection = WireLimits.standard.inFlightPerConnectionMax
+
+    @Option(help: "Close connections idle (nothing in flight, nothing sent) this many seconds.")
+    var idleTimeoutSeconds = 600.0
+
+    @Option(help: "File holding the token clients must present in their handshake (else env HOLDFAST_TOKEN).")
+    var tokenFile: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard (1...64).contains(networkThreads) else { throw ValidationError("--network-threads must be 1...64") }
+        let frameRange = (WireProtocol.headerBytes + 8)...WireLimits.frameBytesCeiling
+        guard frameRange.contains(frameBytesMax) else {
+            throw ValidationError("--frame-bytes-max must be \(frameRange.lowerBound)...\(frameRange.upperBound)")
+        }
+        guard (WireLimits.standard.itemsPerFrameMax...16_000_000).contains(inFlightPerConnection) else {
+            throw ValidationError("--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
+        }
+        guard idleTimeoutSeconds >= 1 else { throw ValidationError("--idle-timeout-seconds must be at least 1") }
+    }
+
+    func run() async throws {
+        let token = try ServeCommand.loadToken(file: tokenFile)
+        if token == nil {
+            NodeOptions.say("WARNING: no --token-file or HOLDFAST_TOKEN: wire clients are not authenticated")
+        }
+        let durableNode = try node.openNode()
+        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(token: token))
+        do {
+            try await server.start()
+        } catch {
+            durableNode.shutdown()
+            throw ValidationError("cannot listen: \(error)")
+        }
+        if let bound = server.boundTCPPort { NodeOptions.say("listening on \(host):\(bound) (wire protocol 1)") }
+        if let unixSocket { NodeOptions.say("listening on unix:\(unixSocket)") }
+        NodeOptions.say("ready")
+        let signal = await ShutdownSignal.wait()
+        NodeOptions.say("received \(signal): draining connections")
+        await server.shutdown()
+        durableNode.shutdown()
+        NodeOptions.say("stopped: log synced, data directory closed")
+    }
+
+    private func serverConfiguration(token: String?) -> WireServerConfiguration {
+        var configuration = WireServerConfiguration()
+        configuration.host = host == "none" ? nil : host
+        configuration.port = port
+        configuration.unixSocketPath = unixSocket
+        configuration.networkThreads = networkThreads
+        configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.limits = WireLimits(
+            frameBytesMax: frameBytesMax, itemsPerFrameMax: WireLimits.standard.itemsPerFrameMax,
+            inFlightPerConnectionMax: inFlightPerConnection)
+        if let token {
+            configuration.authenticate = { hello in TokenCheck.matches(hello.credentials, token) }
+        }
+        return configuration
+    }
+
+    /// The shared token from a file (trimmed) or HOLDFAST_TOKEN; nil when neither is set.
+    static func loadToken(file: String?) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read token file \(file)")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ValidationError("token file \(file) is empty") }
+            return token
+        }
+        if let token = ProcessInfo.processInfo.environment["HOLDFAST_TOKEN"], !token.isEmpty { return token }
+        return nil
+    }
+}
+
+/// Compares credentials in time independent of where they differ.
+enum TokenCheck {
+    static func matches(_ presented: String, _ expected: String) -> Bool {
+        let left = Array(presented.utf8)
+        let right = Array(expected.utf8)
+        var difference = UInt8(left.count == right.count ? 0 : 1)
+        for index in 0..<max(left.count, right.count) {
+            difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+enum ShutdownSignal {
+    static func wait() async -> String {
+        await withCheckedContinuation { continuation in
+            let queue = DispatchQueue(label: "holdfast.signals")
+            let resumed = Resumed()
+            var sources: [DispatchSourceSignal] = []
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler {
+                    guard resumed.claim() else { return }
+                    continuation.resume(returning: name)
+                }
+                source.resume()
+                sources.append(source)
+            }
+            ShutdownSignal.keepAlive = sources
+        }
+    }
+
+    nonisolated(unsafe) private static var keepAlive: [DispatchSourceSignal] = []
+
+    private final class Resumed: @unchecked Sendable {
+        private var done = false
+        private let lock = NSLock()
+        func claim() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Wire
+
+/// Where and how `WireServer` listens, and the limits it enforces
+/// (docs/wire-protocol.md, "Limits" and "Timeouts").
+public struct WireServerConfiguration: Sendable {
+    /// TCP listen address; nil for no TCP listener.
+    public var host: String? = "127.0.0.1"
+    /// TCP port; 0 picks a free one (see `WireServer.boundTCPPort`).
+    public var port = WireProtocol.defaultPort
+    /// Unix-domain socket path; nil for none. An existing socket file is replaced.
+    public var unixSocketPath: String? = nil
+    public var limits = WireLimits.standard
+    /// The first frame (`hello`) must arrive within this time.
+    public var handshakeTimeoutSeconds = 10.0
+    /// A frame whose first bytes arrived must be complete within this time.
+    public var readTimeoutSeconds = 30.0
+    /// A connection with nothing in flight that sends nothing for this long is closed.
+    public var idleTimeoutSeconds = 600.0
+    /// A connection whose replies stay unread (socket not writable) this long is closed.
+    public var writeTimeoutSeconds = 30.0
+    /// Event-loop threads for all connections.
+    public var networkThreads = 1
+    /// How long `shutdown()` waits for in-flight work before closing connections anyway.
+    public var drainTimeoutSeconds = 30.0
+    /// Most connections open at once; more are accepted and closed at once.
+    public var connectionsMax = 16_384
+    /// The name sent in the handshake reply.
+    public var serverName = "holdfast"
+    /// Decides whether a handshake's client id and credentials are accepted.
+    public var authenticate: @Sendable (Hello) -> Bool = { _ in true }
+
+    public init() {}
+}
