@@ -93,7 +93,7 @@ enum FrameDecodingCheck {
     typealias Encoder = (inout BinaryWriter) -> Void
 
     /// Decodes one request item of `operation`.
-    static func decodeRequest(of operation: Operation, from reader: inout BinaryReader) throws -> Encoder {
+    static func decodeRequest(of operation: WireOperation, from reader: inout BinaryReader) throws -> Encoder {
         switch operation {
         case .hello:
             let hello = try Hello.decode(from: &reader)
@@ -111,7 +111,7 @@ enum FrameDecodingCheck {
     }
 
     /// Decodes the result bytes (after status 0) of a reply item of `operation`.
-    static func decodeResult(of operation: Operation, from reader: inout BinaryReader) throws -> Encoder {
+    static func decodeResult(of operation: WireOperation, from reader: inout BinaryReader) throws -> Encoder {
         switch operation {
         case .hello:
             let reply = try HelloReply.decode(from: &reader)

@@ -15,9 +15,9 @@ struct FrameMutator {
         self.samples = samples
     }
 
-    static let operations: [Operation] =
-        [.hello, .ping, .events, .stats, .error, Operation(rawValue: 0x0101), Operation(rawValue: 0x01FF)]
-        + CommandCodec.Tag.allCases.map { Operation(command: $0) }
+    static let operations: [WireOperation] =
+        [.hello, .ping, .events, .stats, .error, WireOperation(rawValue: 0x0101), WireOperation(rawValue: 0x01FF)]
+        + CommandCodec.Tag.allCases.map { WireOperation(command: $0) }
 
     mutating func nextInput() -> [UInt8] {
         switch random.next() % 20 {

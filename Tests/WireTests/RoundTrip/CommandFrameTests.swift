@@ -19,7 +19,7 @@ import Testing
         var writer = FrameWriter()
         writer.commandFrame([command], requestID: UInt64(index) + 1)
         let (frame, items) = try ReceivedFrame.read(writer.takeBytes())
-        #expect(frame.header.operation == Operation(of: command))
+        #expect(frame.header.operation == WireOperation(of: command))
         #expect(frame.header.operation.rawValue == 0x0100 + UInt16(CommandCodec.tag(of: command).rawValue))
         #expect(frame.header.operation.commandTag == CommandCodec.tag(of: command))
         #expect(frame.header.requestID == UInt64(index) + 1)
@@ -84,15 +84,15 @@ import Testing
 
     @Test("operations: session codes, command codes, advanceTime and unknown codes")
     func operations() {
-        #expect([Operation.hello, .ping, .events, .stats, .error].map(\.rawValue) == [1, 2, 3, 4, 0xFF])
-        #expect([Operation.hello, .ping, .events, .stats].allSatisfy { $0.isKnown && $0.commandTag == nil })
-        #expect(!Operation.error.isKnown)
-        #expect(Operation(rawValue: 0x0101).commandTag == nil && !Operation(rawValue: 0x0101).isKnown, "advanceTime")
+        #expect([WireOperation.hello, .ping, .events, .stats, .error].map(\.rawValue) == [1, 2, 3, 4, 0xFF])
+        #expect([WireOperation.hello, .ping, .events, .stats].allSatisfy { $0.isKnown && $0.commandTag == nil })
+        #expect(!WireOperation.error.isKnown)
+        #expect(WireOperation(rawValue: 0x0101).commandTag == nil && !WireOperation(rawValue: 0x0101).isKnown, "advanceTime")
         for tag in CommandCodec.Tag.allCases where tag != .advanceTime {
-            #expect(Operation(command: tag).isKnown && Operation(command: tag).commandTag == tag)
+            #expect(WireOperation(command: tag).isKnown && WireOperation(command: tag).commandTag == tag)
         }
         for raw: UInt16 in [0, 5, 0x00FE, 0x0100, 0x0102, 0x0113, 0x0186, 0x01FF, 0x0200, 0xFFFF] {
-            #expect(!Operation(rawValue: raw).isKnown, "0x\(String(raw, radix: 16))")
+            #expect(!WireOperation(rawValue: raw).isKnown, "0x\(String(raw, radix: 16))")
         }
     }
 }

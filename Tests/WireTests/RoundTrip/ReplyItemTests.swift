@@ -8,7 +8,7 @@ import Testing
 @Suite struct ReplyItemTests {
     static func replyFrame(_ write: (inout FrameWriter) -> Void) -> [UInt8] {
         var writer = FrameWriter()
-        writer.beginFrame(operation: Operation(command: .reserve), requestID: 42, isReply: true)
+        writer.beginFrame(operation: WireOperation(command: .reserve), requestID: 42, isReply: true)
         write(&writer)
         writer.finishFrame()
         return writer.takeBytes()

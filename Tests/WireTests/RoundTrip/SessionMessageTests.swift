@@ -5,7 +5,7 @@ import Testing
 
 /// The session messages and the event stream through their frames and back.
 @Suite struct SessionMessageTests {
-    static func request(_ operation: Operation, _ write: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
+    static func request(_ operation: WireOperation, _ write: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
         SampleFrames.frame(operation, requestID: 5, isReply: false, items: [write])
     }
 
@@ -40,7 +40,7 @@ import Testing
 
     @Test("ping and stats requests carry one empty item; the ping reply one empty ok item")
     func emptyItems() throws {
-        for operation in [Operation.ping, .stats] {
+        for operation in [WireOperation.ping, .stats] {
             let (frame, items) = try ReceivedFrame.read(Self.request(operation) { _ in })
             #expect(items == [4..<4] && frame.header.bodyLength == 4)
         }

@@ -12,7 +12,7 @@ enum SampleFrames {
     static func requests() -> [[UInt8]] {
         var frames: [[UInt8]] = []
         var requestID: UInt64 = 1
-        func add(_ operation: Operation, _ items: [(inout BinaryWriter) -> Void]) {
+        func add(_ operation: WireOperation, _ items: [(inout BinaryWriter) -> Void]) {
             frames.append(frame(operation, requestID: requestID, isReply: false, items: items))
             requestID += 1
         }
@@ -39,7 +39,7 @@ enum SampleFrames {
     static func commandBatches() -> [[Command]] {
         var batches: [[Command]] = []
         for command in WireSamples.commands {
-            if let last = batches.last?.last, Operation(of: last) == Operation(of: command) {
+            if let last = batches.last?.last, WireOperation(of: last) == WireOperation(of: command) {
                 batches[batches.count - 1].append(command)
             } else {
                 batches.append([command])
@@ -54,7 +54,7 @@ enum SampleFrames {
         frames.append(okFrame(.ping, { _ in }))
         for stats in WireSamples.stats { frames.append(okFrame(.stats, { stats.encode(into: &$0) })) }
         for reply in WireSamples.eventsReplies { frames.append(okFrame(.events, { EventCodec.encode(reply, into: &$0) })) }
-        let reserve = Operation(command: .reserve)
+        let reserve = WireOperation(command: .reserve)
         for result in WireSamples.results {
             var writer = FrameWriter()
             writer.beginFrame(operation: reserve, requestID: 7, isReply: true)
@@ -84,7 +84,7 @@ enum SampleFrames {
     // MARK: Helpers
 
     static func frame(
-        _ operation: Operation, requestID: UInt64, isReply: Bool, items: [(inout BinaryWriter) -> Void]
+        _ operation: WireOperation, requestID: UInt64, isReply: Bool, items: [(inout BinaryWriter) -> Void]
     ) -> [UInt8] {
         var writer = FrameWriter()
         writer.beginFrame(operation: operation, requestID: requestID, isReply: isReply)
@@ -94,7 +94,7 @@ enum SampleFrames {
     }
 
     /// A reply frame with one ok item holding what `result` writes.
-    static func okFrame(_ operation: Operation, _ result: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
+    static func okFrame(_ operation: WireOperation, _ result: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
         frame(operation, requestID: 1, isReply: true, items: [{ writer in
             writer.write(ReplyStatus.ok.rawValue)
             result(&writer)
