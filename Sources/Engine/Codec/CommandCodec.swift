@@ -1,6 +1,7 @@
 /// The canonical bytes of a `Command` and of a `LogRecord`, shared by the
 /// write-ahead log and the wire protocol. The layout is documented, field by
-/// field, in `docs/storage-format.md` ("Command and log-record encoding").
+/// field, in `docs/wire-protocol.md` ("Command payloads"); the log record
+/// around a command in `docs/storage-format.md` ("Log record").
 ///
 /// A command is its one-byte `Tag`, then every field of its payload in
 /// declaration order: integers little-endian, strings as a `UInt32` byte length

@@ -15,7 +15,9 @@ public enum WireEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard !trimmed.isEmpty else { throw .invalidEndpoint("the endpoint is empty; give host:port or unix:/path") }
         if trimmed.hasPrefix("unix:") {
             let path = String(trimmed.dropFirst("unix:".count))
-            guard !path.isEmpty else { throw .invalidEndpoint("'\(text)' names no socket path; give unix:/path/to.sock") }
+            guard !path.isEmpty else {
+                throw .invalidEndpoint("'\(text)' names no socket path; give unix:/path/to.sock")
+            }
             self = .unix(path: path)
             return
         }

@@ -117,6 +117,7 @@ extension Frame {
                 return .success(value)
             case .error:
                 let error = try ErrorCodec.decode(from: &reader)
+                try Frame.expectEnd(reader)
                 return .failure(error)
             case nil:
                 throw DecodingError(offset: reader.offset - 1, reason: "reply status \(status) is unknown")

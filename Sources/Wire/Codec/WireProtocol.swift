@@ -20,7 +20,8 @@ public enum WireProtocol {
     /// the checksum of frame headers and bodies. CRC-32C("123456789") = 0xE3069283.
     public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
-        return ~holdfast_crc32c(~0, base, bytes.count)
+        // holdfast_crc32c applies the initial value and final XOR itself: 0 starts a new checksum.
+        return holdfast_crc32c(0, base, bytes.count)
     }
 
     /// `checksum` of an array's bytes.

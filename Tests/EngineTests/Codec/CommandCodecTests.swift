@@ -4,7 +4,8 @@ import Testing
 
 /// The canonical encoding of commands and log records: round trips of every
 /// kind on its edges and of generated workloads, byte-exact test vectors (the
-/// ones in docs/storage-format.md), and the structural checks decoding makes.
+/// ones in docs/wire-protocol.md and docs/storage-format.md), and the
+/// structural checks decoding makes.
 @Suite("CommandCodec: canonical command and log-record encoding")
 struct CommandCodecTests {
     // MARK: Round trips
@@ -125,7 +126,7 @@ struct CommandCodecTests {
         return failures
     }
 
-    // MARK: Test vectors (also in docs/storage-format.md)
+    // MARK: Test vectors (also in docs/wire-protocol.md and, for the log record, docs/storage-format.md)
 
     static let commandVectors: [(name: String, command: Command, hex: String)] = [
         ("advanceTime", .advanceTime, "01"),

@@ -46,7 +46,7 @@ final class ConnectionCore: @unchecked Sendable {
     // MARK: Sending
 
     /// Encodes and queues one request frame; `onReply` runs once on the event loop.
-    func send(operation: Operation, encodeItems: (inout FrameWriter) -> Void, onReply: @escaping ReplyCallback) {
+    func send(operation: WireOperation, encodeItems: (inout FrameWriter) -> Void, onReply: @escaping ReplyCallback) {
         let outcome = state.withLock { state -> SendOutcome in
             guard !state.isClosed else { return .refused(.connectionClosed) }
             let requestID = state.nextRequestID
@@ -113,7 +113,8 @@ final class ConnectionCore: @unchecked Sendable {
         let reason: HoldfastClientError =
             header.status != 0
             ? HoldfastClientError(frame.frameError())
-            : .unexpectedReply("\(header.isReply ? "reply" : "request") \(header.operation) for unknown request \(header.requestID)")
+            : .unexpectedReply(
+                "\(header.isReply ? "reply" : "request") \(header.operation) for unknown request \(header.requestID)")
         close(because: reason)
     }
 

@@ -32,7 +32,8 @@ struct ReplyFrameDecoder: ByteToMessageDecoder {
             let frameBytes = WireProtocol.headerBytes + Int(decoded.bodyLength)
             guard frameBytes <= frameBytesMax else {
                 throw .protocolViolation(
-                    .frameTooLarge, "the server sent a frame of \(frameBytes) bytes; this client accepts \(frameBytesMax)")
+                    .frameTooLarge,
+                    "the server sent a frame of \(frameBytes) bytes; this client accepts \(frameBytesMax)")
             }
             buffer.moveReaderIndex(forwardBy: WireProtocol.headerBytes)
             header = decoded

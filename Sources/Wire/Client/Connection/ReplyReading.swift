@@ -7,7 +7,7 @@ public enum ReplyReading {
     /// - Throws: the frame-level error the reply carries (`protocolError`, or
     ///   `engine` for a refusal of the whole frame), or `unexpectedReply` when the
     ///   frame does not answer such a request.
-    public static func itemRanges(_ frame: Frame, operation: Operation, itemCount: Int) throws(HoldfastClientError)
+    public static func itemRanges(_ frame: Frame, operation: WireOperation, itemCount: Int) throws(HoldfastClientError)
         -> [Range<Int>]
     {
         let header = frame.header
@@ -31,7 +31,8 @@ public enum ReplyReading {
     /// The outcome of each command of a command frame, in request order.
     ///
     /// - Throws: as `itemRanges`; a reply item that cannot be decoded is `unexpectedReply`.
-    public static func commandOutcomes(_ frame: Frame, operation: Operation, itemCount: Int) throws(HoldfastClientError)
+    public static func commandOutcomes(_ frame: Frame, operation: WireOperation, itemCount: Int)
+        throws(HoldfastClientError)
         -> [Result<CommandResult, HoldfastClientError>]
     {
         let ranges = try itemRanges(frame, operation: operation, itemCount: itemCount)
@@ -53,7 +54,7 @@ public enum ReplyReading {
     ///
     /// - Throws: as `itemRanges`; the item's error; `unexpectedReply` if it cannot be decoded.
     public static func single<Value>(
-        _ frame: Frame, operation: Operation, decode: (inout BinaryReader) throws -> Value
+        _ frame: Frame, operation: WireOperation, decode: (inout BinaryReader) throws -> Value
     ) throws(HoldfastClientError) -> Value {
         let ranges = try itemRanges(frame, operation: operation, itemCount: 1)
         let outcome: Result<Value, WireError>

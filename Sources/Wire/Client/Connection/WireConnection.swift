@@ -65,7 +65,7 @@ public final class WireConnection: @unchecked Sendable {
     /// sent: `onReply` gets `requestTooLarge`. `encodeItems` runs under the
     /// connection's lock and must not call back into the connection.
     public func send(
-        operation: Operation, encodeItems: (inout FrameWriter) -> Void,
+        operation: WireOperation, encodeItems: (inout FrameWriter) -> Void,
         onReply: @escaping @Sendable (Result<Frame, HoldfastClientError>) -> Void
     ) {
         core.send(operation: operation, encodeItems: encodeItems, onReply: onReply)
@@ -92,7 +92,8 @@ public final class WireConnection: @unchecked Sendable {
 
     // MARK: Setting up
 
-    private static func openChannel(to endpoint: WireEndpoint, group: any EventLoopGroup) async throws(HoldfastClientError)
+    private static func openChannel(to endpoint: WireEndpoint, group: any EventLoopGroup)
+        async throws(HoldfastClientError)
         -> any Channel
     {
         guard let bootstrap = ClientBootstrap(validatingGroup: group) else {
@@ -119,7 +120,8 @@ public final class WireConnection: @unchecked Sendable {
     }
 
     /// Sends `hello` and waits for its reply, at most `handshakeTimeoutSeconds`.
-    private static func handshake(_ core: ConnectionCore, hello: Hello) async throws(HoldfastClientError) -> HelloReply {
+    private static func handshake(_ core: ConnectionCore, hello: Hello) async throws(HoldfastClientError) -> HelloReply
+    {
         let promise = core.eventLoop.makePromise(of: Frame.self)
         let timer = core.eventLoop.scheduleTask(in: .seconds(handshakeTimeoutSeconds)) {
             promise.fail(HoldfastClientError.timeout)
@@ -141,7 +143,8 @@ public final class WireConnection: @unchecked Sendable {
             guard reply.protocolVersion == UInt16(WireProtocol.version) else {
                 throw HoldfastClientError.protocolError(
                     .unsupportedVersion,
-                    "the server speaks protocol version \(reply.protocolVersion); this client speaks \(WireProtocol.version)")
+                    "the server speaks protocol version \(reply.protocolVersion); this client speaks \(WireProtocol.version)"
+                )
             }
             core.state.withLock { $0.limits = reply.limits }
             return reply

@@ -47,9 +47,11 @@ extension HoldfastClient {
         var chunks: [Range<Int>] = []
         var start = 0
         while start < batch.count {
-            let operation = Operation(of: batch[start])
+            let operation = WireOperation(of: batch[start])
             var end = start + 1
-            while end < batch.count, end - start < itemsPerFrameMax, Operation(of: batch[end]) == operation { end += 1 }
+            while end < batch.count, end - start < itemsPerFrameMax, WireOperation(of: batch[end]) == operation {
+                end += 1
+            }
             chunks.append(start..<end)
             start = end
         }

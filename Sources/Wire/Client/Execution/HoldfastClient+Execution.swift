@@ -29,7 +29,11 @@ extension HoldfastClient {
             case .success(let itemOutcomes):
                 for (index, outcome) in zip(remaining, itemOutcomes) {
                     outcomes[index] = outcome
-                    if case .failure(let error) = outcome, Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat) { again.append(index) }
+                    if case .failure(let error) = outcome,
+                        Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat)
+                    {
+                        again.append(index)
+                    }
                 }
             case .failure(.requestTooLarge) where sent.count > 1:
                 let halves = await splitInHalves(sent)
@@ -40,7 +44,7 @@ extension HoldfastClient {
                     if Self.isWorthRetrying(error, safeToRepeat: commands[index].isSafeToRepeat) { again.append(index) }
                 }
             }
-            guard !again.isEmpty, attempt < retry.maxAttempts else { break }
+            guard !again.isEmpty, attempt < retry.maxAttempts, !pool.isShutDown else { break }
             await retry.sleep(afterAttempt: attempt)
             attempt += 1
             remaining = again
@@ -56,7 +60,7 @@ extension HoldfastClient {
         } catch {
             return .failure(error)
         }
-        let operation = Operation(of: commands[0])
+        let operation = WireOperation(of: commands[0])
         let reply = await connection.roundTrip(operation: operation, timeoutSeconds: requestTimeoutSeconds) { frames in
             for command in commands {
                 frames.item { writer in CommandCodec.encodePayload(of: command, into: &writer) }
@@ -89,7 +93,7 @@ extension HoldfastClient {
 
     /// Why a command cannot be sent at all, if it cannot.
     static func localRefusal(of command: Command) -> HoldfastClientError? {
-        guard Operation(of: command).commandTag == nil else { return nil }
+        guard WireOperation(of: command).commandTag == nil else { return nil }
         return .engine(.invalidArgument(field: "command", reason: "advanceTime is issued by the server only"))
     }
 }

@@ -20,7 +20,9 @@ extension HoldfastClient {
     ///
     /// - Returns: the store's whole allocation order.
     public func setLocationPriority(_ command: SetLocationPriority) async throws(HoldfastClientError) -> [String] {
-        try await run(.setLocationPriority(command)) { if case .locationPriority(let order) = $0 { order } else { nil } }
+        try await run(.setLocationPriority(command)) {
+            if case .locationPriority(let order) = $0 { order } else { nil }
+        }
     }
 
     /// Every location of a SKU, in allocation order, and the totals.

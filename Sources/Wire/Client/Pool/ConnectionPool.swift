@@ -36,6 +36,9 @@ final class ConnectionPool: Sendable {
 
     var size: Int { state.withLock { $0.slots.count } }
 
+    /// Whether `shutdown` was called: no call can succeed any more.
+    var isShutDown: Bool { state.withLock { $0.isShutDown } }
+
     /// An open connection: the next open slot in turn, or (when none is open)
     /// the next slot once it has connected.
     ///
@@ -120,7 +123,8 @@ final class ConnectionPool: Sendable {
         let task = ConnectTask {
             do throws(HoldfastClientError) {
                 return .success(
-                    try await WireConnection.connect(to: endpoint, clientID: clientID, credentials: credentials, group: group))
+                    try await WireConnection.connect(
+                        to: endpoint, clientID: clientID, credentials: credentials, group: group))
             } catch {
                 return .failure(error)
             }

@@ -45,7 +45,7 @@ final class ReplyWaiter: Sendable {
 extension WireConnection {
     /// Sends one frame and waits for its reply, at most `timeoutSeconds` when given.
     func roundTrip(
-        operation: Operation, timeoutSeconds: Double?, encodeItems: (inout FrameWriter) -> Void
+        operation: WireOperation, timeoutSeconds: Double?, encodeItems: (inout FrameWriter) -> Void
     ) async -> Result<Frame, HoldfastClientError> {
         await withCheckedContinuation { continuation in
             let waiter = ReplyWaiter(continuation)
