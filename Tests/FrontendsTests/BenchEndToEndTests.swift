@@ -10,8 +10,8 @@ import WireServer
 /// and the checks a real run makes. No timing is asserted.
 @Suite(.serialized) struct BenchEndToEndTests {
     /// Runs `configuration` against a fresh in-memory server; returns the report and the runtime to inspect.
-    private func run(_ configuration: BenchConfiguration) async throws -> (BenchReport, ShardRuntime) {
-        let runtime = ShardRuntime(shardCount: 1)
+    private func run(_ configuration: BenchConfiguration, limits: Limits = .standard) async throws -> (BenchReport, ShardRuntime) {
+        let runtime = ShardRuntime(shardCount: 1, limits: limits)
         var serverConfiguration = WireServerConfiguration()
         serverConfiguration.port = 0
         let server = WireServer(runtime: runtime, configuration: serverConfiguration)
@@ -104,5 +104,26 @@ import WireServer
         // 2,000 operations/s for 0.8 s are due, whether or not the server keeps up.
         #expect((1_595...1_605).contains(report.operations + openLoop.missedOperations))
         #expect(report.outcomes.total == report.operations)
+    }
+
+    @Test("A server that refuses work as busy: refusals are counted, nothing is oversold, every hold is released")
+    func busyServer() async throws {
+        var configuration = configuration(.hot)
+        configuration.stockPerSKU = 5_000
+        configuration.batchSize = 256
+        configuration.framesInFlight = 8
+        var limits = Limits.standard
+        limits.shardQueueCapacity = 600
+        let (report, runtime) = try await run(configuration, limits: limits)
+        defer { runtime.shutdown() }
+        #expect(report.check.passed, "\(report.check.violations)")
+        #expect(report.outcomes.busy > 0, "2 × 8 frames of 256 against a queue of 600 must be refused in part")
+        #expect(report.releasedReservations == Int(report.check.clientGrantedUnits))
+        let after = await runtime.execute(.getStock(StockQuery(store: configuration.store, sku: SKUCatalog.hotSKUName)))
+        guard case .success(.stock(let view)) = after else {
+            Issue.record("reading the hot SKU failed: \(after)")
+            return
+        }
+        #expect(view.totals.reserved == 0)
     }
 }

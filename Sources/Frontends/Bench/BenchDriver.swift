@@ -27,6 +27,8 @@ final class BenchDriver: @unchecked Sendable {
     private var slotStartNanoseconds: [UInt64]
     private var framesInFlight = 0
     private var stopped = false
+    /// Open loop: a `tick` is scheduled.
+    private var timerArmed = false
     private var finished = false
     private let completion: EventLoopPromise<Void>
     private var drainTimer: Scheduled<Void>?
@@ -63,15 +65,25 @@ final class BenchDriver: @unchecked Sendable {
     private func tick() {
         let now = BenchClock.nanoseconds()
         if let pacer {
+            timerArmed = false
             sendDue(pacer: pacer, now: now)
-            if !stopped {
-                let next = max(pacer.nextIntendedNanoseconds, now + OpenLoopPacer.timerResolutionNanoseconds)
-                connection.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(next)) { self.tick() }
-            }
+            armTimer(pacer: pacer, now: now)
         } else {
             fillWindow(now: now)
         }
         finishIfDone()
+    }
+
+    /// Open loop: wakes up when the next frame is due — unless every slot is
+    /// in flight: then replies send the frames due (and re-arm the timer), so
+    /// a server that falls behind does not also cost a wake-up per resolution.
+    private func armTimer(pacer: OpenLoopPacer, now: UInt64) {
+        guard !stopped, !timerArmed, !freeSlots.isEmpty else { return }
+        timerArmed = true
+        let next = max(pacer.nextIntendedNanoseconds, now + OpenLoopPacer.timerResolutionNanoseconds)
+        connection.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(min(next, timing.measureEndNanoseconds))) {
+            self.tick()
+        }
     }
 
     private func fillWindow(now: UInt64) {
@@ -84,19 +96,18 @@ final class BenchDriver: @unchecked Sendable {
         }
     }
 
+    /// Open loop: sends the frames due by `now`, as far as slots allow. At the
+    /// end of the window it stops; frames due and never sent count as missed.
     private func sendDue(pacer: OpenLoopPacer, now: UInt64) {
-        while !stopped, pacer.nextIntendedNanoseconds <= now {
-            let intended = pacer.nextIntendedNanoseconds
-            guard intended < timing.measureEndNanoseconds else {
-                stopped = true
-                return
-            }
-            guard !freeSlots.isEmpty, send(startNanoseconds: intended) else { break }
-            pacer.advance()
-        }
-        if now >= timing.measureEndNanoseconds && !stopped {
+        guard !stopped else { return }
+        guard now < timing.measureEndNanoseconds else {
             missedOperations += pacer.framesDue(before: timing.measureEndNanoseconds) * batchSize
             stopped = true
+            return
+        }
+        while pacer.nextIntendedNanoseconds <= now, !freeSlots.isEmpty {
+            guard send(startNanoseconds: pacer.nextIntendedNanoseconds) else { break }
+            pacer.advance()
         }
     }
 
@@ -143,6 +154,7 @@ final class BenchDriver: @unchecked Sendable {
         freeSlots.append(slot)
         if let pacer {
             sendDue(pacer: pacer, now: now)
+            armTimer(pacer: pacer, now: now)
         } else if !stopped {
             fillWindow(now: now)
         }
@@ -159,6 +171,9 @@ final class BenchDriver: @unchecked Sendable {
     /// The drain deadline passed: frames still unanswered are counted lost.
     private func giveUpOnLostFrames() {
         guard !finished else { return }
+        if let pacer, !stopped {
+            missedOperations += pacer.framesDue(before: timing.measureEndNanoseconds) * batchSize
+        }
         stopped = true
         let free = Set(freeSlots)
         for slot in slotStartNanoseconds.indices where !free.contains(slot) {

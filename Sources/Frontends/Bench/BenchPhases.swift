@@ -72,26 +72,66 @@ struct BenchPhases: Sendable {
     }
 
     /// Releases the reservations in `lists`; returns how many the server released.
+    ///
+    /// A shard refuses a frame that does not fit its queue as a whole (`busy`):
+    /// those reservations are sent again after a pause, in frames half as large.
     func release(_ lists: [ReservationList]) async throws -> Int {
-        let all = lists.flatMap { list in list.sequences.map { (list.idPrefix, $0) } }
-        guard !all.isEmpty else { return 0 }
+        var pending = lists.flatMap { list in list.sequences.map { (list.idPrefix, $0) } }
+        var released = 0
+        var frameItems = itemsPerFrame
+        for round in 0..<Self.releaseRoundsMax where !pending.isEmpty {
+            if round > 0 {
+                try await Task.sleep(for: .milliseconds(min(1_000, 50 * round)))
+                frameItems = max(1, frameItems / 2)
+            }
+            let (done, busy) = try await releaseOnce(pending, itemsPerFrame: frameItems)
+            released += done
+            pending = busy
+        }
+        if !pending.isEmpty { progress("\(pending.count) reservation(s) stayed busy and were not released") }
+        return released
+    }
+
+    /// Rounds of `release` before the reservations still refused as busy are left to expire.
+    static let releaseRoundsMax = 16
+
+    /// One pass over `reservations`: how many were released, and which were refused as busy.
+    private func releaseOnce(_ reservations: [([UInt8], UInt64)], itemsPerFrame: Int) async throws
+        -> (Int, [([UInt8], UInt64)])
+    {
         let storeBytes = { var writer = BinaryWriter(); writer.write(store); return writer.bytes }()
-        let frameCount = (all.count + itemsPerFrame - 1) / itemsPerFrame
-        let released = try await pipeline.run(
+        let frameCount = (reservations.count + itemsPerFrame - 1) / itemsPerFrame
+        @Sendable func positions(ofFrame frame: Int, total: Int) -> Range<Int> {
+            frame * itemsPerFrame..<min(total, (frame + 1) * itemsPerFrame)
+        }
+        let outcomes = try await pipeline.run(
             operation: WireOperation(command: .releaseReservation), frameCount: frameCount,
-            encode: { [self] frame, writer in
-                for position in positions(ofFrame: frame, total: all.count) {
+            encode: { frame, writer in
+                for position in positions(ofFrame: frame, total: reservations.count) {
                     writer.beginItem()
                     writer.writer.write(contentsOf: storeBytes)
-                    ReservationEncoder.writeID(prefix: all[position].0, sequence: all[position].1, into: &writer.writer)
+                    ReservationEncoder.writeID(
+                        prefix: reservations[position].0, sequence: reservations[position].1, into: &writer.writer)
                     writer.endItem()
                 }
             },
-            decode: { _, reply in
+            decode: { frame, reply in
                 let items = try ReplyItems(try reply.get())
-                return (0..<items.count).filter { items.item($0) == .ok }.count
+                let positions = positions(ofFrame: frame, total: reservations.count)
+                guard items.count == positions.count else { throw BenchError("releasing: \(items.count) replies to \(positions.count)") }
+                var busy: [Int] = []
+                var released = 0
+                for (index, position) in positions.enumerated() {
+                    switch items.item(index) {
+                    case .ok: released += 1
+                    case .refused(ReplyItems.busyCode): busy.append(position)
+                    default: break
+                    }
+                }
+                return (released, busy)
             })
-        return released.reduce(0, +)
+        let released = outcomes.map(\.0).reduce(0, +)
+        return (released, outcomes.flatMap(\.1).map { reservations[$0] })
     }
 
     /// The server's counters, or nil if it does not answer `stats`.

@@ -7,8 +7,10 @@ import Wire
 /// frame costs nothing that matters.
 struct FramePipeline: Sendable {
     let connections: [WireConnection]
-    /// Frames in flight per connection.
-    var window = 4
+    /// Frames in flight over all connections: with up to 4,096 operations a
+    /// frame, 8 stay well inside a shard's queue (65,536 by default), so these
+    /// phases are not refused as `busy` however many connections the run has.
+    var framesInFlightMax = 8
 
     /// Sends frames `0 ..< frameCount`: `encode(i, &writer)` writes frame i's
     /// items, `decode(i, reply)` reads its reply. Returns the decoded values in
@@ -18,7 +20,7 @@ struct FramePipeline: Sendable {
         encode: @escaping @Sendable (Int, inout FrameWriter) -> Void,
         decode: @escaping @Sendable (Int, Result<Frame, HoldfastClientError>) throws -> Value
     ) async throws -> [Value] {
-        let lanes = connections.count * window
+        let lanes = framesInFlightMax
         return try await withThrowingTaskGroup(of: [(Int, Value)].self) { group in
             for lane in 0..<min(lanes, frameCount) {
                 let connection = connections[lane % connections.count]
