@@ -7,9 +7,12 @@ import Wire
 
 /// The oversell proof, the funnel's bookkeeping and the report's shape.
 @Suite struct BenchCheckTests {
-    private func observation(_ index: Int, onHand: Int64, reserved: Int64, committed: Int64 = 0) -> OversellCheck.Observation {
+    private func observation(_ index: Int, onHand: Int64, reserved: Int64, committed: Int64 = 0)
+        -> OversellCheck.Observation
+    {
         OversellCheck.Observation(
-            skuIndex: index, sku: "sku-\(index)", levels: StockLevels(onHand: onHand, reserved: reserved, committed: committed))
+            skuIndex: index, sku: "sku-\(index)",
+            levels: StockLevels(onHand: onHand, reserved: reserved, committed: committed))
     }
 
     @Test("Stock that agrees with the client's ledger passes, fulfilled units included")
@@ -19,7 +22,9 @@ import Wire
         ledger.granted(1, units: 4)
         ledger.returned(1, units: 1)
         let check = OversellCheck(
-            observations: [observation(0, onHand: 10, reserved: 10), observation(1, onHand: 8, reserved: 1, committed: 0)],
+            observations: [
+                observation(0, onHand: 10, reserved: 10), observation(1, onHand: 8, reserved: 1, committed: 0),
+            ],
             initialOnHand: 10, ledger: ledger, expectedSKUs: 2)
         // SKU 1: 2 units fulfilled (on hand 10 → 8) + 1 reserved = the 3 the client holds.
         #expect(check.passed, "\(check.violations)")
@@ -32,7 +37,8 @@ import Wire
         let ledger = StockLedger(skuCount: 1)
         ledger.granted(0, units: 11)
         let check = OversellCheck(
-            observations: [observation(0, onHand: 10, reserved: 11)], initialOnHand: 10, ledger: ledger, expectedSKUs: 1)
+            observations: [observation(0, onHand: 10, reserved: 11)], initialOnHand: 10, ledger: ledger, expectedSKUs: 1
+        )
         #expect(!check.passed)
         #expect(check.oversoldUnitsMax == 1)
         #expect(check.violations.contains { $0.contains("reserved 11 + committed 0 > on hand 10") })
@@ -80,14 +86,16 @@ import Wire
             guard let operation = source.prepareFrame(slot: 0, batchSize: 4) else { break }
             let stage = FunnelStage.allCases.first { $0.operation == operation }!
             seen[stage, default: 0] += source.operationCount(slot: 0)
-            let commands = try BenchTestFrames.commands(written: { source.writeItems(slot: 0, into: &$0) }, tag: stage.tag)
+            let commands = try BenchTestFrames.commands(
+                written: { source.writeItems(slot: 0, into: &$0) }, tag: stage.tag)
             #expect(commands.count == source.operationCount(slot: 0))
             let reply = try BenchTestFrames.reply(
                 operation: operation, outcomes: commands.map { _ in .success(.locationPriority([])) })
             source.handleReply(try ReplyItems(reply), slot: 0, measured: true)
         }
         #expect(seen[.reserve, default: 0] > 0 && seen[.checkoutCart, default: 0] > 0)
-        #expect(seen[.fulfillOrder, default: 0] > 0 && seen[.addCartItem, default: 0] >= seen[.checkoutCart, default: 0])
+        #expect(
+            seen[.fulfillOrder, default: 0] > 0 && seen[.addCartItem, default: 0] >= seen[.checkoutCart, default: 0])
         #expect(seen[.releaseReservation] == nil && seen[.cancelOrder] == nil && seen[.clearCart] == nil)
         // Every unit granted stays consumed (reserved, committed or fulfilled): nothing was given back.
         #expect(ledger.lowerUnits == ledger.upperUnits)
@@ -110,11 +118,13 @@ import Wire
         var operation = source.prepareFrame(slot: 0, batchSize: 2)
         while operation != FunnelStage.reserve.operation {
             let count = source.operationCount(slot: 0)
-            let reply = try BenchTestFrames.reply(operation: operation!, outcomes: Array(repeating: .failure(.unknownCart(id: "x")), count: count))
+            let reply = try BenchTestFrames.reply(
+                operation: operation!, outcomes: Array(repeating: .failure(.unknownCart(id: "x")), count: count))
             source.handleReply(try ReplyItems(reply), slot: 0, measured: false)
             operation = source.prepareFrame(slot: 0, batchSize: 2)
         }
-        let busy = try BenchTestFrames.reply(operation: operation!, outcomes: [.success(.locationPriority([])), .failure(.busy)])
+        let busy = try BenchTestFrames.reply(
+            operation: operation!, outcomes: [.success(.locationPriority([])), .failure(.busy)])
         source.handleReply(try ReplyItems(busy), slot: 0, measured: true)
         let granted = ledger.lowerUnits.reduce(0, +)
         #expect(granted >= 1 && granted == ledger.upperUnits.reduce(0, +))
@@ -157,7 +167,8 @@ import Wire
                 endpoint: "127.0.0.1:7420", name: "holdfast", protocolVersion: 1, shardCount: 1, frameBytesMax: 1 << 22,
                 itemsPerFrameMax: 8_192, inFlightPerConnectionMax: 65_536),
             load: .init(
-                mode: "open", connections: 2, framesInFlight: 8, batchSize: 1, threads: 1, targetOperationsPerSecond: 1_000,
+                mode: "open", connections: 2, framesInFlight: 8, batchSize: 1, threads: 1,
+                targetOperationsPerSecond: 1_000,
                 warmupSeconds: 1, durationSeconds: 10),
             catalog: .init(skus: 1, stockPerSKU: 100, zipfExponent: nil, setupSeconds: 0.1))
         var latency = LatencyHistogram()
@@ -166,11 +177,14 @@ import Wire
         report.latencyMicroseconds = latency.summary
         report.latencyDistribution = latency.distribution
         report.outcomes.ok = 100
-        report.openLoop = .init(targetOperationsPerSecond: 1_000, achievedOperationsPerSecond: 990, shortfallPercent: 1, missedOperations: 0)
+        report.openLoop = .init(
+            targetOperationsPerSecond: 1_000, achievedOperationsPerSecond: 990, shortfallPercent: 1, missedOperations: 0
+        )
         let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
-        for key in ["workload", "store", "seed", "server", "load", "catalog", "operationsPerSecond", "grantsPerSecond",
-            "outcomes", "latencyMicroseconds", "latencyDistribution", "openLoop", "check"]
-        {
+        for key in [
+            "workload", "store", "seed", "server", "load", "catalog", "operationsPerSecond", "grantsPerSecond",
+            "outcomes", "latencyMicroseconds", "latencyDistribution", "openLoop", "check",
+        ] {
             #expect(json[key] != nil, "missing \(key)")
         }
         let percentiles = try #require(json["latencyMicroseconds"] as? [String: Double])

@@ -10,7 +10,9 @@ import WireServer
 /// and the checks a real run makes. No timing is asserted.
 @Suite(.serialized) struct BenchEndToEndTests {
     /// Runs `configuration` against a fresh in-memory server; returns the report and the runtime to inspect.
-    private func run(_ configuration: BenchConfiguration, limits: Limits = .standard) async throws -> (BenchReport, ShardRuntime) {
+    private func run(_ configuration: BenchConfiguration, limits: Limits = .standard) async throws -> (
+        BenchReport, ShardRuntime
+    ) {
         let runtime = ShardRuntime(shardCount: 1, limits: limits)
         var serverConfiguration = WireServerConfiguration()
         serverConfiguration.port = 0
@@ -80,7 +82,10 @@ import WireServer
         let funnel = try #require(report.funnel)
         #expect(funnel.customers.started > 0 && funnel.customers.fulfilled > 0)
         #expect(funnel.customers.failed == 0, "\(report.outcomes.otherErrors)")
-        for stage in [FunnelStage.configureCart, .addCartItem, .checkoutCart, .reserve, .confirmReservation, .payOrder, .fulfillOrder] {
+        for stage in [
+            FunnelStage.configureCart, .addCartItem, .checkoutCart, .reserve, .confirmReservation, .payOrder,
+            .fulfillOrder,
+        ] {
             #expect(funnel.stages[stage.name, default: OutcomeTally()].ok > 0, "no \(stage.name) succeeded")
         }
         let stageTotal = funnel.stages.values.reduce(0) { $0 + $1.total }

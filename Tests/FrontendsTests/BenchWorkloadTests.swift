@@ -20,7 +20,9 @@ import Wire
         for _ in 0..<draws { frequency[sampler.next(&random)] += 1 }
         for rank in 0..<5 {
             let expected = table.probability(of: rank) * Double(draws)
-            #expect(abs(Double(frequency[rank]) - expected) < 0.05 * expected, "rank \(rank): \(frequency[rank]) vs \(expected)")
+            #expect(
+                abs(Double(frequency[rank]) - expected) < 0.05 * expected,
+                "rank \(rank): \(frequency[rank]) vs \(expected)")
         }
         #expect(frequency[0] > frequency[1] && frequency[1] > frequency[9] && frequency[9] > frequency[99])
         let topTen = frequency[0..<10].reduce(0, +)
@@ -57,7 +59,9 @@ import Wire
     func distinctDraws() {
         var random = SplitMix64(seed: 7)
         var drawn: [Int32] = []
-        for sampler in [SKUSampler.zipf(count: 3, exponent: 10), .uniform(count: 1_000), .zipf(count: 5, exponent: 0.99)] {
+        for sampler in [
+            SKUSampler.zipf(count: 3, exponent: 10), .uniform(count: 1_000), .zipf(count: 5, exponent: 0.99),
+        ] {
             for _ in 0..<200 {
                 sampler.nextDistinct(3, &random, into: &drawn)
                 #expect(drawn.count == 3 && Set(drawn).count == 3)
@@ -101,7 +105,12 @@ import Wire
         hotFrame.finishFrame()
         var hotCanonical = FrameWriter()
         hotCanonical.commandFrame(
-            [.reserve(Reserve(store: "s", reservationID: "h-000000000000", lines: [LineRequest(sku: "hot", quantity: 1)], ttlSeconds: 60))],
+            [
+                .reserve(
+                    Reserve(
+                        store: "s", reservationID: "h-000000000000", lines: [LineRequest(sku: "hot", quantity: 1)],
+                        ttlSeconds: 60))
+            ],
             requestID: 1)
         #expect(hotFrame.takeBytes() == hotCanonical.takeBytes())
     }
@@ -117,7 +126,9 @@ import Wire
         for slot in 0..<2 {
             #expect(source.prepareFrame(slot: slot, batchSize: 8) == WireOperation(command: .reserve))
             #expect(source.operationCount(slot: slot) == 8)
-            for command in try BenchTestFrames.commands(written: { source.writeItems(slot: slot, into: &$0) }, tag: .reserve) {
+            for command in try BenchTestFrames.commands(
+                written: { source.writeItems(slot: slot, into: &$0) }, tag: .reserve)
+            {
                 guard case .reserve(let reserve) = command else { Issue.record("not a reserve: \(command)"); continue }
                 #expect(reserve.lines.count == 3 && Set(reserve.lines.map(\.sku)).count == 3)
                 #expect(reserve.lines.allSatisfy { $0.quantity == 1 && $0.location == nil })
@@ -137,7 +148,8 @@ import Wire
         let catalog = SKUCatalog(count: 1, initialOnHand: 5, single: true)
         let ledger = StockLedger(skuCount: 1)
         let source = ReservationSource(
-            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600, idPrefix: "r0-"), sampler: .single,
+            encoder: ReservationEncoder(store: "s", catalog: catalog, ttlSeconds: 600, idPrefix: "r0-"),
+            sampler: .single,
             ledger: ledger, linesPerReservation: 1, seed: 1, slots: 1, batchSize: 4)
         _ = source.prepareFrame(slot: 0, batchSize: 4)
         let reply = try BenchTestFrames.reply(
@@ -162,7 +174,9 @@ import Wire
         #expect(BenchCommand.seconds("500ms") == 0.5)
         #expect(BenchCommand.seconds("2m") == 120)
         #expect(BenchCommand.seconds("1.5") == 1.5)
-        #expect(BenchCommand.seconds("-1s") == nil && BenchCommand.seconds("fast") == nil && BenchCommand.seconds("nans") == nil)
+        #expect(
+            BenchCommand.seconds("-1s") == nil && BenchCommand.seconds("fast") == nil
+                && BenchCommand.seconds("nans") == nil)
         #expect(BenchConfiguration().problems() == [])
         var bad = BenchConfiguration()
         bad.batchSize = 0

@@ -73,19 +73,25 @@ struct BenchConfiguration: Sendable, Equatable {
     func problems() -> [String] {
         var found: [String] = []
         func require(_ condition: Bool, _ message: String) { if !condition { found.append(message) } }
-        require(!store.isEmpty && store.utf8.count <= Limits.storeIDMaxBytes, "--store must be 1...\(Limits.storeIDMaxBytes) bytes")
+        require(
+            !store.isEmpty && store.utf8.count <= Limits.storeIDMaxBytes,
+            "--store must be 1...\(Limits.storeIDMaxBytes) bytes")
         require((1...Self.skuCountMax).contains(skuCount), "--skus must be 1...\(Self.skuCountMax)")
         require(
             workload != .cart3 || skuCount >= 3, "cart3 needs at least 3 SKUs (--skus)")
         require((1...Limits.quantityMax).contains(stockPerSKU), "--stock must be 1...\(Limits.quantityMax)")
         require(zipfExponent.isFinite && zipfExponent >= 0 && zipfExponent <= 10, "--zipf-s must be 0...10")
         require((1...Self.connectionsMax).contains(connections), "--connections must be 1...\(Self.connectionsMax)")
-        require((1...Self.framesInFlightMax).contains(framesInFlight), "--in-flight must be 1...\(Self.framesInFlightMax)")
+        require(
+            (1...Self.framesInFlightMax).contains(framesInFlight), "--in-flight must be 1...\(Self.framesInFlightMax)")
         require((1...Int(UInt16.max)).contains(batchSize), "--batch must be 1...\(UInt16.max)")
         if let targetRate {
-            require(targetRate.isFinite && targetRate > 0 && targetRate <= 1e9, "--rate must be in (0, 1e9] operations/s")
+            require(
+                targetRate.isFinite && targetRate > 0 && targetRate <= 1e9, "--rate must be in (0, 1e9] operations/s")
         }
-        require(warmupSeconds.isFinite && (0...Self.phaseSecondsMax).contains(warmupSeconds), "--warmup must be 0...86400 s")
+        require(
+            warmupSeconds.isFinite && (0...Self.phaseSecondsMax).contains(warmupSeconds), "--warmup must be 0...86400 s"
+        )
         require(
             durationSeconds.isFinite && durationSeconds > 0 && durationSeconds <= Self.phaseSecondsMax,
             "--duration must be in (0, 86400] s")

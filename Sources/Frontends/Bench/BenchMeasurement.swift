@@ -41,7 +41,8 @@ struct BenchMeasurement {
             }
             drivers.append(
                 BenchDriver(
-                    connection: connection, source: source, timing: timing, framesInFlight: configuration.framesInFlight,
+                    connection: connection, source: source, timing: timing,
+                    framesInFlight: configuration.framesInFlight,
                     batchSize: configuration.batchSize, openLoop: pacer))
         }
         let cpuBefore = ProcessCPUClock.seconds()
@@ -51,15 +52,18 @@ struct BenchMeasurement {
         let merged = StockLedger(skuCount: catalog.count)
         for ledger in ledgers.values { merged.merge(ledger) }
         return Outcome(
-            drivers: drivers, ledger: merged, timing: timing, configuration: configuration, clientCPUSeconds: cpuSeconds)
+            drivers: drivers, ledger: merged, timing: timing, configuration: configuration, clientCPUSeconds: cpuSeconds
+        )
     }
 
-    private func makeSource(index: Int, sampler: SKUSampler, ledger: StockLedger, seed: UInt64) -> any BenchFrameSource {
+    private func makeSource(index: Int, sampler: SKUSampler, ledger: StockLedger, seed: UInt64) -> any BenchFrameSource
+    {
         if configuration.workload == .funnel {
             let requests = FunnelRequests(
                 store: configuration.store, catalog: catalog, ttlSeconds: configuration.reservationTTLSeconds,
                 connectionTag: "\(index)-")
-            return FunnelSource(requests: requests, sampler: sampler, ledger: ledger, configuration: configuration, seed: seed)
+            return FunnelSource(
+                requests: requests, sampler: sampler, ledger: ledger, configuration: configuration, seed: seed)
         }
         let encoder = ReservationEncoder(
             store: configuration.store, catalog: catalog, ttlSeconds: configuration.reservationTTLSeconds,

@@ -13,7 +13,10 @@ struct BenchPhases: Sendable {
     let itemsPerFrame: Int
     let progress: @Sendable (String) -> Void
 
-    init(connections: [WireConnection], store: String, catalog: SKUCatalog, progress: @escaping @Sendable (String) -> Void) {
+    init(
+        connections: [WireConnection], store: String, catalog: SKUCatalog,
+        progress: @escaping @Sendable (String) -> Void
+    ) {
         pipeline = FramePipeline(connections: connections)
         self.store = store
         self.catalog = catalog
@@ -43,7 +46,9 @@ struct BenchPhases: Sendable {
                         writer.item { CommandCodec.encodePayload(of: command, into: &$0) }
                     }
                 },
-                decode: { [self] frame, reply in try expectStockSet(reply, count: skus(ofFrame: firstFrame + frame).count) })
+                decode: { [self] frame, reply in
+                    try expectStockSet(reply, count: skus(ofFrame: firstFrame + frame).count)
+                })
             if Date().timeIntervalSince(lastReport) >= 1 {
                 lastReport = Date()
                 let loaded = min(catalog.count, (firstFrame + frames) * itemsPerFrame)
@@ -99,7 +104,9 @@ struct BenchPhases: Sendable {
     private func releaseOnce(_ reservations: [([UInt8], UInt64)], itemsPerFrame: Int) async throws
         -> (Int, [([UInt8], UInt64)])
     {
-        let storeBytes = { var writer = BinaryWriter(); writer.write(store); return writer.bytes }()
+        let storeBytes = {
+            var writer = BinaryWriter(); writer.write(store); return writer.bytes
+        }()
         let frameCount = (reservations.count + itemsPerFrame - 1) / itemsPerFrame
         @Sendable func positions(ofFrame frame: Int, total: Int) -> Range<Int> {
             frame * itemsPerFrame..<min(total, (frame + 1) * itemsPerFrame)
@@ -118,7 +125,9 @@ struct BenchPhases: Sendable {
             decode: { frame, reply in
                 let items = try ReplyItems(try reply.get())
                 let positions = positions(ofFrame: frame, total: reservations.count)
-                guard items.count == positions.count else { throw BenchError("releasing: \(items.count) replies to \(positions.count)") }
+                guard items.count == positions.count else {
+                    throw BenchError("releasing: \(items.count) replies to \(positions.count)")
+                }
                 var busy: [Int] = []
                 var released = 0
                 for (index, position) in positions.enumerated() {
@@ -152,7 +161,9 @@ struct BenchPhases: Sendable {
     private func expectStockSet(_ reply: Result<Frame, HoldfastClientError>, count: Int) throws -> Int {
         let frame = try reply.mapError { BenchError("setting stock: \($0)") }.get()
         let ranges = try frame.itemRanges()
-        guard ranges.count == count else { throw BenchError("setting stock: \(ranges.count) replies to \(count) requests") }
+        guard ranges.count == count else {
+            throw BenchError("setting stock: \(ranges.count) replies to \(count) requests")
+        }
         for range in ranges {
             switch try frame.replyOutcome(of: range, decodeResult: { try ResultCodec.decode(from: &$0) }) {
             case .success(.stockRecord(let record)) where record.levels.onHand == catalog.initialOnHand: continue
@@ -174,8 +185,10 @@ struct BenchPhases: Sendable {
         }
         return try zip(ranges, indices).map { range, index in
             switch try frame.replyOutcome(of: range, decodeResult: { try ResultCodec.decode(from: &$0) }) {
-            case .success(.stock(let view)): return OversellCheck.Observation(skuIndex: index, sku: view.sku, levels: view.totals)
-            case .success(let other): throw BenchError("reading stock of \(catalog.name(of: index)): unexpected answer \(other)")
+            case .success(.stock(let view)):
+                return OversellCheck.Observation(skuIndex: index, sku: view.sku, levels: view.totals)
+            case .success(let other):
+                throw BenchError("reading stock of \(catalog.name(of: index)): unexpected answer \(other)")
             case .failure(let error): throw BenchError("reading stock of \(catalog.name(of: index)): \(error)")
             }
         }

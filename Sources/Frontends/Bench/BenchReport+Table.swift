@@ -25,7 +25,8 @@ extension BenchReport {
         let latency = latencyMicroseconds
         lines.append(
             "latency µs: p50 \(Self.micros(latency.p50))  p90 \(Self.micros(latency.p90))  p99 \(Self.micros(latency.p99))  "
-                + "p99.9 \(Self.micros(latency.p999))  max \(Self.micros(latency.max))  mean \(Self.micros(latency.mean))")
+                + "p99.9 \(Self.micros(latency.p999))  max \(Self.micros(latency.max))  mean \(Self.micros(latency.mean))"
+        )
         lines.append("outcomes: \(outcomes.summary)")
         lines.append(
             "client cost: \(Self.format(clientCPUSeconds, digits: 2)) s CPU, "
@@ -46,11 +47,13 @@ extension BenchReport {
     }
 
     private var loadLine: String {
-        let shape = "\(load.connections) connection(s) × \(load.framesInFlight) frame(s) in flight × \(load.batchSize) op(s)/frame"
+        let shape =
+            "\(load.connections) connection(s) × \(load.framesInFlight) frame(s) in flight × \(load.batchSize) op(s)/frame"
         let mode =
             load.targetOperationsPerSecond.map { "open loop at \(Self.grouped($0)) ops/s, at most \(shape)" }
             ?? "closed loop, \(shape)"
-        return "load: \(mode), \(load.threads) client thread(s); warm-up \(Self.format(load.warmupSeconds, digits: 1)) s, "
+        return
+            "load: \(mode), \(load.threads) client thread(s); warm-up \(Self.format(load.warmupSeconds, digits: 1)) s, "
             + "measured \(Self.format(load.durationSeconds, digits: 1)) s"
     }
 

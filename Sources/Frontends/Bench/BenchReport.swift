@@ -105,7 +105,8 @@ extension BenchReport.Server {
         self.init(
             endpoint: endpoint, name: hello.serverName, protocolVersion: Int(hello.protocolVersion),
             shardCount: hello.shardCount, frameBytesMax: hello.limits.frameBytesMax,
-            itemsPerFrameMax: hello.limits.itemsPerFrameMax, inFlightPerConnectionMax: hello.limits.inFlightPerConnectionMax)
+            itemsPerFrameMax: hello.limits.itemsPerFrameMax,
+            inFlightPerConnectionMax: hello.limits.inFlightPerConnectionMax)
     }
 }
 

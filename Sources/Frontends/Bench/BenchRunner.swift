@@ -56,15 +56,19 @@ struct BenchRunner: Sendable {
         let hello = connections[0].helloReply
         try checkFits(hello.limits)
         var report = makeReport(hello: hello)
-        progress("server \(hello.serverName) at \(endpoint): protocol \(hello.protocolVersion), \(hello.shardCount) shard(s)")
+        progress(
+            "server \(hello.serverName) at \(endpoint): protocol \(hello.protocolVersion), \(hello.shardCount) shard(s)"
+        )
         let catalog = SKUCatalog(configuration: configuration)
-        let phases = BenchPhases(connections: connections, store: configuration.store, catalog: catalog, progress: progress)
+        let phases = BenchPhases(
+            connections: connections, store: configuration.store, catalog: catalog, progress: progress)
         progress("loading \(catalog.count) SKU(s) × \(catalog.initialOnHand) units into store \(configuration.store)…")
         report.catalog.setupSeconds = try await phases.loadCatalog()
         progress(
             "warming up \(configuration.warmupSeconds) s, then measuring \(configuration.durationSeconds) s "
                 + "(\(configuration.workload.rawValue), \(configuration.isOpenLoop ? "open" : "closed") loop)…")
-        let measurement = try await BenchMeasurement(configuration: configuration, catalog: catalog).run(on: connections)
+        let measurement = try await BenchMeasurement(configuration: configuration, catalog: catalog).run(
+            on: connections)
         measurement.fill(&report)
 
         let touched = measurement.ledger.touchedIndices
@@ -83,7 +87,8 @@ struct BenchRunner: Sendable {
     /// Refuses frames the server would refuse.
     private func checkFits(_ limits: WireLimits) throws {
         if configuration.batchSize > limits.itemsPerFrameMax {
-            throw BenchError("--batch \(configuration.batchSize) exceeds the server's \(limits.itemsPerFrameMax) items per frame")
+            throw BenchError(
+                "--batch \(configuration.batchSize) exceeds the server's \(limits.itemsPerFrameMax) items per frame")
         }
         let inFlight = configuration.batchSize * configuration.framesInFlight
         if inFlight > limits.inFlightPerConnectionMax {

@@ -32,7 +32,10 @@ struct BenchTiming: Sendable, Equatable {
     var drainDeadlineNanoseconds: UInt64
 
     /// Phases starting `delaySeconds` from `now` (time for every connection's first timer).
-    init(now: UInt64, delaySeconds: Double = 0.05, warmupSeconds: Double, durationSeconds: Double, drainTimeoutSeconds: Double) {
+    init(
+        now: UInt64, delaySeconds: Double = 0.05, warmupSeconds: Double, durationSeconds: Double,
+        drainTimeoutSeconds: Double
+    ) {
         startNanoseconds = now + Self.nanoseconds(delaySeconds)
         measureStartNanoseconds = startNanoseconds + Self.nanoseconds(warmupSeconds)
         measureEndNanoseconds = measureStartNanoseconds + Self.nanoseconds(durationSeconds)

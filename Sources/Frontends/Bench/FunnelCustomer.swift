@@ -74,7 +74,8 @@ struct FunnelRequests: Sendable {
         case .addCartItem:
             .addCartItem(
                 AddCartItem(
-                    store: store, cartID: cartID(customer), sku: catalog.name(of: Int(customer.skus[customer.itemsAdded])),
+                    store: store, cartID: cartID(customer),
+                    sku: catalog.name(of: Int(customer.skus[customer.itemsAdded])),
                     quantity: 1))
         case .checkoutCart:
             .checkoutCart(CheckoutCart(store: store, cartID: cartID(customer), terms: terms(customer)))
@@ -100,6 +101,7 @@ struct FunnelRequests: Sendable {
     private func terms(_ customer: FunnelCustomer) -> OrderTerms {
         OrderTerms(
             orderID: orderID(customer), customerID: customerID(customer), currency: Self.currency,
-            prices: customer.skus.map { UnitPrice(sku: catalog.name(of: Int($0)), unitPriceMinor: Self.unitPriceMinor) })
+            prices: customer.skus.map { UnitPrice(sku: catalog.name(of: Int($0)), unitPriceMinor: Self.unitPriceMinor) }
+        )
     }
 }

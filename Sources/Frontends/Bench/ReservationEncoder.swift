@@ -34,7 +34,8 @@ struct ReservationEncoder: Sendable {
 
     /// Bytes of scratch space `writeItems` needs for reservations of `lines` lines.
     func scratchBytes(lines: Int) -> Int {
-        head.count + Self.sequenceDigits + 4 + lines * (4 + SKUCatalog.nameBytesMax + Self.lineTailBytes) + Self.reservationTailBytes
+        head.count + Self.sequenceDigits + 4 + lines * (4 + SKUCatalog.nameBytesMax + Self.lineTailBytes)
+            + Self.reservationTailBytes
     }
 
     /// Appends one item per reservation: reservation `i` has sequence number

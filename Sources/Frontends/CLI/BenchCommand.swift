@@ -126,7 +126,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard let workload = BenchConfiguration.Workload(rawValue: name) else {
             throw ValidationError("unknown workload \(name); one of hot, uniform, zipf, cart3, funnel")
         }
-        guard let warmupSeconds = BenchCommand.seconds(warmup) else { throw ValidationError("--warmup: cannot read \(warmup)") }
+        guard let warmupSeconds = BenchCommand.seconds(warmup) else {
+            throw ValidationError("--warmup: cannot read \(warmup)")
+        }
         guard let durationSeconds = BenchCommand.seconds(duration) else {
             throw ValidationError("--duration: cannot read \(duration)")
         }
