@@ -28,7 +28,8 @@ public func wireFrameFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: I
 /// sample frame, in both modes) there and exits.
 @_cdecl("LLVMFuzzerInitialize")
 public func wireFrameFuzzerInitialize(
-    _ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
 ) -> CInt {
     guard let directory = getenv("HOLDFAST_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) else { return 0 }
     for (index, frame) in SampleFrames.all().enumerated() {

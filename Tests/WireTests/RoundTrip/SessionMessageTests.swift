@@ -26,7 +26,9 @@ import Testing
 
     @Test("hello replies announcing impossible limits are refused")
     func impossibleHelloReply() {
-        for (shards, frameBytes, items, inFlight) in [(0, 4_096, 1, 1), (1, 39, 1, 1), (1, 4_096, 0, 1), (1, 4_096, 8, 7)] {
+        for (shards, frameBytes, items, inFlight) in [
+            (0, 4_096, 1, 1), (1, 39, 1, 1), (1, 4_096, 0, 1), (1, 4_096, 8, 7),
+        ] {
             var writer = BinaryWriter()
             writer.write(UInt16(1))
             writer.write("holdfast")
