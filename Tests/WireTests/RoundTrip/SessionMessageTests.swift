@@ -112,3 +112,16 @@ import Testing
         #expect(try ReceivedFrame.onlyReplyItem(bytes) { try ServerStats.decode(from: &$0) } == .success(stats))
     }
 }
+
+extension SessionMessageTests {
+    @Test("an events page far over its limit (one LSN with 50,000 events) still decodes")
+    func hugeLSN() throws {
+        let events = (0..<50_000).map { index in
+            Event(lsn: 7, store: "s1", kind: .reservationExpired(reservationID: "r\(index)"))
+        }
+        let reply = EventsReply(page: EventPage(events: events, oldestRetainedLSN: 1, newestLSN: 7), nextAfterLSN: 7)
+        let bytes = SampleFrames.okFrame(.events) { EventCodec.encode(reply, into: &$0) }
+        #expect(bytes.count < WireLimits.standard.frameBytesMax)
+        #expect(try ReceivedFrame.onlyReplyItem(bytes) { try EventCodec.decodeReply(from: &$0) } == .success(reply))
+    }
+}
