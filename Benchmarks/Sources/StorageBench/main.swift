@@ -26,6 +26,9 @@ do {
         case .log: try await LogThroughputBench(options: options, scratch: scratch).run(into: &figures)
         case .replay: try await ReplayBench(options: options, scratch: scratch).run(into: &figures)
         case .snapshot: try await SnapshotBench(options: options, scratch: scratch).run(into: &figures)
+        case .disk:
+            let bench = LogThroughputBench(options: options, scratch: scratch)
+            for run in 1...options.runs { try bench.probeDisk(run: run, into: &figures) }
         }
         foreignLoad.record(section.rawValue, into: &figures)
     }

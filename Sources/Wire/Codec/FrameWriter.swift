@@ -18,6 +18,12 @@ public struct FrameWriter: Sendable {
     /// Bytes of finished frames (and of one being written).
     public var count: Int { writer.bytes.count }
 
+    /// Items written so far into the open frame (0 when no frame is open).
+    public var openFrameItemCount: Int { frameStart < 0 ? 0 : itemCount }
+
+    /// Bytes of the open frame so far, its header included (0 when no frame is open).
+    public var openFrameBytes: Int { frameStart < 0 ? 0 : writer.bytes.count - frameStart }
+
     /// Starts a frame; its header is written by `finishFrame`.
     public mutating func beginFrame(operation: WireOperation, requestID: UInt64, isReply: Bool) {
         precondition(frameStart < 0, "finish the previous frame first")

@@ -41,6 +41,7 @@ final class RawSocket {
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw RawSocketError.closed }
             sent += count
         }
@@ -54,6 +55,7 @@ final class RawSocket {
             let result = bytes[received...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if result == 0 { return nil }
             if result < 0 {
+                if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { throw RawSocketError.timedOut }
                 if errno == ECONNRESET { return nil }
                 throw RawSocketError.failed("recv: errno \(errno)")
@@ -77,6 +79,7 @@ final class RawSocket {
         while true {
             let result = recv(descriptor, &byte, 1, 0)
             if result == 0 { return true }
+            if result < 0 && errno == EINTR { continue }
             if result < 0 { return errno == ECONNRESET }
         }
     }

@@ -52,7 +52,7 @@ struct LogThroughputBench {
     /// The disk's latency idle, with O_DIRECT as the journal writes, and with
     /// both cores kept busy (as they are under load: the time to wake the
     /// waiting thread after the sync counts too).
-    private func probeDisk(run: Int, into figures: inout FigureSet) throws(BenchFailure) {
+    func probeDisk(run: Int, into figures: inout FigureSet) throws(BenchFailure) {
         let variants = [("buffered", false, 0), ("O_DIRECT", true, 0), ("buffered, 2 threads spinning", false, 2)]
         for (label, direct, spinningThreads) in variants {
             let latencies = try DiskSyncProbe.measure(
