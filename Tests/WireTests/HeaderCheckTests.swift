@@ -96,7 +96,8 @@ import Testing
     @Test("bad body checksum: checksumMismatch")
     func badBodyChecksum() {
         for offset in [32, 40, Self.valid.count - 1] {
-            #expect(Self.code(Self.bodyError(Self.tampered { $0[offset] ^= 0x01 })) == .checksumMismatch, "byte \(offset)")
+            #expect(
+                Self.code(Self.bodyError(Self.tampered { $0[offset] ^= 0x01 })) == .checksumMismatch, "byte \(offset)")
         }
         #expect(Self.code(Self.bodyError(Self.tampered { $0[20] ^= 0x01 })) == .checksumMismatch)
     }
@@ -139,10 +140,13 @@ import Testing
     func malformedRequestItem() throws {
         let payload = Array(CommandCodec.encode(WireSamples.commands[6]).dropFirst())
         for body in [payload + [0], Array(payload.dropLast())] {
-            let bytes = try Self.withBody(withUnsafeBytes(of: UInt32(body.count).littleEndian, Array.init) + body, itemCount: 1)
+            let bytes = try Self.withBody(
+                withUnsafeBytes(of: UInt32(body.count).littleEndian, Array.init) + body, itemCount: 1)
             let (frame, items) = try ReceivedFrame.read(bytes)
             #expect(throws: (any Error).self) {
-                _ = try ReceivedFrame.decodeItem(frame, items[0]) { try CommandCodec.decode(payloadOf: .reserve, from: &$0) }
+                _ = try ReceivedFrame.decodeItem(frame, items[0]) {
+                    try CommandCodec.decode(payloadOf: .reserve, from: &$0)
+                }
             }
         }
     }

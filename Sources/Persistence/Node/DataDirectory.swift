@@ -149,7 +149,8 @@ public final class DirectoryLock: @unchecked Sendable {
     private var fd: Int32
 
     init(path: String) throws(PersistenceError) {
-        fd = try FileSystem.open(path, flags: O_RDWR | O_CREAT)
+        // O_CLOEXEC: a child process (fork + exec) must not inherit the lock.
+        fd = try FileSystem.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC)
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             FileSystem.close(fd)

@@ -67,7 +67,10 @@ public enum EventCodec {
         let oldest = try reader.readUInt64()
         let newest = try reader.readUInt64()
         let nextAfter = try reader.readUInt64()
-        let count = try reader.readCount(max: min(4 * WireLimits.eventsPerPageMax, reader.remaining / 13))
+        // A page ends at the end of an LSN, and one LSN (a tick expiring thousands
+        // of reservations) can hold far more events than `limit`: the count is
+        // bounded by the bytes alone (an event takes at least 13).
+        let count = try reader.readCount(max: reader.remaining / 13)
         var events: [Event] = []
         events.reserveCapacity(count)
         for _ in 0..<count { events.append(try decodeEvent(from: &reader)) }

@@ -55,9 +55,12 @@ enum FrameDecodingCheck {
         }
         let again = rebuilt.takeBytes()
         guard again == bytes else {
-            let firstDifference = zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let firstDifference =
+                zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? min(again.count, bytes.count)
-            return .differs("re-encoded frame has \(again.count) bytes (input \(bytes.count)); first difference at byte \(firstDifference)")
+            return .differs(
+                "re-encoded frame has \(again.count) bytes (input \(bytes.count)); first difference at byte \(firstDifference)"
+            )
         }
         return .roundTrips
     }
@@ -71,7 +74,9 @@ enum FrameDecodingCheck {
 
     private static func rebuildItemFrame(_ frame: Frame, into rebuilt: inout FrameWriter) throws {
         let header = frame.header
-        guard header.isReply || header.status == 0 else { throw Refusal(description: "a request with status \(header.status)") }
+        guard header.isReply || header.status == 0 else {
+            throw Refusal(description: "a request with status \(header.status)")
+        }
         let ranges = try frame.itemRanges()
         rebuilt.beginFrame(operation: header.operation, requestID: header.requestID, isReply: header.isReply)
         for range in ranges {
@@ -152,7 +157,8 @@ enum FrameDecodingCheck {
     private static func rebuildErrorFrame(_ frame: Frame, into rebuilt: inout FrameWriter) throws {
         let header = frame.header
         guard header.itemCount == 0 else { throw Refusal(description: "an error frame with \(header.itemCount) items") }
-        guard frame.body.count == Int(header.bodyLength), WireProtocol.checksum(frame.body) == header.bodyChecksum else {
+        guard frame.body.count == Int(header.bodyLength), WireProtocol.checksum(frame.body) == header.bodyChecksum
+        else {
             throw Refusal(description: "error frame body length or checksum does not match")
         }
         var reader = BinaryReader(frame.body)

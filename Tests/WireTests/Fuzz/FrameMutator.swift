@@ -24,7 +24,8 @@ struct FrameMutator {
         case 0:
             return randomBytes(count: Int(random.next() % 96))
         case 1:
-            var bytes = Array(pick(samples).prefix(WireProtocol.headerBytes)) + randomBytes(count: Int(random.next() % 64))
+            var bytes =
+                Array(pick(samples).prefix(WireProtocol.headerBytes)) + randomBytes(count: Int(random.next() % 64))
             FrameDecodingCheck.repairLengthAndChecksums(&bytes)
             return bytes
         case 2...10:

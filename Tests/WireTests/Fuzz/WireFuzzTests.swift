@@ -70,7 +70,9 @@ struct WireFuzzTests {
         #expect(FrameDecodingCheck.frame(fromFuzzInput: [0] + frame) == frame)
         let repaired = FrameDecodingCheck.frame(fromFuzzInput: [1] + frame)
         #expect(repaired != frame)
-        #expect(throws: Never.self) { _ = try Frame(header: FrameHeader.decode(repaired), body: Array(repaired[32...])).itemRanges() }
+        #expect(throws: Never.self) {
+            _ = try Frame(header: FrameHeader.decode(repaired), body: Array(repaired[32...])).itemRanges()
+        }
         #expect(FrameDecodingCheck.frame(fromFuzzInput: []) == [])
     }
 }

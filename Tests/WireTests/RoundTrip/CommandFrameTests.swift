@@ -25,9 +25,13 @@ import Testing
         #expect(frame.header.requestID == UInt64(index) + 1)
         #expect(frame.header.itemCount == 1 && !frame.header.isReply && frame.header.status == 0)
         let tag = try #require(frame.header.operation.commandTag)
-        let decoded = try ReceivedFrame.decodeItem(frame, items[0]) { try CommandCodec.decode(payloadOf: tag, from: &$0) }
+        let decoded = try ReceivedFrame.decodeItem(frame, items[0]) {
+            try CommandCodec.decode(payloadOf: tag, from: &$0)
+        }
         #expect(decoded == command)
-        #expect(Array(frame.body[items[0]]) == Array(CommandCodec.encode(command).dropFirst()), "item = encoding without the tag")
+        #expect(
+            Array(frame.body[items[0]]) == Array(CommandCodec.encode(command).dropFirst()),
+            "item = encoding without the tag")
     }
 
     @Test("a batch frame carries its commands as items, in order")
@@ -51,7 +55,8 @@ import Testing
     func fullFrame() throws {
         let commands = (0..<WireLimits.standard.itemsPerFrameMax).map { index in
             Command.reserve(
-                Reserve(store: "s\(index % 7)", reservationID: "r\(index)", lines: [LineRequest(sku: "sku1", quantity: 1)]))
+                Reserve(
+                    store: "s\(index % 7)", reservationID: "r\(index)", lines: [LineRequest(sku: "sku1", quantity: 1)]))
         }
         var writer = FrameWriter()
         writer.commandFrame(commands, requestID: 1)
@@ -68,7 +73,9 @@ import Testing
     @Test("several frames written back to back are read one after the other")
     func framesBackToBack() throws {
         var writer = FrameWriter()
-        for (index, command) in WireSamples.commands.enumerated() { writer.commandFrame([command], requestID: UInt64(index)) }
+        for (index, command) in WireSamples.commands.enumerated() {
+            writer.commandFrame([command], requestID: UInt64(index))
+        }
         var bytes = writer.takeBytes()[...]
         var decoded: [Command] = []
         while !bytes.isEmpty {
@@ -76,7 +83,8 @@ import Testing
             let length = WireProtocol.headerBytes + Int(header.bodyLength)
             let (frame, items) = try ReceivedFrame.read(Array(bytes.prefix(length)))
             let tag = try #require(frame.header.operation.commandTag)
-            decoded.append(try ReceivedFrame.decodeItem(frame, items[0]) { try CommandCodec.decode(payloadOf: tag, from: &$0) })
+            decoded.append(
+                try ReceivedFrame.decodeItem(frame, items[0]) { try CommandCodec.decode(payloadOf: tag, from: &$0) })
             bytes = bytes.dropFirst(length)
         }
         #expect(decoded == WireSamples.commands)
@@ -87,7 +95,9 @@ import Testing
         #expect([WireOperation.hello, .ping, .events, .stats, .error].map(\.rawValue) == [1, 2, 3, 4, 0xFF])
         #expect([WireOperation.hello, .ping, .events, .stats].allSatisfy { $0.isKnown && $0.commandTag == nil })
         #expect(!WireOperation.error.isKnown)
-        #expect(WireOperation(rawValue: 0x0101).commandTag == nil && !WireOperation(rawValue: 0x0101).isKnown, "advanceTime")
+        #expect(
+            WireOperation(rawValue: 0x0101).commandTag == nil && !WireOperation(rawValue: 0x0101).isKnown, "advanceTime"
+        )
         for tag in CommandCodec.Tag.allCases where tag != .advanceTime {
             #expect(WireOperation(command: tag).isKnown && WireOperation(command: tag).commandTag == tag)
         }

@@ -16,11 +16,12 @@ import Testing
 
     @Test("the samples hold every result kind 1–9 and every reservation and order status")
     func samplesCoverEveryKind() {
-        let kinds = Set(WireSamples.results.map { result -> UInt8 in
-            var writer = BinaryWriter()
-            ResultCodec.encode(result, into: &writer)
-            return writer.bytes[0]
-        })
+        let kinds = Set(
+            WireSamples.results.map { result -> UInt8 in
+                var writer = BinaryWriter()
+                ResultCodec.encode(result, into: &writer)
+                return writer.bytes[0]
+            })
         #expect(kinds == Set(1...9))
         var reservationStatuses: Set<UInt8> = []
         var orderStatuses: Set<UInt8> = []
@@ -61,7 +62,9 @@ import Testing
         #expect(UInt16(body[1]) | UInt16(body[2]) << 8 == error.code, "u16 code after the status byte")
     }
 
-    @Test("an error answering a whole frame: status = code, no items, the error as body", arguments: WireSamples.wireErrors.indices)
+    @Test(
+        "an error answering a whole frame: status = code, no items, the error as body",
+        arguments: WireSamples.wireErrors.indices)
     func errorFrame(index: Int) throws {
         let error = WireSamples.wireErrors[index]
         var writer = FrameWriter()

@@ -26,7 +26,9 @@ import Testing
 
     @Test("hello replies announcing impossible limits are refused")
     func impossibleHelloReply() {
-        for (shards, frameBytes, items, inFlight) in [(0, 4_096, 1, 1), (1, 39, 1, 1), (1, 4_096, 0, 1), (1, 4_096, 8, 7)] {
+        for (shards, frameBytes, items, inFlight) in [
+            (0, 4_096, 1, 1), (1, 39, 1, 1), (1, 4_096, 0, 1), (1, 4_096, 8, 7),
+        ] {
             var writer = BinaryWriter()
             writer.write(UInt16(1))
             writer.write("holdfast")
@@ -108,5 +110,18 @@ import Testing
         let stats = WireSamples.stats[index]
         let bytes = SampleFrames.okFrame(.stats) { stats.encode(into: &$0) }
         #expect(try ReceivedFrame.onlyReplyItem(bytes) { try ServerStats.decode(from: &$0) } == .success(stats))
+    }
+}
+
+extension SessionMessageTests {
+    @Test("an events page far over its limit (one LSN with 50,000 events) still decodes")
+    func hugeLSN() throws {
+        let events = (0..<50_000).map { index in
+            Event(lsn: 7, store: "s1", kind: .reservationExpired(reservationID: "r\(index)"))
+        }
+        let reply = EventsReply(page: EventPage(events: events, oldestRetainedLSN: 1, newestLSN: 7), nextAfterLSN: 7)
+        let bytes = SampleFrames.okFrame(.events) { EventCodec.encode(reply, into: &$0) }
+        #expect(bytes.count < WireLimits.standard.frameBytesMax)
+        #expect(try ReceivedFrame.onlyReplyItem(bytes) { try EventCodec.decodeReply(from: &$0) } == .success(reply))
     }
 }

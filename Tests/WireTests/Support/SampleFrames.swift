@@ -53,7 +53,9 @@ enum SampleFrames {
         for reply in WireSamples.helloReplies { frames.append(okFrame(.hello, { reply.encode(into: &$0) })) }
         frames.append(okFrame(.ping, { _ in }))
         for stats in WireSamples.stats { frames.append(okFrame(.stats, { stats.encode(into: &$0) })) }
-        for reply in WireSamples.eventsReplies { frames.append(okFrame(.events, { EventCodec.encode(reply, into: &$0) })) }
+        for reply in WireSamples.eventsReplies {
+            frames.append(okFrame(.events, { EventCodec.encode(reply, into: &$0) }))
+        }
         let reserve = WireOperation(command: .reserve)
         for result in WireSamples.results {
             var writer = FrameWriter()
@@ -95,9 +97,13 @@ enum SampleFrames {
 
     /// A reply frame with one ok item holding what `result` writes.
     static func okFrame(_ operation: WireOperation, _ result: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
-        frame(operation, requestID: 1, isReply: true, items: [{ writer in
-            writer.write(ReplyStatus.ok.rawValue)
-            result(&writer)
-        }])
+        frame(
+            operation, requestID: 1, isReply: true,
+            items: [
+                { writer in
+                    writer.write(ReplyStatus.ok.rawValue)
+                    result(&writer)
+                }
+            ])
     }
 }

@@ -20,23 +20,29 @@ enum WireSamples {
                 store: "s1", sku: "sku1", location: "east", onHand: 10, safetyStock: .max, lowStockThreshold: 0,
                 backorderLimit: .min, requestKey: "k1")),
         .adjustStock(AdjustStock(store: "s1", sku: "sku1", delta: -3, reason: "damaged")),
-        .adjustStock(AdjustStock(store: "s1", sku: "sku1", location: "west", delta: 5, reason: "récupéré", requestKey: "")),
+        .adjustStock(
+            AdjustStock(store: "s1", sku: "sku1", location: "west", delta: 5, reason: "récupéré", requestKey: "")),
         .setLocationPriority(SetLocationPriority(store: "s1", locations: [])),
-        .setLocationPriority(SetLocationPriority(store: "s1", locations: ["east", "west", "default"], requestKey: "k2")),
+        .setLocationPriority(
+            SetLocationPriority(store: "s1", locations: ["east", "west", "default"], requestKey: "k2")),
         .reserve(Reserve(store: "s1", reservationID: "r1", lines: [LineRequest(sku: "sku1", quantity: 2)])),
         .reserve(
             Reserve(
                 store: "s1", reservationID: "r2",
-                lines: [LineRequest(sku: "sku1", location: "east", quantity: 1), LineRequest(sku: "sku2", quantity: 7)],
+                lines: [
+                    LineRequest(sku: "sku1", location: "east", quantity: 1), LineRequest(sku: "sku2", quantity: 7),
+                ],
                 ttlSeconds: 60, owner: "checkout-7")),
         .extendReservation(ExtendReservation(store: "s1", reservationID: "r1", ttlSeconds: 600)),
         .extendReservation(ExtendReservation(store: "s1", reservationID: "r1", ttlSeconds: -1, requestKey: "k3")),
         .releaseReservation(ReservationReference(store: "s1", reservationID: "r1")),
         .confirmReservation(ConfirmReservation(store: "s1", reservationID: "r1", terms: terms)),
         .confirmReservation(
-            ConfirmReservation(store: "s1", reservationID: "r2", terms: OrderTerms(orderID: "o2", customerID: "", currency: ""))),
+            ConfirmReservation(
+                store: "s1", reservationID: "r2", terms: OrderTerms(orderID: "o2", customerID: "", currency: ""))),
         .configureCart(ConfigureCart(store: "s1", cartID: "cart1")),
-        .configureCart(ConfigureCart(store: "s1", cartID: "cart1", customerID: "c1", holdStock: true, holdTTLSeconds: 300)),
+        .configureCart(
+            ConfigureCart(store: "s1", cartID: "cart1", customerID: "c1", holdStock: true, holdTTLSeconds: 300)),
         .addCartItem(AddCartItem(store: "s1", cartID: "cart1", sku: "sku1", quantity: 1)),
         .addCartItem(AddCartItem(store: "s1", cartID: "cart1", sku: "sku1", quantity: .max, requestKey: "k4")),
         .setCartItem(SetCartItem(store: "s1", cartID: "cart1", sku: "sku1", quantity: 0)),
@@ -61,7 +67,8 @@ enum WireSamples {
         .checkAvailability(
             AvailabilityQuery(
                 store: "s1",
-                lines: [LineRequest(sku: "sku1", quantity: 1), LineRequest(sku: "sku2", location: "east", quantity: 3)])),
+                lines: [LineRequest(sku: "sku1", quantity: 1), LineRequest(sku: "sku2", location: "east", quantity: 3)])
+        ),
         .getReservation(ReservationReference(store: "s1", reservationID: "r2")),
         .getCart(CartReference(store: "s1", cartID: "cart1")),
         .getOrder(OrderReference(store: "s1", orderID: "o3")),
@@ -86,7 +93,8 @@ enum WireSamples {
             OrderLine(sku: "sku2", location: "west", quantity: 1, unitPriceMinor: 500),
         ],
         totals: OrderTotals(
-            subtotalMinor: 4_498, taxMinor: 380, shippingMinor: 0, discountMinor: 100, totalMinor: 4_778, currency: "EUR"),
+            subtotalMinor: 4_498, taxMinor: 380, shippingMinor: 0, discountMinor: 100, totalMinor: 4_778,
+            currency: "EUR"),
         placedAt: 1_700_000_000_000_000_000, reservationID: "r2", replayed: true)
 
     /// Every result kind (1–9), with every reservation and order status.
@@ -158,36 +166,37 @@ enum WireSamples {
     // MARK: Errors
 
     /// Every engine error (codes 100–402), with every enum value they carry.
-    static let engineErrors: [EngineError] = [
-        .invalidIdentifier(field: "sku", reason: "is empty"),
-        .quantityOutOfRange(field: "quantity", value: -5),
-        .amountOutOfRange(field: "taxMinor", value: .max),
-        .lineCountOutOfRange(count: 300, max: 256),
-        .ttlOutOfRange(seconds: 0),
-        .invalidCurrency("eur"),
-        .invalidArgument(field: "locations", reason: "'east' appears twice"),
-        .unknownStore(store: "s9"),
-        .unknownSKU(sku: "sku9"),
-        .unknownLocation(sku: "sku1", location: "north"),
-        .unknownReservation(id: "r9"),
-        .unknownCart(id: "cart9"),
-        .unknownOrder(id: "o9"),
-        .insufficientStock(sku: "sku1", requested: 5, available: 3),
-        .stockBelowCommitments(sku: "sku1", location: "default", minimumOnHand: 4),
-        .reservationNotActive(id: "r1", status: .active),
-        .reservationNotActive(id: "r1", status: .released),
-        .reservationNotActive(id: "r1", status: .confirmed),
-        .reservationNotActive(id: "r1", status: .expired),
-        .reservationExpired(id: "r1"),
-        .invalidTransition(orderID: "o1", from: .placed, to: .fulfilled),
-        .invalidTransition(orderID: "o1", from: .cancelled, to: .paid),
-        .cartEmpty(cartID: "cart1"),
-        .missingPrice(sku: "sku2"),
-        .idempotencyConflict(key: "k1"),
-        .busy,
-        .shuttingDown,
-        .journalFailure(reason: "fdatasync: EIO"),
-    ] + capacityLimits.map { .limitReached($0) }
+    static let engineErrors: [EngineError] =
+        [
+            .invalidIdentifier(field: "sku", reason: "is empty"),
+            .quantityOutOfRange(field: "quantity", value: -5),
+            .amountOutOfRange(field: "taxMinor", value: .max),
+            .lineCountOutOfRange(count: 300, max: 256),
+            .ttlOutOfRange(seconds: 0),
+            .invalidCurrency("eur"),
+            .invalidArgument(field: "locations", reason: "'east' appears twice"),
+            .unknownStore(store: "s9"),
+            .unknownSKU(sku: "sku9"),
+            .unknownLocation(sku: "sku1", location: "north"),
+            .unknownReservation(id: "r9"),
+            .unknownCart(id: "cart9"),
+            .unknownOrder(id: "o9"),
+            .insufficientStock(sku: "sku1", requested: 5, available: 3),
+            .stockBelowCommitments(sku: "sku1", location: "default", minimumOnHand: 4),
+            .reservationNotActive(id: "r1", status: .active),
+            .reservationNotActive(id: "r1", status: .released),
+            .reservationNotActive(id: "r1", status: .confirmed),
+            .reservationNotActive(id: "r1", status: .expired),
+            .reservationExpired(id: "r1"),
+            .invalidTransition(orderID: "o1", from: .placed, to: .fulfilled),
+            .invalidTransition(orderID: "o1", from: .cancelled, to: .paid),
+            .cartEmpty(cartID: "cart1"),
+            .missingPrice(sku: "sku2"),
+            .idempotencyConflict(key: "k1"),
+            .busy,
+            .shuttingDown,
+            .journalFailure(reason: "fdatasync: EIO"),
+        ] + capacityLimits.map { .limitReached($0) }
 
     static let capacityLimits: [CapacityLimit] = [
         .stores, .skus, .stockRecords, .reservations, .carts, .orders, .idempotencyKeys, .locationsPerStore, .cartLines,
@@ -227,7 +236,9 @@ enum WireSamples {
         EventsReply(page: EventPage(events: [], oldestRetainedLSN: 0, newestLSN: 0), nextAfterLSN: 0),
         EventsReply(
             page: EventPage(
-                events: eventKinds.enumerated().map { Event(lsn: UInt64(100 + $0.offset / 2), store: "s1", kind: $0.element) },
+                events: eventKinds.enumerated().map {
+                    Event(lsn: UInt64(100 + $0.offset / 2), store: "s1", kind: $0.element)
+                },
                 oldestRetainedLSN: 1, newestLSN: 200),
             nextAfterLSN: 108),
     ]

@@ -32,12 +32,15 @@ import Testing
         let vector = try #require(WireVectors.all.first { $0.name == name })
         let encoded = vector.encode()
         guard let documented = try Self.documentedVectors()[name] else {
-            Issue.record("docs/wire-protocol.md has no vector '\(name)'; the codec gives \(encoded.count) bytes:\n\(Hex.string(encoded))")
+            Issue.record(
+                "docs/wire-protocol.md has no vector '\(name)'; the codec gives \(encoded.count) bytes:\n\(Hex.string(encoded))"
+            )
             return
         }
         #expect(
             documented == encoded,
-            "vector '\(name)': the document has \(documented.count) bytes, the codec gives \(encoded.count):\n\(Hex.string(encoded))")
+            "vector '\(name)': the document has \(documented.count) bytes, the codec gives \(encoded.count):\n\(Hex.string(encoded))"
+        )
         try vector.checkDecoding(documented)
     }
 
@@ -57,10 +60,16 @@ import Testing
             ```
             """
         #expect(try DocumentVectors.parse(text) == ["a": [0x48, 0x46, 0x01, 0x00, 0x0A, 0x0B], "b": [0xFF]])
-        #expect(throws: DocumentVectors.ParseError.self) { try DocumentVectors.parse("<!-- vector: c -->\n```\n4 8\n```") }
-        #expect(throws: DocumentVectors.ParseError.self) { try DocumentVectors.parse("<!-- vector: c -->\n```\nmagic\n```") }
+        #expect(throws: DocumentVectors.ParseError.self) {
+            try DocumentVectors.parse("<!-- vector: c -->\n```\n4 8\n```")
+        }
+        #expect(throws: DocumentVectors.ParseError.self) {
+            try DocumentVectors.parse("<!-- vector: c -->\n```\nmagic\n```")
+        }
         #expect(throws: DocumentVectors.ParseError.self) { try DocumentVectors.parse("<!-- vector: c -->\n```\n00\n") }
-        #expect(throws: DocumentVectors.ParseError.self) { try DocumentVectors.parse("<!-- vector: c -->\ntext\n```\n00\n```") }
+        #expect(throws: DocumentVectors.ParseError.self) {
+            try DocumentVectors.parse("<!-- vector: c -->\ntext\n```\n00\n```")
+        }
         let twice = "<!-- vector: c -->\n```\n00\n```\n<!-- vector: c -->\n```\n01\n```"
         #expect(throws: DocumentVectors.ParseError.self) { try DocumentVectors.parse(twice) }
     }
@@ -88,7 +97,9 @@ enum DocumentVectors {
             index += 1
             var bytes: [UInt8] = []
             while true {
-                guard index < lines.count else { throw ParseError(description: "vector '\(name)': the block does not end") }
+                guard index < lines.count else {
+                    throw ParseError(description: "vector '\(name)': the block does not end")
+                }
                 if lines[index].hasPrefix("```") { break }
                 bytes += try hexOfLine(lines[index], vector: name)
                 index += 1
@@ -101,7 +112,8 @@ enum DocumentVectors {
     private static func vectorName(_ line: Substring) -> String? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("<!-- vector:"), trimmed.hasSuffix("-->") else { return nil }
-        return String(trimmed.dropFirst("<!-- vector:".count).dropLast("-->".count)).trimmingCharacters(in: .whitespaces)
+        return String(trimmed.dropFirst("<!-- vector:".count).dropLast("-->".count)).trimmingCharacters(
+            in: .whitespaces)
     }
 
     /// The bytes of one block line: hex groups up to the first run of two spaces.

@@ -22,7 +22,8 @@ enum WireVectors {
     static let batch: [Command] = ["r2", "r3", "r4"].enumerated().map { index, id in
         .reserve(
             Reserve(
-                store: "s1", reservationID: id, lines: [LineRequest(sku: "sku\(index + 1)", quantity: 1)], ttlSeconds: 60))
+                store: "s1", reservationID: id, lines: [LineRequest(sku: "sku\(index + 1)", quantity: 1)],
+                ttlSeconds: 60))
     }
     static let reservation = ReservationView(
         reservationID: "r1", owner: nil, status: .active, deadline: 1_700_000_900_000_000_000,
@@ -42,73 +43,102 @@ enum WireVectors {
             ], oldestRetainedLSN: 1, newestLSN: 42),
         nextAfterLSN: 42)
 
-    static let all: [WireVector] = [
-        WireVector(
-            name: "hello-request", encode: { request(.hello, id: 1) { hello.encode(into: &$0) } },
-            checkDecoding: { bytes throws in
-                let (frame, items) = try requestItems(bytes, .hello, id: 1, count: 1)
-                #expect(try ReceivedFrame.decodeItem(frame, items[0]) { try Hello.decode(from: &$0) } == hello)
-            }),
-        WireVector(
-            name: "hello-reply", encode: { reply(.hello, id: 1) { $0.item { $0.write(UInt8(0)); helloReply.encode(into: &$0) } } },
-            checkDecoding: { bytes throws in
-                #expect(try onlyItem(bytes, .hello, id: 1) { try HelloReply.decode(from: &$0) } == .success(helloReply))
-            }),
-        WireVector(
-            name: "reserve-request", encode: { commands([reserve], id: 2) },
-            checkDecoding: { bytes throws in #expect(try decodeCommands(bytes, id: 2) == [reserve]) }),
-        WireVector(
-            name: "reserve-batch-request", encode: { commands(batch, id: 3) },
-            checkDecoding: { bytes throws in #expect(try decodeCommands(bytes, id: 3) == batch) }),
-        WireVector(
-            name: "reserve-reply",
-            encode: { reply(WireOperation(command: .reserve), id: 2) { $0.outcomeItem(.success(.reservation(reservation))) } },
-            checkDecoding: { bytes throws in
-                let outcome = try onlyItem(bytes, WireOperation(command: .reserve), id: 2) { try ResultCodec.decode(from: &$0) }
-                #expect(outcome == .success(.reservation(reservation)))
-            }),
-        WireVector(
-            name: "insufficient-stock-reply",
-            encode: { reply(WireOperation(command: .reserve), id: 4) { $0.outcomeItem(.failure(insufficientStock)) } },
-            checkDecoding: { bytes throws in
-                let outcome = try onlyItem(bytes, WireOperation(command: .reserve), id: 4) { try ResultCodec.decode(from: &$0) }
-                #expect(outcome == .failure(.engine(insufficientStock)))
-            }),
-        WireVector(
-            name: "unknown-operation-reply",
-            encode: {
-                var writer = FrameWriter()
-                writer.errorFrame(unknownOperationError, operation: unknownOperation, requestID: 5)
-                return writer.takeBytes()
-            },
-            checkDecoding: { bytes throws in
-                let header = try FrameHeader.decode(bytes)
-                #expect(header.isReply && header.operation == unknownOperation && header.requestID == 5)
-                #expect(header.status == 503 && header.itemCount == 0)
-                #expect(Frame(header: header, body: Array(bytes[32...])).frameError() == unknownOperationError)
-            }),
-        WireVector(
-            name: "ping-request", encode: { request(.ping, id: 6) { _ in } },
-            checkDecoding: { bytes throws in
-                let (frame, items) = try requestItems(bytes, .ping, id: 6, count: 1)
-                #expect(items[0].isEmpty && frame.body.count == 4)
-            }),
-        WireVector(
-            name: "ping-reply", encode: { reply(.ping, id: 6) { $0.item { $0.write(UInt8(0)) } } },
-            checkDecoding: { bytes throws in #expect(try onlyItem(bytes, .ping, id: 6) { _ in 0 } == .success(0)) }),
-        WireVector(
-            name: "events-request", encode: { request(.events, id: 7) { eventsRequest.encode(into: &$0) } },
-            checkDecoding: { bytes throws in
-                let (frame, items) = try requestItems(bytes, .events, id: 7, count: 1)
-                #expect(try ReceivedFrame.decodeItem(frame, items[0]) { try EventsRequest.decode(from: &$0) } == eventsRequest)
-            }),
-        WireVector(
-            name: "events-reply",
-            encode: { reply(.events, id: 7) { $0.item { $0.write(UInt8(0)); EventCodec.encode(eventsReply, into: &$0) } } },
-            checkDecoding: { bytes throws in
-                #expect(try onlyItem(bytes, .events, id: 7) { try EventCodec.decodeReply(from: &$0) } == .success(eventsReply))
-            }),
-    ] + commandVectors
+    static let all: [WireVector] =
+        [
+            WireVector(
+                name: "hello-request", encode: { request(.hello, id: 1) { hello.encode(into: &$0) } },
+                checkDecoding: { bytes throws in
+                    let (frame, items) = try requestItems(bytes, .hello, id: 1, count: 1)
+                    #expect(try ReceivedFrame.decodeItem(frame, items[0]) { try Hello.decode(from: &$0) } == hello)
+                }),
+            WireVector(
+                name: "hello-reply",
+                encode: {
+                    reply(.hello, id: 1) {
+                        $0.item {
+                            $0.write(UInt8(0)); helloReply.encode(into: &$0)
+                        }
+                    }
+                },
+                checkDecoding: { bytes throws in
+                    #expect(
+                        try onlyItem(bytes, .hello, id: 1) { try HelloReply.decode(from: &$0) } == .success(helloReply))
+                }),
+            WireVector(
+                name: "reserve-request", encode: { commands([reserve], id: 2) },
+                checkDecoding: { bytes throws in #expect(try decodeCommands(bytes, id: 2) == [reserve]) }),
+            WireVector(
+                name: "reserve-batch-request", encode: { commands(batch, id: 3) },
+                checkDecoding: { bytes throws in #expect(try decodeCommands(bytes, id: 3) == batch) }),
+            WireVector(
+                name: "reserve-reply",
+                encode: {
+                    reply(WireOperation(command: .reserve), id: 2) {
+                        $0.outcomeItem(.success(.reservation(reservation)))
+                    }
+                },
+                checkDecoding: { bytes throws in
+                    let outcome = try onlyItem(bytes, WireOperation(command: .reserve), id: 2) {
+                        try ResultCodec.decode(from: &$0)
+                    }
+                    #expect(outcome == .success(.reservation(reservation)))
+                }),
+            WireVector(
+                name: "insufficient-stock-reply",
+                encode: {
+                    reply(WireOperation(command: .reserve), id: 4) { $0.outcomeItem(.failure(insufficientStock)) }
+                },
+                checkDecoding: { bytes throws in
+                    let outcome = try onlyItem(bytes, WireOperation(command: .reserve), id: 4) {
+                        try ResultCodec.decode(from: &$0)
+                    }
+                    #expect(outcome == .failure(.engine(insufficientStock)))
+                }),
+            WireVector(
+                name: "unknown-operation-reply",
+                encode: {
+                    var writer = FrameWriter()
+                    writer.errorFrame(unknownOperationError, operation: unknownOperation, requestID: 5)
+                    return writer.takeBytes()
+                },
+                checkDecoding: { bytes throws in
+                    let header = try FrameHeader.decode(bytes)
+                    #expect(header.isReply && header.operation == unknownOperation && header.requestID == 5)
+                    #expect(header.status == 503 && header.itemCount == 0)
+                    #expect(Frame(header: header, body: Array(bytes[32...])).frameError() == unknownOperationError)
+                }),
+            WireVector(
+                name: "ping-request", encode: { request(.ping, id: 6) { _ in } },
+                checkDecoding: { bytes throws in
+                    let (frame, items) = try requestItems(bytes, .ping, id: 6, count: 1)
+                    #expect(items[0].isEmpty && frame.body.count == 4)
+                }),
+            WireVector(
+                name: "ping-reply", encode: { reply(.ping, id: 6) { $0.item { $0.write(UInt8(0)) } } },
+                checkDecoding: { bytes throws in #expect(try onlyItem(bytes, .ping, id: 6) { _ in 0 } == .success(0)) }),
+            WireVector(
+                name: "events-request", encode: { request(.events, id: 7) { eventsRequest.encode(into: &$0) } },
+                checkDecoding: { bytes throws in
+                    let (frame, items) = try requestItems(bytes, .events, id: 7, count: 1)
+                    #expect(
+                        try ReceivedFrame.decodeItem(frame, items[0]) { try EventsRequest.decode(from: &$0) }
+                            == eventsRequest)
+                }),
+            WireVector(
+                name: "events-reply",
+                encode: {
+                    reply(.events, id: 7) {
+                        $0.item {
+                            $0.write(UInt8(0)); EventCodec.encode(eventsReply, into: &$0)
+                        }
+                    }
+                },
+                checkDecoding: { bytes throws in
+                    #expect(
+                        try onlyItem(bytes, .events, id: 7) { try EventCodec.decodeReply(from: &$0) }
+                            == .success(eventsReply))
+                }),
+        ] + commandVectors
 
     /// Canonical command encodings (tag, then payload; a wire item is the payload alone).
     static let commandVectors: [WireVector] = [
@@ -116,7 +146,8 @@ enum WireVectors {
         ("command-reserve", reserve),
         (
             "command-setStock",
-            .setStock(SetStock(store: "s1", sku: "sku1", location: "east", onHand: 10, backorderLimit: 5, requestKey: "k1"))
+            .setStock(
+                SetStock(store: "s1", sku: "sku1", location: "east", onHand: 10, backorderLimit: 5, requestKey: "k1"))
         ),
         (
             "command-placeOrder",
@@ -136,7 +167,9 @@ enum WireVectors {
 
     // MARK: Helpers
 
-    static func request(_ operation: WireOperation, id: UInt64, _ item: @escaping (inout BinaryWriter) -> Void) -> [UInt8] {
+    static func request(_ operation: WireOperation, id: UInt64, _ item: @escaping (inout BinaryWriter) -> Void)
+        -> [UInt8]
+    {
         SampleFrames.frame(operation, requestID: id, isReply: false, items: [item])
     }
 
