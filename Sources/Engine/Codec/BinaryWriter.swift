@@ -25,10 +25,12 @@ public struct BinaryWriter: Sendable {
         }
     }
 
-    /// Overwrites bytes written earlier with `raw`.
-    public mutating func overwrite(_ raw: [UInt8], at offset: Int) {
-        precondition(offset >= 0 && offset + raw.count <= bytes.count)
-        bytes.replaceSubrange(offset..<offset + raw.count, with: raw)
+    /// Runs `body` over bytes written earlier, to fill them in place.
+    public mutating func withUnsafeMutableBytes<Result>(
+        in range: Range<Int>, _ body: (UnsafeMutableRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
+        return try bytes.withUnsafeMutableBytes { raw in try body(UnsafeMutableRawBufferPointer(rebasing: raw[range])) }
     }
 
     /// Hands the bytes over and leaves the writer empty.

@@ -47,19 +47,31 @@ public struct FrameHeader: Sendable, Equatable {
     /// Appends the 32 header bytes, computing the header checksum.
     public func encode(into bytes: inout [UInt8]) {
         let start = bytes.count
-        bytes.append(WireProtocol.magic.0)
-        bytes.append(WireProtocol.magic.1)
-        bytes.append(version)
-        bytes.append(isReply ? FrameHeader.replyFlag : 0)
-        FrameHeader.append(operation.rawValue, to: &bytes)
-        FrameHeader.append(itemCount, to: &bytes)
-        FrameHeader.append(requestID, to: &bytes)
-        FrameHeader.append(bodyLength, to: &bytes)
-        FrameHeader.append(bodyChecksum, to: &bytes)
-        FrameHeader.append(status, to: &bytes)
-        FrameHeader.append(UInt16(0), to: &bytes)
-        let headerChecksum = WireProtocol.checksum(bytes[start..<start + 28])
-        FrameHeader.append(headerChecksum, to: &bytes)
+        bytes.append(contentsOf: repeatElement(UInt8(0), count: WireProtocol.headerBytes))
+        bytes.withUnsafeMutableBytes { raw in
+            encode(to: UnsafeMutableRawBufferPointer(rebasing: raw[start..<start + WireProtocol.headerBytes]))
+        }
+    }
+
+    /// Writes the 32 header bytes, with the header checksum, into `raw`
+    /// (exactly 32 bytes) — in place, so a frame's header costs no allocation.
+    public func encode(to raw: UnsafeMutableRawBufferPointer) {
+        precondition(raw.count == WireProtocol.headerBytes, "a frame header has 32 bytes")
+        func store<Value: FixedWidthInteger>(_ value: Value, at offset: Int) {
+            raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: Value.self)
+        }
+        raw[0] = WireProtocol.magic.0
+        raw[1] = WireProtocol.magic.1
+        raw[2] = version
+        raw[3] = isReply ? FrameHeader.replyFlag : 0
+        store(operation.rawValue, at: 4)
+        store(itemCount, at: 6)
+        store(requestID, at: 8)
+        store(bodyLength, at: 16)
+        store(bodyChecksum, at: 20)
+        store(status, at: 24)
+        store(UInt16(0), at: 26)
+        store(WireProtocol.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<28])), at: 28)
     }
 
     /// Reads and checks a header from its 32 bytes: magic, header checksum,
@@ -108,10 +120,6 @@ public struct FrameHeader: Sendable, Equatable {
         } catch {
             throw .protocolViolation(.malformedFrame, "\(error)")
         }
-    }
-
-    static func append<Value: FixedWidthInteger>(_ value: Value, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     private static func hex(_ byte: UInt8) -> String {

@@ -66,10 +66,7 @@ public struct FrameWriter: Sendable {
         header.bodyLength = UInt32(writer.bytes.count - bodyStart)
         header.bodyChecksum = WireProtocol.checksum(writer.bytes[bodyStart...])
         header.status = status
-        var headerBytes: [UInt8] = []
-        headerBytes.reserveCapacity(WireProtocol.headerBytes)
-        header.encode(into: &headerBytes)
-        writer.overwrite(headerBytes, at: frameStart)
+        writer.withUnsafeMutableBytes(in: frameStart..<bodyStart) { header.encode(to: $0) }
         frameStart = -1
     }
 
