@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Default traits off: no swift-configuration; the REST server needs only the core.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "Engine", path: "Sources/Engine", swiftSettings: engineSettings),
@@ -69,14 +74,28 @@ let package = Package(
             ],
             path: "Sources/Wire/Client"
         ),
+        /// The REST API (DESIGN §7) on Hummingbird: JSON in, engine commands through
+        /// the same ShardRuntime path the wire server uses, JSON out.
+        .target(
+            name: "REST",
+            dependencies: [
+                "Engine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/REST",
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "REST",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Frontends",
             linkerSettings: [.linkedLibrary("jemalloc")]

@@ -101,3 +101,9 @@ enum Validation {
         return amount(terms.discountMinor, field: "discountMinor")
     }
 }
+
+extension EngineError {
+    /// The error a store id would get from any command (empty, too long, control
+    /// characters), for frontends that take a store outside a command (events).
+    public static func checkStoreID(_ store: String) -> EngineError? { Validation.store(store) }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Persistence
+import REST
 
 /// Options every operator command shares: where the data is, and how to print.
 struct OperatorOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Persistence
+import REST
 
 /// `holdfast restore`: the state of a data directory at a point, into a new one.
 struct RestoreCommand: AsyncParsableCommand {

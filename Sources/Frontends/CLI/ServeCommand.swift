@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import Persistence
+import REST
 import Wire
 import WireServer
 
@@ -40,11 +42,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close connections idle (nothing in flight, nothing sent) this many seconds.")
     var idleTimeoutSeconds = 600.0
 
+    @Option(help: "Address of the REST API (HTTP/1.1, JSON); 'none' for no REST listener.")
+    var httpHost = "127.0.0.1"
+
+    @Option(help: "Port of the REST API (0: any free port, printed at start).")
+    var httpPort = 7480
+
     @Option(help: "File holding the token clients must present in their handshake (else env HOLDFAST_TOKEN).")
     var tokenFile: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard (0...65_535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
         guard (1...64).contains(networkThreads) else { throw ValidationError("--network-threads must be 1...64") }
         let frameRange = (WireProtocol.headerBytes + 8)...WireLimits.frameBytesCeiling
         guard frameRange.contains(frameBytesMax) else {
@@ -61,11 +70,21 @@ struct ServeCommand: AsyncParsableCommand {
         if token == nil {
             NodeOptions.say("WARNING: no --token-file or HOLDFAST_TOKEN: wire clients are not authenticated")
         }
-        let durableNode = try node.openNode()
+        // REST listens first so /healthz and /readyz answer during recovery.
+        let rest = try await startREST()
+        let durableNode: DurableNode
+        do {
+            durableNode = try node.openNode()
+        } catch {
+            await rest?.shutdown()
+            throw error
+        }
+        rest?.backend.markReady(runtime: durableNode.runtime)
         let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(token: token))
         do {
             try await server.start()
         } catch {
+            await rest?.shutdown()
             durableNode.shutdown()
             throw ValidationError("cannot listen: \(error)")
         }
@@ -74,9 +93,26 @@ struct ServeCommand: AsyncParsableCommand {
         NodeOptions.say("ready")
         let signal = await ShutdownSignal.wait()
         NodeOptions.say("received \(signal): draining connections")
+        await rest?.shutdown()
         await server.shutdown()
         durableNode.shutdown()
         NodeOptions.say("stopped: log synced, data directory closed")
+    }
+
+    /// Starts the REST API (not yet ready: API requests get 503 until recovery ends).
+    private func startREST() async throws -> RESTServer? {
+        guard httpHost != "none" else { return nil }
+        var configuration = RESTConfiguration()
+        configuration.host = httpHost
+        configuration.port = httpPort
+        let rest = RESTServer(configuration: configuration, logger: Logger(label: "holdfast.rest"))
+        do {
+            try await rest.start()
+        } catch {
+            throw ValidationError("cannot listen for REST on \(httpHost):\(httpPort): \(error)")
+        }
+        NodeOptions.say("REST API on http://\(httpHost):\(rest.boundPort ?? httpPort)/api/v1 (OpenAPI: /api/v1/openapi.yaml)")
+        return rest
     }
 
     private func serverConfiguration(token: String?) -> WireServerConfiguration {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Persistence
+import REST
 
 /// `holdfast snapshot create|list|verify`.
 struct SnapshotCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Persistence
+import REST
 
 /// `holdfast wal dump`: one shard's log records, one line each, in LSN order.
 struct WALDumpCommand: AsyncParsableCommand {

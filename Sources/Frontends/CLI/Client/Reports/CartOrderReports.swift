@@ -1,4 +1,5 @@
 import HoldfastClient
+import REST
 
 /// A cart (`cart configure|get|add|set|remove|clear`).
 struct CartReport: OperatorReport {

@@ -1,4 +1,5 @@
 import HoldfastClient
+import REST
 
 /// One event as `events tail` prints it: a table line, or one JSON object.
 struct EventLine: Encodable, Equatable {

@@ -1,4 +1,5 @@
 import HoldfastClient
+import REST
 
 /// Where stock was taken from, as the client commands print it.
 struct AllocationJSON: Encodable, Equatable {

@@ -1,8 +1,8 @@
 /// Times as the log stores them — nanoseconds since the Unix epoch, UTC — to and
 /// from ISO 8601 text, exactly (no floating point, no formatter state).
-enum OperatorTime {
+public enum OperatorTime {
     /// `2025-01-31T12:00:00.123Z`: milliseconds, truncated.
-    static func iso8601(nanoseconds: Int64) -> String {
+    public static func iso8601(nanoseconds: Int64) -> String {
         let (seconds, remainder) = floorDivision(nanoseconds, 1_000_000_000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
         let date = civilDate(fromDays: days)
@@ -14,7 +14,7 @@ enum OperatorTime {
     /// Nanoseconds since the epoch from either that number itself or ISO 8601
     /// (`2025-01-31T12:00:00Z`, with up to 9 fraction digits, `Z` or `±HH:MM`);
     /// nil if it is neither or lies outside 1970...2261.
-    static func nanoseconds(from text: String) -> Int64? {
+    public static func nanoseconds(from text: String) -> Int64? {
         if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) { return Int64(text) }
         var reader = FieldReader(bytes: Array(text.utf8))
         guard let year = reader.number(4), (1970...2261).contains(year), reader.skip("-"),
@@ -33,7 +33,7 @@ enum OperatorTime {
 
     // MARK: Calendar (proleptic Gregorian; H. Hinnant's civil-date algorithms)
 
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = floorDivision(shiftedYear, 400).quotient
         let yearOfEra = shiftedYear - era * 400
@@ -42,7 +42,7 @@ enum OperatorTime {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    public static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let (era, dayOfEra) = floorDivision(days + 719_468, 146_097)
         let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)

@@ -1,0 +1,72 @@
+import Engine
+import Hummingbird
+import Synchronization
+
+/// What the handlers reach the engine through: the node's `ShardRuntime`, once
+/// recovery has finished. Until then (and after shutdown begins) every API
+/// request gets 503 `NOT_READY`; `/healthz` answers throughout.
+public final class RESTBackend: Sendable {
+    private enum Phase {
+        case recovering
+        case ready(ShardRuntime)
+        case stopping
+    }
+
+    private let phase = Mutex<Phase>(.recovering)
+
+    public init() {}
+
+    /// Recovery is done: API requests run from now on.
+    public func markReady(runtime: ShardRuntime) {
+        phase.withLock { $0 = .ready(runtime) }
+    }
+
+    /// Shutdown has begun: new API requests are refused with 503.
+    public func markStopping() {
+        phase.withLock { $0 = .stopping }
+    }
+
+    public var isReady: Bool { runtime != nil }
+
+    /// The runtime once ready; nil while recovering or stopping.
+    public var runtime: ShardRuntime? {
+        phase.withLock { phase in
+            if case .ready(let runtime) = phase { return runtime }
+            return nil
+        }
+    }
+
+    func readyRuntime() throws -> ShardRuntime {
+        let current = phase.withLock { phase -> Result<ShardRuntime, Problem> in
+            switch phase {
+            case .ready(let runtime): .success(runtime)
+            case .recovering:
+                .failure(Problem(.notReady, status: .serviceUnavailable, detail: "the node is still recovering its data"))
+            case .stopping:
+                .failure(Problem(.notReady, status: .serviceUnavailable, detail: "the node is shutting down"))
+            }
+        }
+        return try current.get()
+    }
+
+    /// Runs `command` through the same submission path as the wire server and
+    /// returns its durable result, or throws the engine's error as a problem.
+    func execute(_ command: Command) async throws -> CommandResult {
+        switch try await readyRuntime().execute(command) {
+        case .success(let result): return result
+        case .failure(let error): throw Problem(error)
+        }
+    }
+
+    /// One page of `store`'s events after `afterLSN` (its shard's page, filtered to the store).
+    func events(store: String, after afterLSN: UInt64, limit: Int) throws -> EventPageJSON {
+        let runtime = try readyRuntime()
+        guard let page = runtime.events(shard: runtime.shardIndex(forStore: store), after: afterLSN, limit: limit)
+        else { throw Problem(.internalError, status: .internalServerError, detail: "the store's shard is missing") }
+        let nextAfter = page.events.last?.lsn ?? afterLSN
+        let gap = page.oldestRetainedLSN > 0 && afterLSN + 1 < page.oldestRetainedLSN
+        return EventPageJSON(
+            events: page.events.filter { $0.store == store }.map(EventJSON.init), nextAfter: nextAfter,
+            oldestRetainedLSN: page.oldestRetainedLSN, newestLSN: page.newestLSN, gap: gap)
+    }
+}

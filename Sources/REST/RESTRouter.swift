@@ -1,0 +1,62 @@
+import Engine
+import Foundation
+import Hummingbird
+import Logging
+
+/// The routes of the REST API and the middleware around them.
+enum RESTRouter {
+    static func make(backend: RESTBackend, configuration: RESTConfiguration, logger: Logger) -> Router<RESTContext> {
+        let router = Router(context: RESTContext.self)
+        router.add(middleware: RequestMiddleware(observe: configuration.observe))
+
+        router.get("healthz") { _, _ in
+            PlainResponse.json(#"{"status":"alive"}"#)
+        }
+        router.get("readyz") { _, _ in
+            backend.isReady
+                ? PlainResponse.json(#"{"status":"ready"}"#)
+                : PlainResponse.json(#"{"status":"recovering"}"#, status: .serviceUnavailable)
+        }
+        if let metricsText = configuration.metricsText {
+            router.get("metrics") { _, _ in
+                PlainResponse.text(metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        }
+        router.get("api/v1/openapi.yaml") { _, _ in
+            guard let spec = OpenAPIDocument.text else {
+                throw Problem(.notFound, status: .notFound, detail: "the OpenAPI document is not installed with this binary")
+            }
+            return PlainResponse.text(spec, contentType: "application/yaml")
+        }
+
+        let responder = CommandResponder(backend: backend)
+        let stores = router.group("api/v1/stores/:store")
+        InventoryRoutes(responder: responder).register(on: stores)
+        ReservationRoutes(responder: responder).register(on: stores)
+        CartRoutes(responder: responder).register(on: stores)
+        OrderRoutes(responder: responder).register(on: stores)
+        EventRoutes(backend: backend).register(on: stores)
+        return router
+    }
+}
+
+/// Responses that are not engine results.
+enum PlainResponse {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        self.text(text, contentType: "application/json", status: status)
+    }
+
+    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The OpenAPI document (docs/openapi.yaml, shipped as this module's resource).
+enum OpenAPIDocument {
+    static let text: String? = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { return nil }
+        return try? String(contentsOf: url, encoding: .utf8)
+    }()
+}

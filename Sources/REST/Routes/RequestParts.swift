@@ -1,0 +1,59 @@
+import Engine
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Reading the parts of a request: path parameters (percent-decoded), query
+/// parameters as bounded integers, and the `Idempotency-Key` header.
+enum RequestParts {
+    /// A path parameter, percent-decoded; the engine checks it as an identifier.
+    static func path(_ name: String, _ context: RESTContext) throws -> String {
+        guard let raw = context.parameters.get(name) else {
+            throw Problem(.notFound, status: .notFound, detail: "missing path parameter '\(name)'")
+        }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw Problem.malformed("path parameter '\(name)' is not valid percent-encoded UTF-8")
+        }
+        return decoded
+    }
+
+    static func query(_ name: String, _ request: Request) -> String? {
+        request.uri.queryParameters.get(name)
+    }
+
+    /// An optional integer query parameter within `range`.
+    static func integer<Value: FixedWidthInteger>(
+        _ name: String, _ request: Request, in range: ClosedRange<Value>
+    ) throws -> Value? {
+        guard let text = query(name, request) else { return nil }
+        guard let value = Value(text), range.contains(value) else {
+            throw Problem.malformed("query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// The `Idempotency-Key` header: 1–64 bytes without control characters (as
+    /// every engine key); nil when absent.
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[idempotencyKeyField] else { return nil }
+        let bytes = key.utf8.count
+        guard (1...Limits.requestKeyMaxBytes).contains(bytes),
+            key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+        else {
+            throw Problem.malformed(
+                "Idempotency-Key must be 1...\(Limits.requestKeyMaxBytes) bytes of printable characters")
+        }
+        return key
+    }
+
+    static let idempotencyKeyField = HTTPField.Name("Idempotency-Key")!
+
+    /// The id of an entity a POST creates: the body's, else the Idempotency-Key
+    /// (so a retry with the same key names the same entity and the engine
+    /// answers it as a replay), else a new random one.
+    static func entityID(body: String?, key: String?, prefix: String) -> String {
+        if let body { return body }
+        if let key { return key }
+        return prefix + RequestIDs.next()
+    }
+}
