@@ -114,6 +114,11 @@ let package = Package(
             path: "Tests/WireServerTests"
         ),
         .testTarget(
-            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence"], path: "Tests/FrontendsTests"),
+            name: "RESTTests",
+            dependencies: ["REST", "Engine", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RESTTests"
+        ),
+        .testTarget(
+            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence", "REST"], path: "Tests/FrontendsTests"),
     ]
 )

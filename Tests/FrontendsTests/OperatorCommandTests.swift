@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Persistence
+import REST
 import Testing
 
 @testable import holdfast

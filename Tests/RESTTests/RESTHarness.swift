@@ -1,0 +1,78 @@
+import Engine
+import Foundation
+import REST
+import Logging
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A REST server on a free port over an in-memory engine, and a small HTTP client.
+final class RESTHarness: Sendable {
+    let runtime: ShardRuntime
+    let server: RESTServer
+    let base: String
+
+    static func start(ready: Bool = true, shards: Int = 1) async throws -> RESTHarness {
+        let runtime = ShardRuntime(shardCount: shards)
+        var configuration = RESTConfiguration()
+        configuration.port = 0
+        configuration.metricsText = { "holdfast_test_metric 1\n" }
+        let server = RESTServer(configuration: configuration, logger: Logger(label: "test.rest"))
+        try await server.start()
+        if ready { server.backend.markReady(runtime: runtime) }
+        return RESTHarness(runtime: runtime, server: server, base: "http://127.0.0.1:\(server.boundPort!)")
+    }
+
+    private init(runtime: ShardRuntime, server: RESTServer, base: String) {
+        self.runtime = runtime
+        self.server = server
+        self.base = base
+    }
+
+    func stop() async {
+        await server.shutdown()
+        runtime.shutdown()
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var code: String? { json["code"] as? String }
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    /// Sends a request; `json` is sent as the body with Content-Type application/json.
+    func send(
+        _ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
+        token: String? = nil
+    ) async throws -> Reply {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await RESTHarness.session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
+        return Reply(status: http.statusCode, headers: fields, body: data)
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 64
+        configuration.timeoutIntervalForRequest = 30
+        return URLSession(configuration: configuration)
+    }()
+}
