@@ -29,7 +29,16 @@ struct RequestMiddleware: RouterMiddleware {
         } catch let problem as Problem {
             response = problem.response(requestID: context.requestID, path: request.uri.path)
         } catch let error as HTTPError {
-            response = Self.problem(for: error).response(requestID: context.requestID, path: request.uri.path)
+            var problem = Self.problem(for: error)
+            var allow: String?
+            if error.status == .notFound, let methods = AllowedMethods.fromDocument.methods(for: request.uri.path) {
+                problem = Problem(
+                    .methodNotAllowed, status: .methodNotAllowed,
+                    detail: "\(request.method.rawValue) is not allowed here; allowed: \(methods.joined(separator: ", "))")
+                allow = methods.joined(separator: ", ")
+            }
+            response = problem.response(requestID: context.requestID, path: request.uri.path)
+            if let allow { response.headers[.allow] = allow }
         } catch {
             context.logger.error(
                 "request failed", metadata: ["request_id": .string(context.requestID), "error": "\(error)"])
