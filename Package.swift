@@ -48,12 +48,14 @@ let package = Package(
             path: "Sources/Persistence",
             exclude: ["CURing"]
         ),
+        /// Bearer tokens (JWT HS256/RS256) and the access policy, shared by the wire and REST frontends.
+        .target(name: "Auth", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Auth"),
         /// The wire protocol's frames and messages (docs/wire-protocol.md), shared by server and client.
         .target(name: "Wire", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Wire/Codec"),
         .target(
             name: "WireServer",
             dependencies: [
-                "Engine", "Wire",
+                "Engine", "Wire", "Auth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,13 +90,14 @@ let package = Package(
         .testTarget(
             name: "WireServerTests",
             dependencies: [
-                "WireServer", "HoldfastClient", "Wire", "Engine", "Persistence",
+                "WireServer", "HoldfastClient", "Wire", "Engine", "Persistence", "Auth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WireServerTests"
         ),
         .testTarget(
-            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence"], path: "Tests/FrontendsTests"),
+            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence", "Auth"], path: "Tests/FrontendsTests"),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Engine"], path: "Tests/AuthTests"),
     ]
 )

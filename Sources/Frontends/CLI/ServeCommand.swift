@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import Engine
 import Foundation
 import Persistence
@@ -40,8 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Close connections idle (nothing in flight, nothing sent) this many seconds.")
     var idleTimeoutSeconds = 600.0
 
-    @Option(help: "File holding the token clients must present in their handshake (else env HOLDFAST_TOKEN).")
-    var tokenFile: String?
+    @OptionGroup var auth: ServeAuthOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -57,12 +57,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let token = try ServeCommand.loadToken(file: tokenFile)
-        if token == nil {
-            NodeOptions.say("WARNING: no --token-file or HOLDFAST_TOKEN: wire clients are not authenticated")
-        }
         let durableNode = try node.openNode()
-        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(token: token))
+        let authenticator: Authenticator
+        do {
+            authenticator = try auth.makeAuthenticator(dataDirectory: node.dataDir, say: NodeOptions.say)
+        } catch {
+            durableNode.shutdown()
+            throw error
+        }
+        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(authenticator))
         do {
             try await server.start()
         } catch {
@@ -79,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         NodeOptions.say("stopped: log synced, data directory closed")
     }
 
-    private func serverConfiguration(token: String?) -> WireServerConfiguration {
+    private func serverConfiguration(_ authenticator: Authenticator) -> WireServerConfiguration {
         var configuration = WireServerConfiguration()
         configuration.host = host == "none" ? nil : host
         configuration.port = port
@@ -89,37 +92,15 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits = WireLimits(
             frameBytesMax: frameBytesMax, itemsPerFrameMax: WireLimits.standard.itemsPerFrameMax,
             inFlightPerConnectionMax: inFlightPerConnection)
-        if let token {
-            configuration.authenticate = { hello in TokenCheck.matches(hello.credentials, token) }
+        configuration.authenticator = authenticator
+        configuration.onAccessDenied = { record in
+            NodeOptions.say(
+                AccessDeniedLine.json(
+                    status: record.httpStatus, kind: record.kind.rawValue, connection: record.connectionID,
+                    clientID: record.clientID, peer: record.peerAddress, principal: record.principal,
+                    operation: record.operation, deniedItems: record.deniedItems, reason: record.reason))
         }
         return configuration
-    }
-
-    /// The shared token from a file (trimmed) or HOLDFAST_TOKEN; nil when neither is set.
-    static func loadToken(file: String?) throws -> String? {
-        if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read token file \(file)")
-            }
-            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw ValidationError("token file \(file) is empty") }
-            return token
-        }
-        if let token = ProcessInfo.processInfo.environment["HOLDFAST_TOKEN"], !token.isEmpty { return token }
-        return nil
-    }
-}
-
-/// Compares credentials in time independent of where they differ.
-enum TokenCheck {
-    static func matches(_ presented: String, _ expected: String) -> Bool {
-        let left = Array(presented.utf8)
-        let right = Array(expected.utf8)
-        var difference = UInt8(left.count == right.count ? 0 : 1)
-        for index in 0..<max(left.count, right.count) {
-            difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
-        }
-        return difference == 0
     }
 }
 

@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import NIOCore
 import Wire
@@ -64,16 +65,28 @@ extension ConnectionHandler {
         commands.reserveCapacity(ranges.count)
         var positions: [Int] = []
         positions.reserveCapacity(ranges.count)
+        var denial: (operation: String, reason: String, count: Int)?
+        let now = server.configuration.unixTimeSeconds()
         for (index, range) in ranges.enumerated() {
             var reader = frame.reader(of: range)
             do throws(DecodingError) {
                 let command = try CommandCodec.decode(payloadOf: tag, from: &reader)
                 guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes follow the \(tag) request") }
+                if let refusal = accessRefusal(command, now: now) {
+                    reply.settle(index, .error(.protocolViolation(.accessDenied, refusal)))
+                    denial = (denial?.operation ?? command.operationName, denial?.reason ?? refusal, (denial?.count ?? 0) + 1)
+                    continue
+                }
                 commands.append(command)
                 positions.append(index)
             } catch {
                 reply.settle(index, .error(.protocolViolation(.malformedRequest, "item \(index): \(error)")))
             }
+        }
+        if let denial {
+            reportDenied(
+                .authorization, principal: principal, operation: denial.operation, deniedItems: denial.count,
+                reason: denial.reason)
         }
         operationsInFlight += ranges.count
         guard !commands.isEmpty, let outbox else {
@@ -83,8 +96,15 @@ extension ConnectionHandler {
         }
         let counters = server.counters
         let itemPositions = positions
+        let resultFilter = resultFilter
         server.runtime.submit(batch: commands) { position, outcome in
             if case .failure(.busy) = outcome { counters.busyRefusals.add(1, ordering: .relaxed) }
+            if let customer = resultFilter, case .success(let result) = outcome,
+                !AccessPolicy.mayRead(customer, result: result)
+            {
+                let error = WireError.protocolViolation(.accessDenied, "the result belongs to another customer")
+                return outbox.complete(reply, item: itemPositions[position], error: error)
+            }
             outbox.complete(reply, item: itemPositions[position], outcome: outcome)
         }
     }
@@ -111,6 +131,10 @@ extension ConnectionHandler {
                 break
             case .events:
                 let request = try EventsRequest.decode(from: &reader)
+                if let refusal = eventsRefusal(store: request.store) {
+                    reply.settle(0, .error(.protocolViolation(.accessDenied, refusal)))
+                    return reply.encode(into: &frames)
+                }
                 guard let eventsReply = eventsReply(request) else {
                     reply.settle(
                         0,
@@ -122,6 +146,10 @@ extension ConnectionHandler {
                 }
                 EventCodec.encode(eventsReply, into: &writer)
             case .stats:
+                if let refusal = statsRefusal() {
+                    reply.settle(0, .error(.protocolViolation(.accessDenied, refusal)))
+                    return reply.encode(into: &frames)
+                }
                 server.stats().encode(into: &writer)
             default:
                 preconditionFailure("not a session operation: \(header.operation)")
@@ -144,9 +172,9 @@ extension ConnectionHandler {
                 operation: .hello, requestID: header.requestID)
             return false
         }
-        guard server.configuration.authenticate(hello) else {
+        if let failure = authenticate(hello) {
             fail(
-                .protocolViolation(.authenticationFailed, "credentials of client '\(hello.clientID)' were refused"),
+                .protocolViolation(.authenticationFailed, "credentials of client '\(hello.clientID)' were refused: \(failure.reason)"),
                 operation: .hello, requestID: header.requestID)
             return false
         }
