@@ -102,6 +102,8 @@ enum SecretFile {
     /// atomically (temporary file, fsync, rename); false when it already exists.
     static func createIfMissing(_ path: String) throws -> Bool {
         if FileManager.default.fileExists(atPath: path) { return false }
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard let random = FileHandle(forReadingAtPath: "/dev/urandom"),
             let bytes = try? random.read(upToCount: 32), bytes.count == 32
         else { throw ValidationError("cannot read 32 random bytes from /dev/urandom") }
@@ -118,10 +120,10 @@ enum SecretFile {
             unlink(temporary)
             throw ValidationError("cannot write the JWT secret file \(path)")
         }
-        let directory = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
         }
         return true
     }
