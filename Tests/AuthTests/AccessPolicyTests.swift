@@ -98,7 +98,8 @@ struct AccessPolicyTests {
                 #expect(
                     decision
                         == .denied(
-                            "a customer token may \(command.operationName) only with its own customer id (the token's sub)"))
+                            "a customer token may \(command.operationName) only with its own customer id (the token's sub)"
+                        ))
             } else {
                 #expect(decision == .allowed, "\(command.operationName)")
             }
@@ -112,8 +113,12 @@ struct AccessPolicyTests {
     func events() {
         #expect(AccessPolicy.checkEvents(customer, store: "s1") == .denied("role customer may not read events"))
         #expect(AccessPolicy.checkEvents(manager, store: "s1") == .allowed)
-        #expect(AccessPolicy.checkEvents(manager, store: "s2") == .denied("a token for store 's1' may not events in store 's2'"))
-        #expect(AccessPolicy.checkEvents(manager, store: nil) == .denied("a token for store 's1' must name its store to read events"))
+        #expect(
+            AccessPolicy.checkEvents(manager, store: "s2")
+                == .denied("a token for store 's1' may not events in store 's2'"))
+        #expect(
+            AccessPolicy.checkEvents(manager, store: nil)
+                == .denied("a token for store 's1' must name its store to read events"))
         #expect(AccessPolicy.checkEvents(storeAdmin, store: nil).isAllowed == false)
         #expect(AccessPolicy.checkEvents(admin, store: nil) == .allowed)
         #expect(AccessPolicy.checkEvents(admin, store: "s9") == .allowed)

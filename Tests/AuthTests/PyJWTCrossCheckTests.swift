@@ -21,7 +21,9 @@ struct PyJWTCrossCheckTests {
         var description: String { message }
     }
 
-    static func run(_ executable: String, _ arguments: [String], input: String) throws -> (status: Int32, output: String, errors: String) {
+    static func run(_ executable: String, _ arguments: [String], input: String) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let process = Process()
         if executable.hasPrefix("/") {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -42,7 +44,9 @@ struct PyJWTCrossCheckTests {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+        )
     }
 
     static let script = #"""
@@ -74,10 +78,12 @@ struct PyJWTCrossCheckTests {
         let keys = try TokenIssuer.generateRSAKeyPair()
         let now = Int64(Date().timeIntervalSince1970)
         let oursHS = try TokenIssuer.hs256(
-            subject: "swift-user", role: .customer, store: "eu-1", ttlSeconds: 600, now: now, secret: Array(secret.utf8),
+            subject: "swift-user", role: .customer, store: "eu-1", ttlSeconds: 600, now: now,
+            secret: Array(secret.utf8),
             issuer: "issuer-x", audience: "holdfast")
         let oursRS = try TokenIssuer.rs256(
-            subject: "swift-admin", role: .admin, store: "*", ttlSeconds: 600, now: now, privateKeyPEM: keys.privateKeyPEM,
+            subject: "swift-admin", role: .admin, store: "*", ttlSeconds: 600, now: now,
+            privateKeyPEM: keys.privateKeyPEM,
             issuer: "issuer-x", audience: "holdfast")
         let parts = oursHS.split(separator: ".")
         let tampered = [String(parts[0]), String(parts[1].dropLast(2)) + "AA", String(parts[2])].joined(separator: ".")
@@ -106,10 +112,13 @@ struct PyJWTCrossCheckTests {
         for name in ["hs256", "rs256"] {
             let token = try #require(answer[name] as? String)
             let principal = try verifier.verify(token, now: now).get()
-            #expect(principal.subject == expected.subject && principal.role == expected.role && principal.store == expected.store)
+            #expect(
+                principal.subject == expected.subject && principal.role == expected.role
+                    && principal.store == expected.store)
             #expect(principal.expiresAt.map { abs($0 - (now + 600)) <= 5 } == true)
         }
-        let wrongSecret = TokenVerifier(keys: try TokenKeys(hmacSecret: Array("another-secret-0123456789abcdefgh".utf8)))
+        let wrongSecret = TokenVerifier(
+            keys: try TokenKeys(hmacSecret: Array("another-secret-0123456789abcdefgh".utf8)))
         #expect(wrongSecret.verify(try #require(answer["hs256"] as? String), now: now) == .failure(.badSignature))
     }
 }

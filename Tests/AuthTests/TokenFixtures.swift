@@ -34,7 +34,8 @@ enum TokenFixtures {
         return "{" + members.joined(separator: ",") + "}"
     }
 
-    static func issue(role: Role = .customer, store: String = "s1", subject: String = "c1", ttl: Int64 = 600) -> String {
+    static func issue(role: Role = .customer, store: String = "s1", subject: String = "c1", ttl: Int64 = 600) -> String
+    {
         try! TokenIssuer.hs256(subject: subject, role: role, store: store, ttlSeconds: ttl, now: now, secret: secret)
     }
 }

@@ -25,7 +25,9 @@ struct TokenVerifierTests {
         let token = try TokenIssuer.rs256(
             subject: "root", role: .admin, store: "*", ttlSeconds: 60, now: now,
             privateKeyPEM: TokenFixtures.rsa.privateKeyPEM)
-        #expect(verify(token, TokenFixtures.rsaVerifier) == .success(Principal(subject: "root", role: .admin, store: "*", expiresAt: now + 60)))
+        #expect(
+            verify(token, TokenFixtures.rsaVerifier)
+                == .success(Principal(subject: "root", role: .admin, store: "*", expiresAt: now + 60)))
         let other = TokenVerifier(keys: try TokenKeys(rsaPublicKeyPEM: TokenFixtures.otherRSA.publicKeyPEM))
         #expect(verify(token, other) == .failure(.badSignature))
         let both = TokenVerifier(
@@ -49,7 +51,8 @@ struct TokenVerifierTests {
         #expect(verify(token, otherKey) == .failure(.badSignature))
         // An RS256 signature cut short never reaches OpenSSL's verify as valid.
         let rsaToken = try! TokenIssuer.rs256(
-            subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: now, privateKeyPEM: TokenFixtures.rsa.privateKeyPEM)
+            subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: now,
+            privateKeyPEM: TokenFixtures.rsa.privateKeyPEM)
         let rsaParts = rsaToken.split(separator: ".").map(String.init)
         let shortSignature = Base64URL.encode(Base64URL.decode(Array(rsaParts[2].utf8))!.dropLast(1))
         let cut = rsaParts[0] + "." + rsaParts[1] + "." + shortSignature
@@ -69,7 +72,8 @@ struct TokenVerifierTests {
         #expect(verify(confused, TokenFixtures.rsaVerifier) == .failure(.unsupportedAlgorithm("HS256")))
         // And RS256 at an HS256-only verifier.
         let rsaToken = try! TokenIssuer.rs256(
-            subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: now, privateKeyPEM: TokenFixtures.rsa.privateKeyPEM)
+            subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: now,
+            privateKeyPEM: TokenFixtures.rsa.privateKeyPEM)
         #expect(verify(rsaToken) == .failure(.unsupportedAlgorithm("RS256")))
         let noAlgorithm = TokenFixtures.crafted(header: #"{"typ":"JWT"}"#, claims: TokenFixtures.claims())
         #expect(verify(noAlgorithm) == .failure(.malformedToken("header has no string 'alg'")))
@@ -110,21 +114,35 @@ struct TokenVerifierTests {
         #expect(failure(#"{"sub":"a","store":"s1","exp":\#(now + 9)}"#) == .invalidClaims("'role' is required"))
         #expect(failure(#"{"sub":"a","role":"admin","exp":\#(now + 9)}"#) == .invalidClaims("'store' is required"))
         #expect(failure(TokenFixtures.claims(sub: "")) == .invalidClaims("'sub' must be 1...256 bytes"))
-        #expect(failure(TokenFixtures.claims(sub: String(repeating: "x", count: 257))) == .invalidClaims("'sub' must be 1...256 bytes"))
+        #expect(
+            failure(TokenFixtures.claims(sub: String(repeating: "x", count: 257)))
+                == .invalidClaims("'sub' must be 1...256 bytes"))
         #expect(failure(TokenFixtures.claims(sub: #"a\u0007b"#)) == .invalidClaims("'sub' contains control characters"))
-        #expect(failure(TokenFixtures.claims(role: "superuser")) == .invalidClaims("'role' must be one of customer, inventory_manager, admin"))
-        #expect(failure(TokenFixtures.claims(role: "customer", store: "*")) == .invalidClaims("store '*' is for the admin role only"))
-        #expect(failure(TokenFixtures.claims(role: "inventory_manager", store: "*")) == .invalidClaims("store '*' is for the admin role only"))
+        #expect(
+            failure(TokenFixtures.claims(role: "superuser"))
+                == .invalidClaims("'role' must be one of customer, inventory_manager, admin"))
+        #expect(
+            failure(TokenFixtures.claims(role: "customer", store: "*"))
+                == .invalidClaims("store '*' is for the admin role only"))
+        #expect(
+            failure(TokenFixtures.claims(role: "inventory_manager", store: "*"))
+                == .invalidClaims("store '*' is for the admin role only"))
         #expect(failure(TokenFixtures.claims(store: "")) == .invalidClaims("'store' is not a valid store id"))
-        #expect(failure(TokenFixtures.claims(store: String(repeating: "s", count: 65))) == .invalidClaims("'store' is not a valid store id"))
+        #expect(
+            failure(TokenFixtures.claims(store: String(repeating: "s", count: 65)))
+                == .invalidClaims("'store' is not a valid store id"))
         #expect(failure(TokenFixtures.claims(exp: "1.8e9")) == .invalidClaims("'exp' must be an integer"))
         #expect(failure(TokenFixtures.claims(exp: "1800000600.0")) == .invalidClaims("'exp' must be an integer"))
         #expect(failure(TokenFixtures.claims(exp: #""1800000600""#)) == .invalidClaims("'exp' must be an integer"))
         #expect(failure(TokenFixtures.claims(exp: "true")) == .invalidClaims("'exp' must be an integer"))
         #expect(failure(TokenFixtures.claims(extra: #""nbf":"soon""#)) == .invalidClaims("'nbf' must be an integer"))
         #expect(failure(TokenFixtures.claims(extra: #""iat":1.5"#)) == .invalidClaims("'iat' must be an integer"))
-        #expect(failure(#"{"sub":5,"role":"admin","store":"*","exp":\#(now + 9)}"#) == .invalidClaims("'sub' must be a string"))
-        #expect(failure(TokenFixtures.claims(exp: "99999999999999999999")) == .malformedToken("claims is not a JSON object (JSON integer out of range)"))
+        #expect(
+            failure(#"{"sub":5,"role":"admin","store":"*","exp":\#(now + 9)}"#)
+                == .invalidClaims("'sub' must be a string"))
+        #expect(
+            failure(TokenFixtures.claims(exp: "99999999999999999999"))
+                == .malformedToken("claims is not a JSON object (JSON integer out of range)"))
         #expect(failure(TokenFixtures.claims(role: "admin", store: "*")) == nil)
     }
 
@@ -161,11 +179,16 @@ struct TokenVerifierTests {
         #expect(verify(parts[0] + "." + parts[1] + "=." + parts[2]) == .failure(.badSignature))
         let paddedInput = parts[0] + "." + parts[1] + "="
         let paddedMAC = HMACSHA256.mac(key: TokenFixtures.secret, message: Array(paddedInput.utf8))!
-        #expect(verify(paddedInput + "." + Base64URL.encode(paddedMAC)) == .failure(.malformedToken("claims is not base64url")))
-        #expect(verify(parts[0] + "." + parts[1] + "." + parts[2] + "=") == .failure(.malformedToken("signature is not base64url")))
+        #expect(
+            verify(paddedInput + "." + Base64URL.encode(paddedMAC))
+                == .failure(.malformedToken("claims is not base64url")))
+        #expect(
+            verify(parts[0] + "." + parts[1] + "." + parts[2] + "=")
+                == .failure(.malformedToken("signature is not base64url")))
         let plus = token.replacingFirst("-", with: "+").replacingFirst("_", with: "/")
         if plus != token { #expect(verify(plus).isFailure) }
-        #expect(verify(parts[0] + " ." + parts[1] + "." + parts[2]) == .failure(.malformedToken("header is not base64url")))
+        #expect(
+            verify(parts[0] + " ." + parts[1] + "." + parts[2]) == .failure(.malformedToken("header is not base64url")))
         // "eyJ" + one char whose low bits are not zero.
         #expect(Base64URL.decode(Array("QR".utf8)) == nil)
         #expect(Base64URL.decode(Array("QQ".utf8)) == [0x41])
@@ -194,11 +217,15 @@ struct TokenVerifierTests {
         let notJSON = Base64URL.encode(Array("hello".utf8)) + ".e30.AAAA"
         #expect(verify(notJSON) == .failure(.malformedToken("header is not a JSON object (not a JSON object)")))
         let duplicate = TokenFixtures.crafted(claims: TokenFixtures.claims(extra: #""role":"admin""#))
-        #expect(verify(duplicate) == .failure(.malformedToken("claims is not a JSON object (duplicate JSON member 'role')")))
+        #expect(
+            verify(duplicate) == .failure(.malformedToken("claims is not a JSON object (duplicate JSON member 'role')"))
+        )
         let trailing = TokenFixtures.crafted(claims: TokenFixtures.claims() + "x")
-        #expect(verify(trailing) == .failure(.malformedToken("claims is not a JSON object (bytes after the JSON object)")))
+        #expect(
+            verify(trailing) == .failure(.malformedToken("claims is not a JSON object (bytes after the JSON object)")))
         let deep = TokenFixtures.crafted(
-            claims: TokenFixtures.claims(extra: #""x":"# + String(repeating: "[", count: 20) + String(repeating: "]", count: 20)))
+            claims: TokenFixtures.claims(
+                extra: #""x":"# + String(repeating: "[", count: 20) + String(repeating: "]", count: 20)))
         #expect(verify(deep) == .failure(.malformedToken("claims is not a JSON object (JSON nested too deeply)")))
         let oversize = TokenFixtures.crafted(
             claims: TokenFixtures.claims(extra: #""pad":""# + String(repeating: "p", count: 6_200) + #"""#))
@@ -209,7 +236,8 @@ struct TokenVerifierTests {
         let alphabet = Array("ABCxyz019-_.=+/ {}\"".utf8)
         for _ in 0..<2_000 {
             let length = Int.random(in: 0...120, using: &generator)
-            let text = String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+            let text = String(
+                decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
             #expect(verify(text).isFailure)
         }
     }
@@ -218,8 +246,11 @@ struct TokenVerifierTests {
     func reasonsAreSafe() {
         let secretText = String(decoding: TokenFixtures.secret, as: UTF8.self)
         let tokens = [
-            TokenFixtures.issue() + "x", TokenFixtures.crafted(header: #"{"alg":"\u0001evil-alg-name-that-is-long-and-longer-still"}"#, claims: "{}"),
-            TokenFixtures.crafted(claims: TokenFixtures.claims(role: "superuser")), String(repeating: "a", count: 9_000),
+            TokenFixtures.issue() + "x",
+            TokenFixtures.crafted(
+                header: #"{"alg":"\u0001evil-alg-name-that-is-long-and-longer-still"}"#, claims: "{}"),
+            TokenFixtures.crafted(claims: TokenFixtures.claims(role: "superuser")),
+            String(repeating: "a", count: 9_000),
         ]
         for token in tokens {
             guard case .failure(let failure) = verify(token) else {
@@ -247,10 +278,13 @@ struct TokenVerifierTests {
     func keysAndIssuer() {
         #expect(throws: TokenKeys.Invalid.self) { try TokenKeys() }
         #expect(throws: TokenKeys.Invalid.self) { try TokenKeys(hmacSecret: Array("short".utf8)) }
-        #expect(throws: TokenKeys.Invalid.self) { try TokenKeys(rsaPublicKeyPEM: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n") }
+        #expect(throws: TokenKeys.Invalid.self) {
+            try TokenKeys(rsaPublicKeyPEM: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+        }
         #expect(throws: TokenKeys.Invalid.self) { try TokenKeys(rsaPublicKeyPEM: TokenFixtures.rsa.privateKeyPEM) }
         #expect(throws: TokenIssuer.Failure.self) {
-            try TokenIssuer.hs256(subject: "a", role: .admin, store: "*", ttlSeconds: 0, now: 0, secret: TokenFixtures.secret)
+            try TokenIssuer.hs256(
+                subject: "a", role: .admin, store: "*", ttlSeconds: 0, now: 0, secret: TokenFixtures.secret)
         }
         #expect(throws: TokenIssuer.Failure.self) {
             try TokenIssuer.hs256(
@@ -258,15 +292,21 @@ struct TokenVerifierTests {
                 secret: TokenFixtures.secret)
         }
         #expect(throws: TokenIssuer.Failure.self) {
-            try TokenIssuer.hs256(subject: "a", role: .customer, store: "*", ttlSeconds: 60, now: 0, secret: TokenFixtures.secret)
+            try TokenIssuer.hs256(
+                subject: "a", role: .customer, store: "*", ttlSeconds: 60, now: 0, secret: TokenFixtures.secret)
         }
         #expect(throws: TokenIssuer.Failure.self) {
-            try TokenIssuer.rs256(subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: 0, privateKeyPEM: TokenFixtures.rsa.publicKeyPEM)
+            try TokenIssuer.rs256(
+                subject: "a", role: .admin, store: "*", ttlSeconds: 60, now: 0,
+                privateKeyPEM: TokenFixtures.rsa.publicKeyPEM)
         }
         #expect(TokenKeys.secret(fromFileContents: Array("  abc\n\n".utf8)) == Array("abc".utf8))
         let quoted = try! TokenIssuer.hs256(
-            subject: #"we"ird\name"#, role: .customer, store: "s\"1", ttlSeconds: 60, now: now, secret: TokenFixtures.secret)
-        #expect(verify(quoted) == .success(Principal(subject: #"we"ird\name"#, role: .customer, store: "s\"1", expiresAt: now + 60)))
+            subject: #"we"ird\name"#, role: .customer, store: "s\"1", ttlSeconds: 60, now: now,
+            secret: TokenFixtures.secret)
+        #expect(
+            verify(quoted)
+                == .success(Principal(subject: #"we"ird\name"#, role: .customer, store: "s\"1", expiresAt: now + 60)))
     }
 }
 

@@ -13,7 +13,9 @@ struct AuthCommandTests {
     }
 
     /// Runs `holdfast <arguments>` to the end.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String, errors: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CrashTests.holdfastBinary())
         process.arguments = arguments
@@ -63,7 +65,8 @@ struct AuthCommandTests {
             ["token", "create", "--role", "admin", "--store", "*", "--subject", "ops"],
             environment: ["HOLDFAST_JWT_SECRET": secret])
         #expect(fromEnvironment.status == 0)
-        #expect(try verifier.verify(fromEnvironment.output.trimmingCharacters(in: .newlines), now: now).isWrongIssuerOnly)
+        #expect(
+            try verifier.verify(fromEnvironment.output.trimmingCharacters(in: .newlines), now: now).isWrongIssuerOnly)
 
         let keys = try TokenIssuer.generateRSAKeyPair()
         let keyFile = directory + "/private.pem"
@@ -73,13 +76,16 @@ struct AuthCommandTests {
         ])
         #expect(rsa.status == 0)
         let rsaVerifier = TokenVerifier(keys: try TokenKeys(rsaPublicKeyPEM: keys.publicKeyPEM))
-        #expect(rsaVerifier.verify(rsa.output.trimmingCharacters(in: .newlines), now: now).map(\.subject) == .success("c1"))
+        #expect(
+            rsaVerifier.verify(rsa.output.trimmingCharacters(in: .newlines), now: now).map(\.subject) == .success("c1"))
 
         let wildcardCustomer = try Self.run(
             ["token", "create", "--role", "customer", "--store", "*", "--subject", "c1", "--secret-file", secretFile])
         #expect(wildcardCustomer.status == 64 && wildcardCustomer.errors.contains("admin role only"))
         #expect(wildcardCustomer.output.isEmpty)
-        let badRole = try Self.run(["token", "create", "--role", "root", "--store", "eu", "--subject", "x", "--secret-file", secretFile])
+        let badRole = try Self.run([
+            "token", "create", "--role", "root", "--store", "eu", "--subject", "x", "--secret-file", secretFile,
+        ])
         #expect(badRole.status == 64 && badRole.errors.contains("--role must be one of"))
         let longTTL = try Self.run([
             "token", "create", "--role", "admin", "--store", "eu", "--subject", "x", "--secret-file", secretFile,
@@ -119,10 +125,13 @@ struct AuthCommandTests {
         let customerToken = try Self.run([
             "token", "create", "--role", "customer", "--store", "eu", "--subject", "c1", "--data-dir", dataDirectory,
         ]).output.trimmingCharacters(in: .newlines)
-        let denied = try Self.run(["stock", "set", "A", "--on-hand", "5", "--store", "eu", "--token", customerToken] + serverOption)
+        let denied = try Self.run(
+            ["stock", "set", "A", "--on-hand", "5", "--store", "eu", "--token", customerToken] + serverOption)
         #expect(denied.status == 6 && denied.errors.contains("ACCESS_DENIED (510)"))
         let line = try server.waitForLine(containing: "\"status\":403")
-        #expect(line.contains("\"status\":403") && line.contains("\"operation\":\"setStock\"") && line.contains("\"subject\":\"c1\""))
+        #expect(
+            line.contains("\"status\":403") && line.contains("\"operation\":\"setStock\"")
+                && line.contains("\"subject\":\"c1\""))
         #expect(!line.contains(customerToken) && !line.contains(secret))
         let refusedLine = try server.waitForLine(containing: "\"status\":401")
         #expect(refusedLine.contains("\"level\":\"warning\"") && refusedLine.contains("\"operation\":\"hello\""))
@@ -148,7 +157,9 @@ struct AuthCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/data/jwt-secret"))
         #expect(try Self.run(["stats", "--server", "127.0.0.1:\(port)"]).status == 0)
         server.stop()
-        let mixed = try Self.run(["serve", "--data-dir", directory + "/data", "--insecure-disable-auth", "--jwt-issuer", "x"])
+        let mixed = try Self.run([
+            "serve", "--data-dir", directory + "/data", "--insecure-disable-auth", "--jwt-issuer", "x",
+        ])
         #expect(mixed.status == 64 && mixed.errors.contains("cannot be combined"))
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -190,7 +201,8 @@ final class ServeProcess: @unchecked Sendable {
     func waitUntilReady() throws -> Int {
         let line = try waitForLine(containing: "listening on 127.0.0.1:")
         _ = try waitForLine(containing: "ready")
-        guard let portText = line.split(separator: ":").last?.split(separator: " ").first, let port = Int(portText) else {
+        guard let portText = line.split(separator: ":").last?.split(separator: " ").first, let port = Int(portText)
+        else {
             throw CrashTestFailure("no port in '\(line)'")
         }
         return port

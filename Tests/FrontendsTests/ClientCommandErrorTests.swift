@@ -53,7 +53,8 @@ struct ClientCommandErrorTests {
             configuration.authenticator = .tokens(TokenVerifier(keys: try! TokenKeys(hmacSecret: secret)))
         }
         let now = Int64(Date().timeIntervalSince1970)
-        let admin = try TokenIssuer.hs256(subject: "ops", role: .admin, store: "*", ttlSeconds: 600, now: now, secret: secret)
+        let admin = try TokenIssuer.hs256(
+            subject: "ops", role: .admin, store: "*", ttlSeconds: 600, now: now, secret: secret)
         let refused = try harness.run(["stats", "--token", "wrong"] + harness.serverOption)
         #expect(refused.status == 4 && refused.standardError.contains("AUTHENTICATION_FAILED (506)"))
         #expect(refused.standardError.contains("malformed token"))
@@ -65,12 +66,14 @@ struct ClientCommandErrorTests {
         try? FileManager.default.removeItem(atPath: file)
 
         // A customer token: its stock set is ACCESS_DENIED (exit 6), its stock get works.
-        let customer = try TokenIssuer.hs256(subject: "c1", role: .customer, store: "eu", ttlSeconds: 600, now: now, secret: secret)
+        let customer = try TokenIssuer.hs256(
+            subject: "c1", role: .customer, store: "eu", ttlSeconds: 600, now: now, secret: secret)
         _ = try harness.run(["stock", "set", "A", "--on-hand", "2", "--token", admin] + harness.scoped())
         let denied = try harness.run(["stock", "set", "A", "--on-hand", "9", "--token", customer] + harness.scoped())
         #expect(denied.status == 6)
         #expect(denied.standardError.contains("ACCESS_DENIED (510): role customer may not setStock"))
-        let deniedJSON = try harness.run(["stock", "set", "A", "--on-hand", "9", "--json", "--token", customer] + harness.scoped())
+        let deniedJSON = try harness.run(
+            ["stock", "set", "A", "--on-hand", "9", "--json", "--token", customer] + harness.scoped())
         let failure = try deniedJSON.decode(ClientJSON.Failure.self)
         #expect(failure.error.name == "ACCESS_DENIED" && failure.error.code == 510)
         #expect(try harness.run(["stock", "get", "A", "--token", customer] + harness.scoped()).status == 0)

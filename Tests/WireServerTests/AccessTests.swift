@@ -17,7 +17,9 @@ struct AccessTests {
         var all: [AccessDeniedRecord] { records.withLock { $0 } }
     }
 
-    private func server(log: DeniedLog, authenticator: Authenticator = TestTokens.authenticator) async throws -> TestServer {
+    private func server(log: DeniedLog, authenticator: Authenticator = TestTokens.authenticator) async throws
+        -> TestServer
+    {
         try await TestServer {
             $0.authenticator = authenticator
             $0.onAccessDenied = { log.append($0) }
@@ -25,7 +27,8 @@ struct AccessTests {
     }
 
     private func client(_ server: TestServer, _ token: String) -> HoldfastClient {
-        HoldfastClient(endpoint: .tcp(host: "127.0.0.1", port: server.port), clientID: "access-tests", credentials: token)
+        HoldfastClient(
+            endpoint: .tcp(host: "127.0.0.1", port: server.port), clientID: "access-tests", credentials: token)
     }
 
     @Test("no, bad and expired tokens are refused with 506 and reported")
@@ -88,7 +91,9 @@ struct AccessTests {
         #expect(reservation.reservationID == "r1")
         let record = try #require(log.all.first)
         #expect(record.kind == .authorization && record.httpStatus == 403 && record.operation == "setStock")
-        #expect(record.principal?.subject == "c1" && record.principal?.role == .customer && record.clientID == "access-tests")
+        #expect(
+            record.principal?.subject == "c1" && record.principal?.role == .customer
+                && record.clientID == "access-tests")
         await customer.close()
         await admin.close()
         await server.stop()
@@ -129,19 +134,31 @@ struct AccessTests {
         let server = try await server(log: log)
         let manager = client(server, TestTokens.token(role: .inventoryManager, store: "a"))
         _ = try await manager.execute(WireFrames.setStock(store: "a", onHand: 3))
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "a token for store 'a' may not setStock in store 'b'")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(
+                .accessDenied, "a token for store 'a' may not setStock in store 'b'")
+        ) {
             _ = try await manager.execute(WireFrames.setStock(store: "b", onHand: 3))
         }
         let shardOfA = try await manager.shard(ofStore: "a")
         let page = try await manager.events(shard: shardOfA, after: 0, store: "a")
         #expect(!page.page.events.isEmpty && page.page.events.allSatisfy { $0.store == "a" })
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "a token for store 'a' may not events in store 'b'")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(
+                .accessDenied, "a token for store 'a' may not events in store 'b'")
+        ) {
             _ = try await manager.events(shard: 0, after: 0, store: "b")
         }
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "a token for store 'a' must name its store to read events")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(
+                .accessDenied, "a token for store 'a' must name its store to read events")
+        ) {
             _ = try await manager.events(shard: 0, after: 0)
         }
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "role inventory_manager may not read node-wide stats")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(
+                .accessDenied, "role inventory_manager may not read node-wide stats")
+        ) {
             _ = try await manager.stats()
         }
         let admin = client(server, TestTokens.token())
@@ -167,14 +184,20 @@ struct AccessTests {
         _ = try await admin.execute(order("o-c2", "c2"))
         let customer = client(server, TestTokens.token(role: .customer, store: "s1", subject: "c1"))
         _ = try await customer.execute(order("o-c1", "c1"))
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "a customer token may placeOrder only with its own customer id (the token's sub)")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(
+                .accessDenied, "a customer token may placeOrder only with its own customer id (the token's sub)")
+        ) {
             _ = try await customer.execute(order("o-x", "c2"))
         }
-        guard case .order(let own) = try await customer.execute(.getOrder(OrderReference(store: "s1", orderID: "o-c1"))) else {
+        guard case .order(let own) = try await customer.execute(.getOrder(OrderReference(store: "s1", orderID: "o-c1")))
+        else {
             throw TestFailure("expected an order")
         }
         #expect(own.customerID == "c1")
-        await #expect(throws: HoldfastClientError.protocolError(.accessDenied, "the result belongs to another customer")) {
+        await #expect(
+            throws: HoldfastClientError.protocolError(.accessDenied, "the result belongs to another customer")
+        ) {
             _ = try await customer.execute(.getOrder(OrderReference(store: "s1", orderID: "o-c2")))
         }
         await customer.close()
@@ -220,10 +243,12 @@ struct AccessTests {
         let socket = try server.handshakenSocket(credentials: TestTokens.token(ttlSeconds: 60))
         try socket.send(WireFrames.commands([WireFrames.setStock(onHand: 1)], requestID: 2))
         #expect((try? socket.outcomes().first?.get()) != nil)
-        clock.seconds.add(60 + 30 + 30, ordering: .relaxed)  // past exp and leeway, with slack for the second the token was made in
+        // Past exp and the leeway, with slack for the second the token was made in.
+        clock.seconds.add(60 + 30 + 30, ordering: .relaxed)
         try socket.send(WireFrames.commands([WireFrames.setStock(onHand: 1)], requestID: 3))
         let outcome = try #require(try socket.outcomes().first)
-        #expect(outcome == .failure(.protocolViolation(.accessDenied, "the token expired; reconnect with a fresh token")))
+        #expect(
+            outcome == .failure(.protocolViolation(.accessDenied, "the token expired; reconnect with a fresh token")))
         await server.stop()
     }
 }

@@ -67,7 +67,8 @@ struct ClientErrorTests {
             #expect(message.contains("client-tests") == false && message.contains("refused"))
             #expect(error.isConnectionProblem)
         }
-        let right = HoldfastClient(endpoint: .tcp(host: "127.0.0.1", port: server.port), credentials: TestTokens.token())
+        let right = HoldfastClient(
+            endpoint: .tcp(host: "127.0.0.1", port: server.port), credentials: TestTokens.token())
         try await right.ping()
         await wrong.close()
         await right.close()

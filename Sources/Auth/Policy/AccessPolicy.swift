@@ -28,7 +28,8 @@ public enum AccessPolicy {
             return isEveryStoreAdmin(principal)
                 ? .allowed : .denied("a token for store '\(principal.store)' must name its store to read events")
         }
-        return covers(principal, store: store) ? .allowed : .denied(outOfScope(principal, store: store, operation: "events"))
+        return covers(principal, store: store)
+            ? .allowed : .denied(outOfScope(principal, store: store, operation: "events"))
     }
 
     /// Whether `principal` may read the node-wide stats (counters of every store): admins only.

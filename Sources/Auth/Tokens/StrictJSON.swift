@@ -189,10 +189,14 @@ struct StrictJSON {
                 guard peek == UInt8(ascii: "u") else { throw Failure(reason: "unpaired surrogate in JSON string") }
                 index += 1
                 let low = try parseHex4()
-                guard (0xDC00..<0xE000).contains(low) else { throw Failure(reason: "unpaired surrogate in JSON string") }
+                guard (0xDC00..<0xE000).contains(low) else {
+                    throw Failure(reason: "unpaired surrogate in JSON string")
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
-            guard let unicode = Unicode.Scalar(scalar) else { throw Failure(reason: "invalid \\u escape in JSON string") }
+            guard let unicode = Unicode.Scalar(scalar) else {
+                throw Failure(reason: "invalid \\u escape in JSON string")
+            }
             utf8.append(contentsOf: String(Character(unicode)).utf8)
         default: throw Failure(reason: "invalid escape in JSON string")
         }

@@ -41,13 +41,19 @@ public enum TokenIssuer {
             subject: subject, role: role, store: store, ttlSeconds: ttlSeconds, now: now, issuer: issuer,
             audience: audience)
         let signingInput = Array((encodedHeader("RS256") + "." + Base64URL.encode(Array(claims.utf8))).utf8)
-        guard let signature = key.sign(signingInput) else { throw Failure(description: "RSA signing failed in OpenSSL") }
+        guard let signature = key.sign(signingInput) else {
+            throw Failure(description: "RSA signing failed in OpenSSL")
+        }
         return String(decoding: signingInput, as: UTF8.self) + "." + Base64URL.encode(signature)
     }
 
     /// A fresh RSA key pair as PEM texts (private: PKCS#8, public: SubjectPublicKeyInfo).
-    public static func generateRSAKeyPair(bits: Int = 2_048) throws(Failure) -> (privateKeyPEM: String, publicKeyPEM: String) {
-        guard (2_048...8_192).contains(bits) else { throw Failure(description: "RSA key size must be 2048...8192 bits") }
+    public static func generateRSAKeyPair(bits: Int = 2_048) throws(Failure) -> (
+        privateKeyPEM: String, publicKeyPEM: String
+    ) {
+        guard (2_048...8_192).contains(bits) else {
+            throw Failure(description: "RSA key size must be 2048...8192 bits")
+        }
         let capacity = 16_384
         var privateText = [CChar](repeating: 0, count: capacity)
         var publicText = [CChar](repeating: 0, count: capacity)
@@ -73,7 +79,10 @@ public enum TokenIssuer {
         }
         guard !subject.isEmpty, subject.utf8.count <= AuthLimits.subjectBytesMax,
             !AuthLimits.containsControlCharacter(subject)
-        else { throw Failure(description: "subject must be 1...\(AuthLimits.subjectBytesMax) bytes without control characters") }
+        else {
+            throw Failure(
+                description: "subject must be 1...\(AuthLimits.subjectBytesMax) bytes without control characters")
+        }
         if store == AuthLimits.everyStore {
             guard role == .admin else { throw Failure(description: "store '*' is for the admin role only") }
         } else if !AuthLimits.isValidStoreID(store) {

@@ -21,7 +21,8 @@ public struct TokenKeys: Sendable {
         }
         if let hmacSecret, hmacSecret.count < Self.secretBytesMin {
             throw Invalid(
-                description: "the HS256 secret is \(hmacSecret.count) bytes; at least \(Self.secretBytesMin) are needed")
+                description: "the HS256 secret is \(hmacSecret.count) bytes; at least \(Self.secretBytesMin) are needed"
+            )
         }
         self.hmacSecret = hmacSecret
         if let rsaPublicKeyPEM {

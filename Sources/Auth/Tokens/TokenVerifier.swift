@@ -53,7 +53,9 @@ public struct TokenVerifier: Sendable {
         return try Self.jsonObject(parts[1], part: "claims")
     }
 
-    private static func jsonObject(_ part: ArraySlice<UInt8>, part name: String) throws(AuthFailure) -> [String: JSONValue] {
+    private static func jsonObject(_ part: ArraySlice<UInt8>, part name: String) throws(AuthFailure) -> [String:
+        JSONValue]
+    {
         guard let bytes = Base64URL.decode(part) else { throw .malformedToken("\(name) is not base64url") }
         do throws(StrictJSON.Failure) {
             return try StrictJSON.parseObject(bytes)
@@ -104,7 +106,9 @@ public struct TokenVerifier: Sendable {
         guard !subject.isEmpty, subject.utf8.count <= AuthLimits.subjectBytesMax else {
             throw .invalidClaims("'sub' must be 1...\(AuthLimits.subjectBytesMax) bytes")
         }
-        guard !AuthLimits.containsControlCharacter(subject) else { throw .invalidClaims("'sub' contains control characters") }
+        guard !AuthLimits.containsControlCharacter(subject) else {
+            throw .invalidClaims("'sub' contains control characters")
+        }
         let roleName = try Self.string(claims, "role")
         guard let role = Role(rawValue: roleName) else {
             throw .invalidClaims("'role' must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")

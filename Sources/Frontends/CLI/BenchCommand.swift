@@ -31,7 +31,9 @@ struct BenchCommand: AsyncParsableCommand {
     var server = "127.0.0.1:7420"
 
     @Option(
-        help: "Bearer token (JWT) for the handshake (default: $HOLDFAST_TOKEN); an admin token for store '*', as runs use fresh stores.")
+        help:
+            "Bearer token (JWT) for the handshake (default: $HOLDFAST_TOKEN); an admin token for store '*', as runs use fresh stores."
+    )
     var token: String?
 
     @Option(help: "Store to use (default: a fresh bench-<random> store, so runs never interfere).")

@@ -51,7 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--frame-bytes-max must be \(frameRange.lowerBound)...\(frameRange.upperBound)")
         }
         guard (WireLimits.standard.itemsPerFrameMax...16_000_000).contains(inFlightPerConnection) else {
-            throw ValidationError("--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
+            throw ValidationError(
+                "--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
         }
         guard idleTimeoutSeconds >= 1 else { throw ValidationError("--idle-timeout-seconds must be at least 1") }
     }

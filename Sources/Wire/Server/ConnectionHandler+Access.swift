@@ -10,14 +10,16 @@ extension ConnectionHandler {
     func authenticate(_ hello: Hello) -> AuthFailure? {
         clientID = hello.clientID
         let configuration = server.configuration
-        switch configuration.authenticator.authenticate(bearer: hello.credentials, now: configuration.unixTimeSeconds()) {
+        switch configuration.authenticator.authenticate(bearer: hello.credentials, now: configuration.unixTimeSeconds())
+        {
         case .failure(let failure):
             reportDenied(.authentication, principal: nil, operation: "hello", reason: failure.reason)
             return failure
         case .success(let principal):
             self.principal = principal
             if case .tokens(let verifier) = configuration.authenticator, let expiresAt = principal.expiresAt {
-                sessionDeadline = expiresAt > Int64.max - verifier.leewaySeconds ? .max : expiresAt + verifier.leewaySeconds
+                sessionDeadline =
+                    expiresAt > Int64.max - verifier.leewaySeconds ? .max : expiresAt + verifier.leewaySeconds
             }
             return nil
         }

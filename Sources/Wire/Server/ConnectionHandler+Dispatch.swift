@@ -23,7 +23,8 @@ extension ConnectionHandler {
         }
         guard header.operation.isKnown else {
             return refuseFrame(
-                .protocolViolation(.unknownOperation, "operation \(header.operation) is not known to protocol version 1"),
+                .protocolViolation(
+                    .unknownOperation, "operation \(header.operation) is not known to protocol version 1"),
                 header)
         }
         guard isAuthenticated || header.operation == .hello else {
@@ -33,7 +34,8 @@ extension ConnectionHandler {
         guard (1...itemsMax).contains(ranges.count) else {
             return refuseFrame(
                 .protocolViolation(
-                    .itemCountOutOfRange, "\(header.operation) takes 1...\(itemsMax) items per frame, got \(ranges.count)"),
+                    .itemCountOutOfRange,
+                    "\(header.operation) takes 1...\(itemsMax) items per frame, got \(ranges.count)"),
                 header)
         }
         server.counters.operationsReceived.add(UInt64(ranges.count), ordering: .relaxed)
@@ -74,7 +76,9 @@ extension ConnectionHandler {
                 guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes follow the \(tag) request") }
                 if let refusal = accessRefusal(command, now: now) {
                     reply.settle(index, .error(.protocolViolation(.accessDenied, refusal)))
-                    denial = (denial?.operation ?? command.operationName, denial?.reason ?? refusal, (denial?.count ?? 0) + 1)
+                    denial = (
+                        denial?.operation ?? command.operationName, denial?.reason ?? refusal, (denial?.count ?? 0) + 1
+                    )
                     continue
                 }
                 commands.append(command)
@@ -141,7 +145,9 @@ extension ConnectionHandler {
                         .error(
                             .engine(
                                 .invalidArgument(
-                                    field: "shard", reason: "shard \(request.shard) does not exist (0..<\(server.runtime.shardCount))"))))
+                                    field: "shard",
+                                    reason: "shard \(request.shard) does not exist (0..<\(server.runtime.shardCount))"))
+                        ))
                     return reply.encode(into: &frames)
                 }
                 EventCodec.encode(eventsReply, into: &writer)
@@ -154,7 +160,9 @@ extension ConnectionHandler {
             default:
                 preconditionFailure("not a session operation: \(header.operation)")
             }
-            guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes follow the \(header.operation) request") }
+            guard reader.isAtEnd else {
+                throw reader.error("\(reader.remaining) bytes follow the \(header.operation) request")
+            }
             reply.settle(0, .encoded(writer.bytes))
         } catch {
             reply.settle(0, .error(.protocolViolation(.malformedRequest, "\(header.operation): \(error)")))
@@ -168,13 +176,15 @@ extension ConnectionHandler {
             fail(
                 .protocolViolation(
                     .unsupportedVersion,
-                    "client speaks protocol version \(hello.protocolVersion); this server speaks \(WireProtocol.version)"),
+                    "client speaks protocol version \(hello.protocolVersion); this server speaks \(WireProtocol.version)"
+                ),
                 operation: .hello, requestID: header.requestID)
             return false
         }
         if let failure = authenticate(hello) {
             fail(
-                .protocolViolation(.authenticationFailed, "credentials of client '\(hello.clientID)' were refused: \(failure.reason)"),
+                .protocolViolation(
+                    .authenticationFailed, "credentials of client '\(hello.clientID)' were refused: \(failure.reason)"),
                 operation: .hello, requestID: header.requestID)
             return false
         }

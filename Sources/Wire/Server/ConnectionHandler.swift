@@ -113,7 +113,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             guard frameBytes <= server.limits.frameBytesMax else {
                 fail(
                     .protocolViolation(
-                        .frameTooLarge, "frame of \(frameBytes) bytes exceeds the limit of \(server.limits.frameBytesMax)"),
+                        .frameTooLarge,
+                        "frame of \(frameBytes) bytes exceeds the limit of \(server.limits.frameBytesMax)"),
                     operation: header.operation, requestID: header.requestID)
                 return
             }

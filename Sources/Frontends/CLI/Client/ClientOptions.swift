@@ -10,7 +10,10 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Client id the server logs (at most 64 bytes).")
     var clientID = "holdfast-cli"
 
-    @Option(help: "Bearer token (JWT, see `holdfast token create`) for the handshake (else --token-file, else env HOLDFAST_TOKEN).")
+    @Option(
+        help:
+            "Bearer token (JWT, see `holdfast token create`) for the handshake (else --token-file, else env HOLDFAST_TOKEN)."
+    )
     var token: String?
 
     @Option(help: "File holding the bearer token.")
