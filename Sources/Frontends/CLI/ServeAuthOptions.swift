@@ -50,6 +50,9 @@ struct ServeAuthOptions: ParsableArguments {
             let created = try SecretFile.createIfMissing(path)
             secret = try SecretFile.read(path, say: say)
             say("auth: HS256 tokens, secret \(created ? "created in" : "from") \(path) (mode 0600; never printed)")
+            say(
+                "auth: make a token with: holdfast token create --data-dir \(dataDirectory) --role admin --store '*' --subject <you>"
+            )
         }
         var publicKeyPEM: String?
         if let jwtPublicKeyFile {

@@ -15,7 +15,7 @@ public struct AccessDeniedRecord: Sendable, Equatable {
     public var connectionID: UInt64
     /// The client id the hello named.
     public var clientID: String
-    /// The peer's address ("127.0.0.1:52110"), nil when unknown (Unix sockets).
+    /// The peer's address ("127.0.0.1:52110", "[::1]:52110", "unix" for a Unix-socket client), nil when unknown.
     public var peerAddress: String?
     /// Who the token speaks for; nil when the handshake was refused.
     public var principal: Principal?

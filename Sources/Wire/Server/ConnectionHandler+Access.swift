@@ -1,5 +1,6 @@
 import Auth
 import Engine
+import NIOCore
 import Wire
 
 // The connection's token at work: the handshake's authentication, and the
@@ -70,7 +71,15 @@ extension ConnectionHandler {
         server.configuration.onAccessDenied(
             AccessDeniedRecord(
                 kind: kind, connectionID: connectionID, clientID: clientID,
-                peerAddress: context?.channel.remoteAddress?.description, principal: principal, operation: operation,
+                peerAddress: peerAddress, principal: principal, operation: operation,
                 deniedItems: deniedItems, reason: reason))
+    }
+
+    /// The peer as "host:port" (IPv6 hosts in brackets), or the socket path; nil when unknown.
+    private var peerAddress: String? {
+        guard let address = context?.channel.remoteAddress else { return nil }
+        if let path = address.pathname { return path.isEmpty ? "unix" : "unix:" + path }
+        guard let host = address.ipAddress, let port = address.port else { return address.description }
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
