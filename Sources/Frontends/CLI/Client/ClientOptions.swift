@@ -100,7 +100,7 @@ enum ClientExitCode {
 
     static func of(_ error: HoldfastClientError) -> Int32 {
         if error.isConnectionProblem { return connectionProblem }
-        if case .protocolError(.accessDenied, _) = error { return accessDenied }
+        if error.isAccessDenied { return accessDenied }
         if case .engine = error { return engineRefusal }
         return protocolProblem
     }
