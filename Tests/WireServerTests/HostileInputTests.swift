@@ -9,17 +9,14 @@ import WireServer
 @Suite("Wire server: hostile input")
 struct HostileInputTests {
     /// Checks that a fresh client is still served normally.
-    private func expectServerStillServes(_ server: TestServer, sourceLocation: SourceLocation = #_sourceLocation) throws
-    {
+    private func expectServerStillServes(_ server: TestServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let socket = try server.handshakenSocket(clientID: "bystander")
         try socket.send(WireFrames.session(.ping, requestID: 4_242))
         #expect(try socket.receiveFrame()?.header.requestID == 4_242, sourceLocation: sourceLocation)
     }
 
     /// Reads the one error frame a fatal error produces, then expects the close.
-    private func expectFatal(
-        _ socket: RawSocket, code: ProtocolErrorCode, sourceLocation: SourceLocation = #_sourceLocation
-    )
+    private func expectFatal(_ socket: RawSocket, code: ProtocolErrorCode, sourceLocation: SourceLocation = #_sourceLocation)
         throws
     {
         let frame = try #require(try socket.receiveFrame(), sourceLocation: sourceLocation)
@@ -68,8 +65,7 @@ struct HostileInputTests {
         let server = try await TestServer()
         defer { Task { await server.stop() } }
         let socket = try server.handshakenSocket()
-        var header = FrameHeader(
-            isReply: false, operation: WireOperation(command: .reserve), itemCount: 1, requestID: 9)
+        var header = FrameHeader(isReply: false, operation: WireOperation(command: .reserve), itemCount: 1, requestID: 9)
         header.bodyLength = UInt32.max
         var bytes: [UInt8] = []
         header.encode(into: &bytes)
@@ -125,9 +121,7 @@ struct HostileInputTests {
         let truncated = Array(good.bytes.prefix(7))
         let trailing = good.bytes + [0xEE]
         try socket.send(
-            WireFrames.raw(
-                WireOperation(command: .reserve), requestID: 2,
-                items: [truncated, good.bytes, negative.bytes, trailing]))
+            WireFrames.raw(WireOperation(command: .reserve), requestID: 2, items: [truncated, good.bytes, negative.bytes, trailing]))
         let outcomes = try #require(try socket.receiveFrame()).outcomes()
         #expect(outcomes.count == 4)
         guard case .failure(.protocolViolation(.malformedRequest, _)) = outcomes[0],
@@ -174,8 +168,7 @@ struct HostileInputTests {
         let socket = try server.handshakenSocket()
         var bytes = WireFrames.commands([WireFrames.setStock(onHand: 1_000_000)], requestID: 1)
         for frame in 0..<50 {
-            bytes += WireFrames.commands(
-                (0..<64).map { WireFrames.reserve(id: "b\(frame)-\($0)") }, requestID: UInt64(10 + frame))
+            bytes += WireFrames.commands((0..<64).map { WireFrames.reserve(id: "b\(frame)-\($0)") }, requestID: UInt64(10 + frame))
         }
         try socket.send(bytes)
         var busy = 0

@@ -69,8 +69,7 @@ extension ConnectionHandler {
         fail(.protocolViolation(.timeout, reason), operation: .error, requestID: 0)
     }
 
-    private func schedule(after secondsValue: Double, _ body: @escaping (ConnectionHandler) -> Void) -> Scheduled<Void>?
-    {
+    private func schedule(after secondsValue: Double, _ body: @escaping (ConnectionHandler) -> Void) -> Scheduled<Void>? {
         guard let context else { return nil }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let bodyBound = NIOLoopBound(body, eventLoop: context.eventLoop)

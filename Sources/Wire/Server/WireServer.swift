@@ -51,8 +51,7 @@ public final class WireServer: Sendable {
                 listeners.append(channel)
             }
             if let path = configuration.unixSocketPath {
-                listeners.append(
-                    try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get())
+                listeners.append(try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get())
             }
         } catch {
             for listener in listeners { try? await listener.close() }
