@@ -53,12 +53,14 @@ let package = Package(
             path: "Sources/Persistence",
             exclude: ["CURing"]
         ),
+        /// Bearer tokens (JWT HS256/RS256) and the access policy, shared by the wire and REST frontends.
+        .target(name: "Auth", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Auth"),
         /// The wire protocol's frames and messages (docs/wire-protocol.md), shared by server and client.
         .target(name: "Wire", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Wire/Codec"),
         .target(
             name: "WireServer",
             dependencies: [
-                "Engine", "Wire",
+                "Engine", "Wire", "Auth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "REST",
             dependencies: [
-                "Engine",
+                "Engine", "Auth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -90,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "REST",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "Auth", "REST",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "WireServerTests",
             dependencies: [
-                "WireServer", "HoldfastClient", "Wire", "Engine", "Persistence",
+                "WireServer", "HoldfastClient", "Wire", "Engine", "Persistence", "Auth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -115,10 +117,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RESTTests",
-            dependencies: ["REST", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["REST", "Auth", "Engine", .product(name: "Logging", package: "swift-log")],
             path: "Tests/RESTTests"
         ),
         .testTarget(
-            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence", "REST"], path: "Tests/FrontendsTests"),
+            name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence", "Auth", "REST"],
+            path: "Tests/FrontendsTests"),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Engine"], path: "Tests/AuthTests"),
     ]
 )

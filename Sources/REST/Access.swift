@@ -1,19 +1,97 @@
+import Auth
 import Engine
+import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 
-// TEMPORARY until the Auth module lands (same session): allows everything.
-public struct Caller: Sendable {}
+/// Who a request acts for: the verified token's principal.
+public typealias Caller = Principal
 
+/// Authorization of one request's command, result or event read, with the same
+/// `AccessPolicy` the wire server applies. A refusal is 403 `ACCESS_DENIED` and
+/// one structured `ACCESS_DENIED` log line.
 enum Access {
-    static func authorize(_ command: Command, _ context: RESTContext) throws {}
-    static func authorizeResult(_ result: CommandResult, _ context: RESTContext) throws {}
-    static func authorizeEvents(store: String, _ context: RESTContext) throws {}
+    static func authorize(_ command: Command, _ context: RESTContext) throws {
+        guard let caller = context.caller else { throw Authentication.missingCaller }
+        if case .denied(let reason) = AccessPolicy.check(caller, command) {
+            throw denied(reason, operation: command.operationName, context)
+        }
+    }
+
+    /// A customer may read only its own orders and carts.
+    static func authorizeResult(_ result: CommandResult, _ context: RESTContext) throws {
+        guard let caller = context.caller else { throw Authentication.missingCaller }
+        if !AccessPolicy.mayRead(caller, result: result) {
+            throw denied("the result belongs to another customer", operation: "read", context)
+        }
+    }
+
+    static func authorizeEvents(store: String, _ context: RESTContext) throws {
+        guard let caller = context.caller else { throw Authentication.missingCaller }
+        if case .denied(let reason) = AccessPolicy.checkEvents(caller, store: store) {
+            throw denied(reason, operation: "events", context)
+        }
+    }
+
+    private static func denied(_ reason: String, operation: String, _ context: RESTContext) -> Problem {
+        AccessLog.denied(status: 403, reason: reason, operation: operation, context)
+        return Problem(.accessDenied, status: .forbidden, detail: reason)
+    }
 }
 
+/// Bearer-token authentication of every `/api/v1/stores/…` request, before its route runs.
 enum Authentication {
+    static let missingCaller = Problem(.internalError, status: .internalServerError, detail: "request not authenticated")
+
     static func authenticate(
-        _ request: Request, _ context: inout RESTContext, next: (RESTContext) async throws -> Response
+        _ request: Request, _ context: inout RESTContext, backend: RESTBackend,
+        next: (RESTContext) async throws -> Response
     ) async throws -> Response {
-        try await next(context)
+        guard request.uri.path.hasPrefix("/api/v1/stores/") else { return try await next(context) }
+        // Recovering or stopping: 503 before anything else.
+        guard let authenticator = backend.authenticator else {
+            _ = try backend.readyRuntime()
+            throw missingCaller
+        }
+        let bearer = bearerToken(request.headers[.authorization])
+        let now = Int64(Date().timeIntervalSince1970)
+        switch authenticator.authenticate(bearer: bearer, now: now) {
+        case .success(let principal):
+            context.caller = principal
+            return try await next(context)
+        case .failure(let failure):
+            AccessLog.denied(status: 401, reason: failure.reason, operation: request.method.rawValue, context)
+            var problem = Problem(.unauthenticated, status: .unauthorized, detail: failure.reason)
+            problem.wwwAuthenticate = bearer == nil ? "Bearer" : "Bearer error=\"invalid_token\""
+            throw problem
+        }
+    }
+
+    /// The token of `Authorization: Bearer <token>` (scheme case-insensitive); nil if absent or another scheme.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// The `ACCESS_DENIED` log line: who, what, why — never the token.
+enum AccessLog {
+    static func denied(status: Int, reason: String, operation: String, _ context: RESTContext) {
+        var metadata: Logger.Metadata = [
+            "event": "ACCESS_DENIED", "status": .stringConvertible(status), "request_id": .string(context.requestID),
+            "peer": .string(context.peer), "operation": .string(operation), "reason": .string(reason),
+            "route": .string(context.endpointPath.map(RequestMiddleware.openAPIForm) ?? "unmatched"),
+        ]
+        if let caller = context.caller {
+            metadata["role"] = .string(caller.role.rawValue)
+            metadata["store"] = .string(caller.store)
+            // A customer's subject is its customer id: the log handler masks `customer`.
+            metadata[caller.role == .customer ? "customer" : "subject"] = .string(caller.subject)
+        }
+        context.logger.warning("ACCESS_DENIED", metadata: metadata)
     }
 }

@@ -16,6 +16,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var fields: [String: ProblemField]
     /// Seconds a client should wait before retrying (`Retry-After`), for `busy`.
     public var retryAfterSeconds: Int?
+    /// The `WWW-Authenticate` challenge of a 401.
+    public var wwwAuthenticate: String?
 
     public init(
         status: HTTPResponse.Status, code: String, number: Int, detail: String,
@@ -147,6 +149,7 @@ extension Problem {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let wwwAuthenticate { headers[.wwwAuthenticate] = wwwAuthenticate }
         return Response(status: status, headers: headers, body: .init(byteBuffer: JSONOutput.encode(object)))
     }
 }

@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import Hummingbird
 import Synchronization
@@ -8,7 +9,7 @@ import Synchronization
 public final class RESTBackend: Sendable {
     private enum Phase {
         case recovering
-        case ready(ShardRuntime)
+        case ready(ShardRuntime, Authenticator)
         case stopping
     }
 
@@ -16,9 +17,9 @@ public final class RESTBackend: Sendable {
 
     public init() {}
 
-    /// Recovery is done: API requests run from now on.
-    public func markReady(runtime: ShardRuntime) {
-        phase.withLock { $0 = .ready(runtime) }
+    /// Recovery is done: API requests run from now on, authenticated by `authenticator`.
+    public func markReady(runtime: ShardRuntime, authenticator: Authenticator) {
+        phase.withLock { $0 = .ready(runtime, authenticator) }
     }
 
     /// Shutdown has begun: new API requests are refused with 503.
@@ -31,7 +32,15 @@ public final class RESTBackend: Sendable {
     /// The runtime once ready; nil while recovering or stopping.
     public var runtime: ShardRuntime? {
         phase.withLock { phase in
-            if case .ready(let runtime) = phase { return runtime }
+            if case .ready(let runtime, _) = phase { return runtime }
+            return nil
+        }
+    }
+
+    /// How API requests are authenticated once ready; nil before.
+    var authenticator: Authenticator? {
+        phase.withLock { phase in
+            if case .ready(_, let authenticator) = phase { return authenticator }
             return nil
         }
     }
@@ -39,7 +48,7 @@ public final class RESTBackend: Sendable {
     func readyRuntime() throws -> ShardRuntime {
         let current = phase.withLock { phase -> Result<ShardRuntime, Problem> in
             switch phase {
-            case .ready(let runtime): .success(runtime)
+            case .ready(let runtime, _): .success(runtime)
             case .recovering:
                 .failure(Problem(.notReady, status: .serviceUnavailable, detail: "the node is still recovering its data"))
             case .stopping:

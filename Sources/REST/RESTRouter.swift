@@ -7,7 +7,7 @@ import Logging
 enum RESTRouter {
     static func make(backend: RESTBackend, configuration: RESTConfiguration, logger: Logger) -> Router<RESTContext> {
         let router = Router(context: RESTContext.self)
-        router.add(middleware: RequestMiddleware(observe: configuration.observe))
+        router.add(middleware: RequestMiddleware(backend: backend, observe: configuration.observe))
 
         router.get("healthz") { _, _ in
             PlainResponse.json(#"{"status":"alive"}"#)

@@ -9,6 +9,7 @@ import Logging
 struct RequestMiddleware: RouterMiddleware {
     typealias Context = RESTContext
 
+    let backend: RESTBackend
     let observe: @Sendable (RequestObservation) -> Void
 
     static let requestIDField = HTTPField.Name("X-Request-Id")!
@@ -23,7 +24,7 @@ struct RequestMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await Authentication.authenticate(request, &context) {
+            response = try await Authentication.authenticate(request, &context, backend: backend) {
                 try await next(request, $0)
             }
         } catch let problem as Problem {

@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import Foundation
 import Testing
@@ -47,18 +48,35 @@ struct ClientCommandErrorTests {
 
     @Test("credentials: refused token exits 4; --token, --token-file and HOLDFAST_TOKEN are presented")
     func credentials() async throws {
+        let secret = Array("client-command-tests-secret-0123456789".utf8)
         let harness = try await ClientCommandHarness { configuration in
-            configuration.authenticate = { $0.credentials == "s3cret" }
+            configuration.authenticator = .tokens(TokenVerifier(keys: try! TokenKeys(hmacSecret: secret)))
         }
+        let now = Int64(Date().timeIntervalSince1970)
+        let admin = try TokenIssuer.hs256(
+            subject: "ops", role: .admin, store: "*", ttlSeconds: 600, now: now, secret: secret)
         let refused = try harness.run(["stats", "--token", "wrong"] + harness.serverOption)
         #expect(refused.status == 4 && refused.standardError.contains("AUTHENTICATION_FAILED (506)"))
-        #expect(try harness.run(["stats", "--token", "s3cret"] + harness.serverOption).status == 0)
+        #expect(refused.standardError.contains("malformed token"))
+        #expect(try harness.run(["stats", "--token", admin] + harness.serverOption).status == 0)
         let file = NSTemporaryDirectory() + "holdfast-token-\(UUID().uuidString.prefix(8))"
-        try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "\(admin)\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try harness.run(["stats", "--token-file", file] + harness.serverOption).status == 0)
-        #expect(
-            try harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": "s3cret"]).status == 0)
+        #expect(try harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": admin]).status == 0)
         try? FileManager.default.removeItem(atPath: file)
+
+        // A customer token: its stock set is ACCESS_DENIED (exit 6), its stock get works.
+        let customer = try TokenIssuer.hs256(
+            subject: "c1", role: .customer, store: "eu", ttlSeconds: 600, now: now, secret: secret)
+        _ = try harness.run(["stock", "set", "A", "--on-hand", "2", "--token", admin] + harness.scoped())
+        let denied = try harness.run(["stock", "set", "A", "--on-hand", "9", "--token", customer] + harness.scoped())
+        #expect(denied.status == 6)
+        #expect(denied.standardError.contains("ACCESS_DENIED (510): role customer may not setStock"))
+        let deniedJSON = try harness.run(
+            ["stock", "set", "A", "--on-hand", "9", "--json", "--token", customer] + harness.scoped())
+        let failure = try deniedJSON.decode(ClientJSON.Failure.self)
+        #expect(failure.error.name == "ACCESS_DENIED" && failure.error.code == 510)
+        #expect(try harness.run(["stock", "get", "A", "--token", customer] + harness.scoped()).status == 0)
         await harness.stop()
     }
 

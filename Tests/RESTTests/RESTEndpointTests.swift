@@ -214,7 +214,7 @@ struct RESTEndpointTests {
         #expect(ready.status == 503 && ready.json["status"] as? String == "recovering")
         let api = try await rest.send("GET", "/api/v1/stores/s1/inventory/x")
         #expect(api.status == 503 && api.code == "NOT_READY")
-        rest.server.backend.markReady(runtime: rest.runtime)
+        rest.server.backend.markReady(runtime: rest.runtime, authenticator: RESTHarness.authenticator)
         #expect(try await rest.send("GET", "/readyz").status == 200)
     }
 

@@ -1,7 +1,8 @@
+import Auth
 import Engine
 import Foundation
-import REST
 import Logging
+import REST
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -19,7 +20,7 @@ final class RESTHarness: Sendable {
         configuration.metricsText = { "holdfast_test_metric 1\n" }
         let server = RESTServer(configuration: configuration, logger: Logger(label: "test.rest"))
         try await server.start()
-        if ready { server.backend.markReady(runtime: runtime) }
+        if ready { server.backend.markReady(runtime: runtime, authenticator: RESTHarness.authenticator) }
         return RESTHarness(runtime: runtime, server: server, base: "http://127.0.0.1:\(server.boundPort!)")
     }
 
@@ -28,6 +29,18 @@ final class RESTHarness: Sendable {
         self.server = server
         self.base = base
     }
+
+    /// HS256 with a fixed test secret; `token(...)` makes tokens it accepts.
+    static let secret = Array("rest-tests-secret-0123456789abcdef".utf8)
+    static let authenticator: Authenticator = .tokens(TokenVerifier(keys: try! TokenKeys(hmacSecret: secret)))
+
+    static func token(role: Role, store: String, subject: String = "tester", ttlSeconds: Int64 = 600) -> String {
+        try! TokenIssuer.hs256(
+            subject: subject, role: role, store: store, ttlSeconds: ttlSeconds,
+            now: Int64(Date().timeIntervalSince1970), secret: secret)
+    }
+
+    static let adminToken = token(role: .admin, store: "*", subject: "admin")
 
     func stop() async {
         await server.shutdown()
@@ -50,9 +63,10 @@ final class RESTHarness: Sendable {
     }
 
     /// Sends a request; `json` is sent as the body with Content-Type application/json.
+    /// `token` is the bearer token (an admin's by default; nil sends none).
     func send(
         _ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
-        token: String? = nil
+        token: String? = RESTHarness.adminToken
     ) async throws -> Reply {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method

@@ -54,7 +54,7 @@ struct ClientErrorTests {
 
     @Test("refused credentials are a typed protocol error; the right ones connect")
     func authentication() async throws {
-        let server = try await TestServer { $0.authenticate = { $0.credentials == "secret" } }
+        let server = try await TestServer { $0.authenticator = TestTokens.authenticator }
         let wrong = HoldfastClient(endpoint: .tcp(host: "127.0.0.1", port: server.port), credentials: "guess")
         do {
             try await wrong.connect()
@@ -67,7 +67,8 @@ struct ClientErrorTests {
             #expect(message.contains("client-tests") == false && message.contains("refused"))
             #expect(error.isConnectionProblem)
         }
-        let right = HoldfastClient(endpoint: .tcp(host: "127.0.0.1", port: server.port), credentials: "secret")
+        let right = HoldfastClient(
+            endpoint: .tcp(host: "127.0.0.1", port: server.port), credentials: TestTokens.token())
         try await right.ping()
         await wrong.close()
         await right.close()

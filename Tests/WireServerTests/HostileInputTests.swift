@@ -136,12 +136,12 @@ struct HostileInputTests {
 
     @Test("refused credentials close the connection")
     func refusedCredentials() async throws {
-        let server = try await TestServer { $0.authenticate = { $0.credentials == "secret" } }
+        let server = try await TestServer { $0.authenticator = TestTokens.authenticator }
         defer { Task { await server.stop() } }
         let socket = try RawSocket(port: server.port)
         try socket.send(WireFrames.hello(credentials: "guess"))
         try expectFatal(socket, code: .authenticationFailed)
-        _ = try server.handshakenSocket(credentials: "secret")
+        _ = try server.handshakenSocket(credentials: TestTokens.token())
     }
 
     @Test("a truncated frame times out; a silent connection is closed after the handshake timeout")

@@ -31,4 +31,39 @@ int holdfast_open_direct_flag(void);
  * Returns 0, or -1 with errno set. */
 int holdfast_set_thread_nice(int nice_value);
 
+/* ---- Token signatures (JWT HS256 and RS256) through OpenSSL's EVP interface ---- */
+
+/* HMAC-SHA256 of `message` under `key`. Returns 1 on success, 0 on failure. */
+int holdfast_hmac_sha256(const void *key, size_t key_length, const void *message, size_t message_length,
+                         uint8_t mac[32]);
+
+/* 1 if the two buffers are equal, 0 otherwise, in time independent of their contents. */
+int holdfast_constant_time_equal(const void *left, const void *right, size_t length);
+
+/* An RSA key (public, or private with its public half) parsed once from PEM. */
+typedef struct holdfast_rsa_key holdfast_rsa_key;
+
+/* Parses a PEM public key (SubjectPublicKeyInfo, "-----BEGIN PUBLIC KEY-----").
+ * Returns NULL unless it is an RSA key of at least 2048 bits. */
+holdfast_rsa_key *holdfast_rsa_public_key_from_pem(const char *pem, size_t length);
+/* Parses a PEM private key (PKCS#8 or PKCS#1, unencrypted). NULL unless RSA of at least 2048 bits. */
+holdfast_rsa_key *holdfast_rsa_private_key_from_pem(const char *pem, size_t length);
+void holdfast_rsa_key_destroy(holdfast_rsa_key *key);
+/* The key's modulus size in bytes (the signature length). */
+size_t holdfast_rsa_key_signature_length(const holdfast_rsa_key *key);
+
+/* RSASSA-PKCS1-v1_5 with SHA-256. Verify returns 1 when the signature is valid, 0 otherwise. */
+int holdfast_rsa_sha256_verify(const holdfast_rsa_key *key, const void *message, size_t message_length,
+                               const void *signature, size_t signature_length);
+/* Signs with a private key; `signature` has room for `signature_capacity` bytes, the length written
+ * goes to `signature_length`. Returns 1 on success, 0 on failure. */
+int holdfast_rsa_sha256_sign(const holdfast_rsa_key *key, const void *message, size_t message_length,
+                             uint8_t *signature, size_t signature_capacity, size_t *signature_length);
+
+/* Generates a fresh RSA key of `bits` (2048...8192) and writes its private (PKCS#8) and public
+ * (SubjectPublicKeyInfo) PEM texts, NUL-terminated, into the buffers. Returns 1 on success, 0 on
+ * failure (including buffers too small). For tests and key set-up. */
+int holdfast_rsa_generate_pem(int bits, char *private_pem, size_t private_capacity, char *public_pem,
+                              size_t public_capacity);
+
 #endif

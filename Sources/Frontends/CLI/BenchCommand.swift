@@ -30,7 +30,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Server: host:port, :port or unix:/path.")
     var server = "127.0.0.1:7420"
 
-    @Option(help: "Credentials for the handshake (default: $HOLDFAST_TOKEN).")
+    @Option(
+        help:
+            "Bearer token (JWT) for the handshake (default: $HOLDFAST_TOKEN); an admin token for store '*', as runs use fresh stores."
+    )
     var token: String?
 
     @Option(help: "Store to use (default: a fresh bench-<random> store, so runs never interfere).")

@@ -19,7 +19,7 @@ struct HoldfastCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, BenchCommand.self, StockCommand.self, ReservationCommand.self, CartCommand.self,
             OrderCommand.self, EventsCommand.self, StatsCommand.self, DemoCommand.self, SnapshotCommand.self,
-            WALCommand.self, RestoreCommand.self, BackupCommand.self, CrashDriverCommand.self,
+            WALCommand.self, RestoreCommand.self, BackupCommand.self, CrashDriverCommand.self, TokenCommand.self,
         ]
     )
 }

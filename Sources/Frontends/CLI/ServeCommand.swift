@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import Engine
 import Foundation
 import Logging
@@ -48,8 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the REST API (0: any free port, printed at start).")
     var httpPort = 7480
 
-    @Option(help: "File holding the token clients must present in their handshake (else env HOLDFAST_TOKEN).")
-    var tokenFile: String?
+    @OptionGroup var auth: ServeAuthOptions
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -60,27 +60,31 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--frame-bytes-max must be \(frameRange.lowerBound)...\(frameRange.upperBound)")
         }
         guard (WireLimits.standard.itemsPerFrameMax...16_000_000).contains(inFlightPerConnection) else {
-            throw ValidationError("--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
+            throw ValidationError(
+                "--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
         }
         guard idleTimeoutSeconds >= 1 else { throw ValidationError("--idle-timeout-seconds must be at least 1") }
     }
 
     func run() async throws {
-        let token = try ServeCommand.loadToken(file: tokenFile)
-        if token == nil {
-            NodeOptions.say("WARNING: no --token-file or HOLDFAST_TOKEN: wire clients are not authenticated")
-        }
         // REST listens first so /healthz and /readyz answer during recovery.
         let rest = try await startREST()
         let durableNode: DurableNode
+        let authenticator: Authenticator
         do {
             durableNode = try node.openNode()
+            do {
+                authenticator = try auth.makeAuthenticator(dataDirectory: node.dataDir, say: NodeOptions.say)
+            } catch {
+                durableNode.shutdown()
+                throw error
+            }
         } catch {
             await rest?.shutdown()
             throw error
         }
-        rest?.backend.markReady(runtime: durableNode.runtime)
-        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(token: token))
+        rest?.backend.markReady(runtime: durableNode.runtime, authenticator: authenticator)
+        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(authenticator))
         do {
             try await server.start()
         } catch {
@@ -115,7 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         return rest
     }
 
-    private func serverConfiguration(token: String?) -> WireServerConfiguration {
+    private func serverConfiguration(_ authenticator: Authenticator) -> WireServerConfiguration {
         var configuration = WireServerConfiguration()
         configuration.host = host == "none" ? nil : host
         configuration.port = port
@@ -125,37 +129,15 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits = WireLimits(
             frameBytesMax: frameBytesMax, itemsPerFrameMax: WireLimits.standard.itemsPerFrameMax,
             inFlightPerConnectionMax: inFlightPerConnection)
-        if let token {
-            configuration.authenticate = { hello in TokenCheck.matches(hello.credentials, token) }
+        configuration.authenticator = authenticator
+        configuration.onAccessDenied = { record in
+            NodeOptions.say(
+                AccessDeniedLine.json(
+                    status: record.httpStatus, kind: record.kind.rawValue, connection: record.connectionID,
+                    clientID: record.clientID, peer: record.peerAddress, principal: record.principal,
+                    operation: record.operation, deniedItems: record.deniedItems, reason: record.reason))
         }
         return configuration
-    }
-
-    /// The shared token from a file (trimmed) or HOLDFAST_TOKEN; nil when neither is set.
-    static func loadToken(file: String?) throws -> String? {
-        if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read token file \(file)")
-            }
-            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw ValidationError("token file \(file) is empty") }
-            return token
-        }
-        if let token = ProcessInfo.processInfo.environment["HOLDFAST_TOKEN"], !token.isEmpty { return token }
-        return nil
-    }
-}
-
-/// Compares credentials in time independent of where they differ.
-enum TokenCheck {
-    static func matches(_ presented: String, _ expected: String) -> Bool {
-        let left = Array(presented.utf8)
-        let right = Array(expected.utf8)
-        var difference = UInt8(left.count == right.count ? 0 : 1)
-        for index in 0..<max(left.count, right.count) {
-            difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
-        }
-        return difference == 0
     }
 }
 

@@ -7,6 +7,8 @@ public enum HoldfastClientError: Error, Sendable, Equatable, CustomStringConvert
     /// The engine refused the operation (nothing changed), with its stable code.
     case engine(EngineError)
     /// The server refused the frame or item: a protocol error with a stable 5xx code.
+    /// `.authenticationFailed` (506): the token was refused and the connection closed;
+    /// `.accessDenied` (510): the token does not allow this operation (nothing ran).
     case protocolError(ProtocolErrorCode, String)
     /// The connection closed (or broke) before the reply arrived. Whether the
     /// operation took effect is unknown; repeat it only if it is safe to repeat
@@ -44,6 +46,13 @@ public enum HoldfastClientError: Error, Sendable, Equatable, CustomStringConvert
         case .unexpectedReply: "UNEXPECTED_REPLY"
         case .timeout: "TIMEOUT"
         }
+    }
+
+    /// Whether the token did not allow the operation (ACCESS_DENIED, 510): its role or
+    /// store is out of scope, or it expired. Retrying with the same token fails again.
+    public var isAccessDenied: Bool {
+        if case .protocolError(.accessDenied, _) = self { return true }
+        return false
     }
 
     /// Whether the error is about reaching the server rather than about the request:

@@ -24,6 +24,9 @@ public enum ProtocolErrorCode: UInt16, Sendable, CaseIterable, CustomStringConve
     case itemCountOutOfRange = 508
     /// The connection sent nothing (or only part of a frame) for too long.
     case timeout = 509
+    /// The connection's token does not allow this item (role or store out of scope,
+    /// another customer's id, or the token expired). Per item; the connection stays open.
+    case accessDenied = 510
 
     /// The stable symbolic name (REST problem `code`, logs).
     public var name: String {
@@ -38,6 +41,7 @@ public enum ProtocolErrorCode: UInt16, Sendable, CaseIterable, CustomStringConve
         case .malformedRequest: "MALFORMED_REQUEST"
         case .itemCountOutOfRange: "ITEM_COUNT_OUT_OF_RANGE"
         case .timeout: "TIMEOUT"
+        case .accessDenied: "ACCESS_DENIED"
         }
     }
 
@@ -81,7 +85,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .protocolViolation(let code, _):
             switch code {
             case .malformedFrame, .unsupportedVersion, .frameTooLarge, .authenticationFailed, .timeout: true
-            case .checksumMismatch, .unknownOperation, .handshakeRequired, .malformedRequest, .itemCountOutOfRange:
+            case .checksumMismatch, .unknownOperation, .handshakeRequired, .malformedRequest, .itemCountOutOfRange,
+                .accessDenied:
                 false
             }
         }

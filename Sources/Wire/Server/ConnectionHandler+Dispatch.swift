@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import NIOCore
 import Wire
@@ -22,7 +23,8 @@ extension ConnectionHandler {
         }
         guard header.operation.isKnown else {
             return refuseFrame(
-                .protocolViolation(.unknownOperation, "operation \(header.operation) is not known to protocol version 1"),
+                .protocolViolation(
+                    .unknownOperation, "operation \(header.operation) is not known to protocol version 1"),
                 header)
         }
         guard isAuthenticated || header.operation == .hello else {
@@ -32,7 +34,8 @@ extension ConnectionHandler {
         guard (1...itemsMax).contains(ranges.count) else {
             return refuseFrame(
                 .protocolViolation(
-                    .itemCountOutOfRange, "\(header.operation) takes 1...\(itemsMax) items per frame, got \(ranges.count)"),
+                    .itemCountOutOfRange,
+                    "\(header.operation) takes 1...\(itemsMax) items per frame, got \(ranges.count)"),
                 header)
         }
         server.counters.operationsReceived.add(UInt64(ranges.count), ordering: .relaxed)
@@ -64,16 +67,30 @@ extension ConnectionHandler {
         commands.reserveCapacity(ranges.count)
         var positions: [Int] = []
         positions.reserveCapacity(ranges.count)
+        var denial: (operation: String, reason: String, count: Int)?
+        let now = server.configuration.unixTimeSeconds()
         for (index, range) in ranges.enumerated() {
             var reader = frame.reader(of: range)
             do throws(DecodingError) {
                 let command = try CommandCodec.decode(payloadOf: tag, from: &reader)
                 guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes follow the \(tag) request") }
+                if let refusal = accessRefusal(command, now: now) {
+                    reply.settle(index, .error(.protocolViolation(.accessDenied, refusal)))
+                    denial = (
+                        denial?.operation ?? command.operationName, denial?.reason ?? refusal, (denial?.count ?? 0) + 1
+                    )
+                    continue
+                }
                 commands.append(command)
                 positions.append(index)
             } catch {
                 reply.settle(index, .error(.protocolViolation(.malformedRequest, "item \(index): \(error)")))
             }
+        }
+        if let denial {
+            reportDenied(
+                .authorization, principal: principal, operation: denial.operation, deniedItems: denial.count,
+                reason: denial.reason)
         }
         operationsInFlight += ranges.count
         guard !commands.isEmpty, let outbox else {
@@ -83,8 +100,15 @@ extension ConnectionHandler {
         }
         let counters = server.counters
         let itemPositions = positions
+        let resultFilter = resultFilter
         server.runtime.submit(batch: commands) { position, outcome in
             if case .failure(.busy) = outcome { counters.busyRefusals.add(1, ordering: .relaxed) }
+            if let customer = resultFilter, case .success(let result) = outcome,
+                !AccessPolicy.mayRead(customer, result: result)
+            {
+                let error = WireError.protocolViolation(.accessDenied, "the result belongs to another customer")
+                return outbox.complete(reply, item: itemPositions[position], error: error)
+            }
             outbox.complete(reply, item: itemPositions[position], outcome: outcome)
         }
     }
@@ -111,22 +135,34 @@ extension ConnectionHandler {
                 break
             case .events:
                 let request = try EventsRequest.decode(from: &reader)
+                if let refusal = eventsRefusal(store: request.store) {
+                    reply.settle(0, .error(.protocolViolation(.accessDenied, refusal)))
+                    return reply.encode(into: &frames)
+                }
                 guard let eventsReply = eventsReply(request) else {
                     reply.settle(
                         0,
                         .error(
                             .engine(
                                 .invalidArgument(
-                                    field: "shard", reason: "shard \(request.shard) does not exist (0..<\(server.runtime.shardCount))"))))
+                                    field: "shard",
+                                    reason: "shard \(request.shard) does not exist (0..<\(server.runtime.shardCount))"))
+                        ))
                     return reply.encode(into: &frames)
                 }
                 EventCodec.encode(eventsReply, into: &writer)
             case .stats:
+                if let refusal = statsRefusal() {
+                    reply.settle(0, .error(.protocolViolation(.accessDenied, refusal)))
+                    return reply.encode(into: &frames)
+                }
                 server.stats().encode(into: &writer)
             default:
                 preconditionFailure("not a session operation: \(header.operation)")
             }
-            guard reader.isAtEnd else { throw reader.error("\(reader.remaining) bytes follow the \(header.operation) request") }
+            guard reader.isAtEnd else {
+                throw reader.error("\(reader.remaining) bytes follow the \(header.operation) request")
+            }
             reply.settle(0, .encoded(writer.bytes))
         } catch {
             reply.settle(0, .error(.protocolViolation(.malformedRequest, "\(header.operation): \(error)")))
@@ -140,13 +176,15 @@ extension ConnectionHandler {
             fail(
                 .protocolViolation(
                     .unsupportedVersion,
-                    "client speaks protocol version \(hello.protocolVersion); this server speaks \(WireProtocol.version)"),
+                    "client speaks protocol version \(hello.protocolVersion); this server speaks \(WireProtocol.version)"
+                ),
                 operation: .hello, requestID: header.requestID)
             return false
         }
-        guard server.configuration.authenticate(hello) else {
+        if let failure = authenticate(hello) {
             fail(
-                .protocolViolation(.authenticationFailed, "credentials of client '\(hello.clientID)' were refused"),
+                .protocolViolation(
+                    .authenticationFailed, "credentials of client '\(hello.clientID)' were refused: \(failure.reason)"),
                 operation: .hello, requestID: header.requestID)
             return false
         }

@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import NIOCore
 import Wire
@@ -21,6 +22,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var frames = FrameWriter(reservingCapacity: 4_096)
 
     var isAuthenticated = false
+    /// Who the handshake's token speaks for; set with `isAuthenticated`.
+    var principal = Principal.development
+    /// The client id of the hello, for the access log.
+    var clientID = ""
+    /// Unix second after which the token (expiry plus leeway) no longer allows operations.
+    var sessionDeadline = Int64.max
     /// Set by `shutdown`: no new work; close once nothing is in flight.
     var isDraining = false
     /// Set once a fatal error was sent: further input is ignored.
@@ -106,7 +113,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             guard frameBytes <= server.limits.frameBytesMax else {
                 fail(
                     .protocolViolation(
-                        .frameTooLarge, "frame of \(frameBytes) bytes exceeds the limit of \(server.limits.frameBytesMax)"),
+                        .frameTooLarge,
+                        "frame of \(frameBytes) bytes exceeds the limit of \(server.limits.frameBytesMax)"),
                     operation: header.operation, requestID: header.requestID)
                 return
             }

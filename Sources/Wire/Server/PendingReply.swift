@@ -71,8 +71,12 @@ final class ReplyOutbox: Sendable {
 
     /// Records one item's outcome; called on shard threads.
     func complete(_ reply: PendingReply, item index: Int, outcome: Outcome) {
+        settle(reply, index, .outcome(outcome))
+    }
+
+    private func settle(_ reply: PendingReply, _ index: Int, _ item: PendingReply.Item) {
         let mustSchedule = state.withLock { state -> Bool in
-            reply.settle(index, .outcome(outcome))
+            reply.settle(index, item)
             guard reply.remaining == 0 else { return false }
             state.ready.append(reply)
             guard !state.flushScheduled else { return false }
@@ -80,6 +84,11 @@ final class ReplyOutbox: Sendable {
             return true
         }
         if mustSchedule { scheduleFlush() }
+    }
+
+    /// Records one item's error (a result the connection may not see); called on shard threads.
+    func complete(_ reply: PendingReply, item index: Int, error: WireError) {
+        settle(reply, index, .error(error))
     }
 
     /// Takes every ready reply; called by the flush on the event loop.

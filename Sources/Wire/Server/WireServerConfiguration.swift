@@ -1,3 +1,5 @@
+import Auth
+import Foundation
 import Wire
 
 /// Where and how `WireServer` listens, and the limits it enforces
@@ -26,8 +28,16 @@ public struct WireServerConfiguration: Sendable {
     public var connectionsMax = 16_384
     /// The name sent in the handshake reply.
     public var serverName = "holdfast"
-    /// Decides whether a handshake's client id and credentials are accepted.
-    public var authenticate: @Sendable (Hello) -> Bool = { _ in true }
+    /// Checks the handshake's credentials (a bearer JWT) and yields the connection's
+    /// principal, whose every operation `AccessPolicy` then checks. `.disabled`
+    /// (the default of this library type; `holdfast serve` always sets it) lets every
+    /// connection act as `Principal.development`.
+    public var authenticator = Authenticator.disabled
+    /// Called on the network thread for every refused handshake and every frame with
+    /// denied items; keep it quick (log a line). Never carries a token or a secret.
+    public var onAccessDenied: @Sendable (AccessDeniedRecord) -> Void = { _ in }
+    /// The clock tokens are checked against, in unix seconds.
+    public var unixTimeSeconds: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     public init() {}
 }

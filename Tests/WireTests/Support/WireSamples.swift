@@ -203,7 +203,7 @@ enum WireSamples {
         .shardQueue, .lineNodes,
     ]
 
-    /// Every error a reply can carry: the engine's and one of each protocol code (500–509).
+    /// Every error a reply can carry: the engine's and one of each protocol code (500–510).
     static let wireErrors: [WireError] =
         engineErrors.map { .engine($0) }
         + ProtocolErrorCode.allCases.map { .protocolViolation($0, "\($0.name) in a sample, ünïcode too") }

@@ -10,10 +10,13 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Client id the server logs (at most 64 bytes).")
     var clientID = "holdfast-cli"
 
-    @Option(help: "Token for the handshake (else --token-file, else env HOLDFAST_TOKEN).")
+    @Option(
+        help:
+            "Bearer token (JWT, see `holdfast token create`) for the handshake (else --token-file, else env HOLDFAST_TOKEN)."
+    )
     var token: String?
 
-    @Option(help: "File holding the token.")
+    @Option(help: "File holding the bearer token.")
     var tokenFile: String?
 
     @Option(help: "Seconds to wait for each reply.")
@@ -92,9 +95,12 @@ enum ClientExitCode {
     static let connectionProblem: Int32 = 4
     /// The request or reply broke the protocol (too large, malformed, unexpected).
     static let protocolProblem: Int32 = 5
+    /// The token does not allow the operation (ACCESS_DENIED, 510): role or store out of scope.
+    static let accessDenied: Int32 = 6
 
     static func of(_ error: HoldfastClientError) -> Int32 {
         if error.isConnectionProblem { return connectionProblem }
+        if error.isAccessDenied { return accessDenied }
         if case .engine = error { return engineRefusal }
         return protocolProblem
     }
@@ -103,7 +109,8 @@ enum ClientExitCode {
     static let summary = """
         Exit status: 0 done; \(engineRefusal) refused by the engine (nothing changed); \(connectionProblem) \
         connection problem (unreachable, credentials refused, closed, timed out: the outcome may be unknown); \
-        \(protocolProblem) protocol problem; 64 bad arguments.
+        \(protocolProblem) protocol problem; \(accessDenied) access denied (the token's role or store does not \
+        allow it; nothing changed); 64 bad arguments.
         """
 }
 

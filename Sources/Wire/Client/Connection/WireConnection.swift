@@ -32,7 +32,7 @@ public final class WireConnection: @unchecked Sendable {
     /// - Parameters:
     ///   - endpoint: the server's TCP address or Unix socket.
     ///   - clientID: names this client in the server's logs (at most 64 bytes).
-    ///   - credentials: the token the server's `authenticate` checks.
+    ///   - credentials: the bearer token (JWT) the server's authenticator checks.
     ///   - group: the event loops to use; `MultiThreadedEventLoopGroup.singleton` when nil.
     /// - Throws: `connectFailed` (nothing listening, unreachable), `timeout` (no hello
     ///   reply in time), `protocolError(.authenticationFailed | .unsupportedVersion, …)`
