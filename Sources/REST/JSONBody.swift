@@ -57,8 +57,14 @@ enum JSONBody {
 
     /// Unknown fields are refused, so a misspelt optional field is never silently ignored.
     private static func checkKeys(_ object: [String: Any], allowed: Set<String>, path: String) throws {
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            throw Problem.malformed("unknown field '\(path)\(key)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+        for key in object.keys.sorted() {
+            guard allowed.contains(key) else {
+                throw Problem.malformed(
+                    "unknown field '\(path)\(key)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+            }
+            if object[key] is NSNull {
+                throw Problem.malformed("field '\(path)\(key)' is null; leave an optional field out instead")
+            }
         }
     }
 

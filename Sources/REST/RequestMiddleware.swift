@@ -32,7 +32,9 @@ struct RequestMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             var problem = Self.problem(for: error)
             var allow: String?
-            if error.status == .notFound, let methods = AllowedMethods.fromDocument.methods(for: request.uri.path) {
+            if error.status == .notFound, let methods = AllowedMethods.fromDocument.methods(for: request.uri.path),
+                !methods.contains(request.method.rawValue)
+            {
                 problem = Problem(
                     .methodNotAllowed, status: .methodNotAllowed,
                     detail: "\(request.method.rawValue) is not allowed here; allowed: \(methods.joined(separator: ", "))")

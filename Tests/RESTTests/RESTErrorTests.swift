@@ -19,6 +19,8 @@ struct RESTErrorTests {
             (#"{"lines": [{"sku": "a", "quantity": 1, "colour": "red"}]}"#, "MALFORMED_REQUEST"),
             (#"{"lines": [{"sku": "a", "quantity": 1}], "tll": 5}"#, "MALFORMED_REQUEST"),
             (#"{"ttlSeconds": 5}"#, "MALFORMED_REQUEST"),
+            (#"{"lines": [{"sku": "a", "quantity": 1}], "ttlSeconds": null}"#, "MALFORMED_REQUEST"),
+            (#"{"lines": [{"sku": "a", "location": null, "quantity": 1}]}"#, "MALFORMED_REQUEST"),
             (#"{"lines": [{"sku": "a", "quantity": 0}]}"#, "QUANTITY_OUT_OF_RANGE"),
             (#"{"lines": [{"sku": "a", "quantity": 1000000001}]}"#, "QUANTITY_OUT_OF_RANGE"),
             (#"{"lines": [{"sku": "a", "quantity": 1}], "ttlSeconds": 0}"#, "TTL_OUT_OF_RANGE"),
@@ -47,6 +49,10 @@ struct RESTErrorTests {
             "POST", "/api/v1/stores/s1/reservations", json: #"{"lines": [{"sku": "a", "quantity": 1}]}"#,
             headers: ["Idempotency-Key": String(repeating: "k", count: 65)])
         #expect(key.status == 400)
+        let nonASCII = try await rest.send(
+            "POST", "/api/v1/stores/s1/reservations", json: #"{"lines": [{"sku": "a", "quantity": 1}]}"#,
+            headers: ["Idempotency-Key": "clé"])
+        #expect(nonASCII.status == 400)
         let path = try await rest.send("GET", "/api/v1/stores/s1/inventory/%FF%FE")
         #expect(path.status == 400)
     }

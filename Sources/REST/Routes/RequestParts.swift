@@ -38,10 +38,10 @@ enum RequestParts {
         guard let key = request.headers[idempotencyKeyField] else { return nil }
         let bytes = key.utf8.count
         guard (1...Limits.requestKeyMaxBytes).contains(bytes),
-            key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+            key.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
         else {
             throw Problem.malformed(
-                "Idempotency-Key must be 1...\(Limits.requestKeyMaxBytes) bytes of printable characters")
+                "Idempotency-Key must be 1...\(Limits.requestKeyMaxBytes) printable ASCII characters")
         }
         return key
     }
