@@ -154,13 +154,14 @@ extension Problem {
     }
 }
 
-/// JSON output: sorted keys, so responses are stable and diffable.
+/// JSON output: sorted keys, so responses are stable and diffable, and a final newline.
 enum JSONOutput {
     static func encode(_ value: some Encodable) -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Every value we encode is a plain struct of strings, integers and booleans.
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        data.append(UInt8(ascii: "\n"))  // so `curl` output ends its line
         return ByteBuffer(bytes: data)
     }
 }
