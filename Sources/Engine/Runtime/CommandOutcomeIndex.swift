@@ -47,6 +47,40 @@ public enum CommandOutcomeIndex {
         }
     }
 
+    /// The column of an outcome: 0 for success, else `errorColumn`. Matches
+    /// case names only, so it copies nothing out of the (large) outcome.
+    @inline(__always)
+    public static func outcomeColumn(_ outcome: Outcome) -> Int {
+        switch outcome {
+        case .success: 0
+        case .failure(.invalidIdentifier): 1
+        case .failure(.quantityOutOfRange): 2
+        case .failure(.amountOutOfRange): 3
+        case .failure(.lineCountOutOfRange): 4
+        case .failure(.ttlOutOfRange): 5
+        case .failure(.invalidCurrency): 6
+        case .failure(.invalidArgument): 7
+        case .failure(.unknownStore): 8
+        case .failure(.unknownSKU): 9
+        case .failure(.unknownLocation): 10
+        case .failure(.unknownReservation): 11
+        case .failure(.unknownCart): 12
+        case .failure(.unknownOrder): 13
+        case .failure(.insufficientStock): 14
+        case .failure(.stockBelowCommitments): 15
+        case .failure(.reservationNotActive): 16
+        case .failure(.reservationExpired): 17
+        case .failure(.invalidTransition): 18
+        case .failure(.cartEmpty): 19
+        case .failure(.missingPrice): 20
+        case .failure(.idempotencyConflict): 21
+        case .failure(.limitReached): 22
+        case .failure(.busy): 23
+        case .failure(.shuttingDown): 24
+        case .failure(.journalFailure): 25
+        }
+    }
+
     /// The column of `insufficientStock` (requests refused for lack of stock).
     public static let insufficientStockColumn = 14
 

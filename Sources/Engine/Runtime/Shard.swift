@@ -118,17 +118,22 @@ final class Shard: @unchecked Sendable {
         for submission in submissions {
             switch submission {
             case .command(let command, let completion):
+                let row = metrics.row(of: command)
                 if let halted, command.isMutation {
-                    let refusal = Outcome.failure(.journalFailure(reason: halted))
-                    metrics.countCommand(command, refusal)
-                    replies.append((completion, refusal))
+                    let refusal = EngineError.journalFailure(reason: halted)
+                    metrics.countFailure(row: row, refusal)
+                    replies.append((completion, .failure(refusal)))
                     continue
                 }
                 let applied = machine.apply(command, at: timestamp)
                 if let lsn = applied.lsn {
                     records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command))
                 }
-                metrics.countCommand(command, applied.outcome)
+                if case .success = applied.outcome {
+                    metrics.countSuccess(row: row)
+                } else {
+                    metrics.count(row: row, applied.outcome)
+                }
                 replies.append((completion, applied.outcome))
             case .inspect(let body):
                 body(machine)

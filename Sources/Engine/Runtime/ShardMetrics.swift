@@ -44,16 +44,33 @@ public final class ShardMetrics: @unchecked Sendable {
 
     // MARK: Writer side
 
-    /// Counts one applied command. Writer thread only.
+    /// The command table's row of `command` (its kind).
     @inline(__always)
-    func countCommand(_ command: Command, _ outcome: Outcome) {
-        let row = Int(rowByTag[Int(CommandCodec.tag(of: command).rawValue)])
-        let column: Int
-        switch outcome {
-        case .success: column = 0
-        case .failure(let error): column = CommandOutcomeIndex.errorColumn(error)
-        }
-        let cell = commandCells + (row * CommandOutcomeIndex.outcomeCount + column)
+    func row(of command: Command) -> Int {
+        Int(rowByTag[Int(CommandCodec.tag(of: command).rawValue)])
+    }
+
+    /// Counts one command of kind `row` that succeeded. Writer thread only.
+    @inline(__always)
+    func countSuccess(row: Int) {
+        bump(row * CommandOutcomeIndex.outcomeCount)
+    }
+
+    /// Counts one command of kind `row` with its outcome. Writer thread only.
+    @inline(never)
+    func count(row: Int, _ outcome: Outcome) {
+        bump(row * CommandOutcomeIndex.outcomeCount + CommandOutcomeIndex.outcomeColumn(outcome))
+    }
+
+    /// Counts one command of kind `row` that failed with `error`. Writer thread only.
+    @inline(__always)
+    func countFailure(row: Int, _ error: EngineError) {
+        bump(row * CommandOutcomeIndex.outcomeCount + CommandOutcomeIndex.errorColumn(error))
+    }
+
+    @inline(__always)
+    private func bump(_ index: Int) {
+        let cell = commandCells + index
         cell.pointee.store(cell.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
