@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "Engine", path: "Sources/Engine", swiftSettings: engineSettings),
@@ -69,10 +70,16 @@ let package = Package(
             ],
             path: "Sources/Wire/Client"
         ),
+        /// Metrics in Prometheus text format and structured JSON logs (docs/operations.md).
+        .target(
+            name: "Observability",
+            dependencies: ["Engine", "Persistence", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Observability"
+        ),
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +100,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WireServerTests"
+        ),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: [
+                "Observability", "Engine", "Persistence", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ObservabilityTests"
         ),
         .testTarget(
             name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence"], path: "Tests/FrontendsTests"),
