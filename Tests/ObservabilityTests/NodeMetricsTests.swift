@@ -154,6 +154,7 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
         #expect(before.value("holdfast_journal_records_total", ["shard": "0"]) ?? 0 >= 3)
         #expect(before.value("holdfast_journal_frames_total", ["shard": "0"]) ?? 0 >= 1)
         #expect(before.value("holdfast_journal_failures_total", ["shard": "0"]) == 0)
+        #expect(before.families["holdfast_journal_unsynced_write_seconds"] == nil, "relaxed durability only")
         #expect(before.value("holdfast_snapshot_age_seconds", ["shard": "0"]) == 7, "no snapshot yet: since the node opened")
         #expect(before.value("holdfast_snapshots_total", ["shard": "0"]) == 0)
         #expect(before.value("holdfast_active_reservations", ["shard": "0"]) == 2)

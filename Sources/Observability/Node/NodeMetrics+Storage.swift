@@ -9,11 +9,13 @@ extension NodeMetrics {
             help: "Time to make log data durable: one frame's linked write + fdatasync (strict), one fdatasync (relaxed).",
             labelNames: ["shard"], unitsPerBase: 1e9,
             sample: perShard { node.journalMetrics(shard: $0)?.syncLatencyNanoseconds.snapshot() })
-        try registry.sampledHistogram(
-            name: "holdfast_journal_unsynced_write_seconds",
-            help: "Relaxed durability only: one frame's write without fdatasync.",
-            labelNames: ["shard"], unitsPerBase: 1e9,
-            sample: perShard { node.journalMetrics(shard: $0)?.unsyncedWriteLatencyNanoseconds.snapshot() })
+        if node.options.durability == .relaxed {
+            try registry.sampledHistogram(
+                name: "holdfast_journal_unsynced_write_seconds",
+                help: "Relaxed durability only: one frame's write without fdatasync.",
+                labelNames: ["shard"], unitsPerBase: 1e9,
+                sample: perShard { node.journalMetrics(shard: $0)?.unsyncedWriteLatencyNanoseconds.snapshot() })
+        }
         let counters: [(name: String, help: String, value: @Sendable (JournalMetrics) -> UInt64)] = [
             ("holdfast_journal_bytes_total", "Bytes written to log segments, padding included.", { $0.bytesWritten }),
             ("holdfast_journal_record_bytes_total", "Bytes of log records (headers and payloads) written.", { $0.recordBytes }),
