@@ -6,10 +6,12 @@ import Testing
 @Suite struct ExpositionTests {
     @Test func smallRegistryRendersExactly() throws {
         let registry = MetricsRegistry()
-        let requests = try registry.counter(name: "app_requests_total", help: "Requests served.", labelNames: ["method", "path"])
+        let requests = try registry.counter(
+            name: "app_requests_total", help: "Requests served.", labelNames: ["method", "path"])
         let errors = try registry.counter(name: "app_errors_total", help: "Errors with a \\ backslash\nand newline.")
         try registry.gauge(name: "app_temperature", help: "T.") { 21.5 }
-        let latency = try registry.histogram(name: "app_latency_seconds", help: "Latency.", bucketsSeconds: [0.001, 0.01, 0.1])
+        let latency = try registry.histogram(
+            name: "app_latency_seconds", help: "Latency.", bucketsSeconds: [0.001, 0.01, 0.1])
 
         let get = try requests.labels("GET", "/a")
         get.increment()
@@ -17,7 +19,9 @@ import Testing
         try requests.labels("POST", "/b\"x\\y\nz").increment()
         #expect(try requests.labels("GET", "/a") === get, "a child is made once")
         errors.increment(by: 2)
-        for nanoseconds: UInt64 in [500_000, 5_000_000, 5_000_000, 500_000_000] { latency.observe(nanoseconds: nanoseconds) }
+        for nanoseconds: UInt64 in [500_000, 5_000_000, 5_000_000, 500_000_000] {
+            latency.observe(nanoseconds: nanoseconds)
+        }
 
         let expected = """
             # HELP app_errors_total Errors with a \\\\ backslash\\nand newline.
@@ -99,9 +103,13 @@ import Testing
         #expect(throws: MetricsError.self) { _ = try registry.counter(name: "9lives_total", help: "") }
         #expect(throws: MetricsError.self) { _ = try registry.counter(name: "a-b_total", help: "") }
         #expect(throws: MetricsError.self) { _ = try registry.counter(name: "x_total", help: "", labelNames: ["__x"]) }
-        #expect(throws: MetricsError.self) { _ = try registry.counter(name: "x_total", help: "", labelNames: ["a", "a"]) }
+        #expect(throws: MetricsError.self) {
+            _ = try registry.counter(name: "x_total", help: "", labelNames: ["a", "a"])
+        }
         #expect(throws: MetricsError.self) { _ = try registry.histogram(name: "h", help: "", labelNames: ["le"]) }
-        #expect(throws: MetricsError.self) { _ = try registry.histogram(name: "h", help: "", bucketsSeconds: [0.1, 0.1]) }
+        #expect(throws: MetricsError.self) {
+            _ = try registry.histogram(name: "h", help: "", bucketsSeconds: [0.1, 0.1])
+        }
         #expect(throws: MetricsError.self) { _ = try registry.histogram(name: "h", help: "", bucketsSeconds: []) }
         #expect(throws: MetricsError.self) { _ = try registry.histogram(name: "h", help: "", bucketsSeconds: [.nan]) }
         _ = try registry.counter(name: "x_total", help: "")

@@ -58,7 +58,9 @@ final class CapturedLines: Sendable {
         #expect(line["cached"] as? Bool == false)
         #expect(line["tags"] as? [String] == ["a", "b"])
         let text = String(decoding: captured.all[0], as: UTF8.self)
-        #expect(text.hasPrefix(#"{"ts":"2026-11-21T10:16:34.123Z","level":"info","label":"holdfast.test","msg":"request done","#))
+        #expect(
+            text.hasPrefix(
+                #"{"ts":"2026-11-21T10:16:34.123Z","level":"info","label":"holdfast.test","msg":"request done","#))
     }
 
     @Test func stringsAreEscapedAndUnicodePassesThrough() throws {
@@ -80,7 +82,8 @@ final class CapturedLines: Sendable {
             metadata: [
                 "customer_id": "cust-123456", "customerID": "abc", "Customer": "bob12",
                 "token": "eyJhbGciOi.secret", "Authorization": "Bearer abc.def", "db_password": "hunter2",
-                "client_secret": "s3", "access_token": "t", "nested": ["customer": "cust-987654", "password": "p", "ok": "1"],
+                "client_secret": "s3", "access_token": "t",
+                "nested": ["customer": "cust-987654", "password": "p", "ok": "1"],
             ])
         let line = try #require(try captured.objects().first)
         #expect(line["customer_id"] as? String == "cu…56")
@@ -110,7 +113,8 @@ final class CapturedLines: Sendable {
         struct Failure: Error, CustomStringConvertible { var description: String { "disk full" } }
         let provider = Logger.MetadataProvider { ["trace": "t-1", "event": "from-provider"] }
         var log = Logger(label: "x") { label in
-            JSONLogHandler(label: label, sink: captured.sink, metadataProvider: provider, clock: LoggingTests.fixedClock)
+            JSONLogHandler(
+                label: label, sink: captured.sink, metadataProvider: provider, clock: LoggingTests.fixedClock)
         }
         log[metadataKey: "event"] = "from-handler"
         log.log(level: .critical, "stopping", error: Failure(), metadata: ["shard": "2"])
@@ -149,7 +153,10 @@ final class CapturedLines: Sendable {
         close(fds[0])
         let lines = bytes.split(separator: 0x0A)
         #expect(lines.count == 8)
-        let messages = try Set(lines.map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }.compactMap { $0?["msg"] as? String })
+        let messages = try Set(
+            lines.map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }.compactMap {
+                $0?["msg"] as? String
+            })
         #expect(messages == Set((0..<8).map { "line \($0)" }))
         #expect(sink.droppedLines == 0)
     }

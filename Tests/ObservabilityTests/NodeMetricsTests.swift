@@ -20,7 +20,10 @@ final class TemporaryDirectory: @unchecked Sendable {
 let store = "s1"
 
 func reserve(_ id: String, _ quantity: Int64 = 1, sku: String = "sku1", ttlSeconds: Int64 = 900) -> Command {
-    .reserve(Reserve(store: store, reservationID: id, lines: [LineRequest(sku: sku, quantity: quantity)], ttlSeconds: ttlSeconds))
+    .reserve(
+        Reserve(
+            store: store, reservationID: id, lines: [LineRequest(sku: sku, quantity: quantity)], ttlSeconds: ttlSeconds)
+    )
 }
 
 func confirm(_ id: String) -> Command {
@@ -57,7 +60,8 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
         let parsed = try PrometheusText(metrics.render())
         #expect(parsed.value("holdfast_commands_total", ["shard": "0", "operation": "reserve", "result": "ok"]) == 3)
         #expect(
-            parsed.value("holdfast_commands_total", ["shard": "0", "operation": "reserve", "result": "INSUFFICIENT_STOCK"])
+            parsed.value(
+                "holdfast_commands_total", ["shard": "0", "operation": "reserve", "result": "INSUFFICIENT_STOCK"])
                 == 1)
         #expect(parsed.value("holdfast_commands_total", ["shard": "0", "operation": "set_stock", "result": "ok"]) == 1)
         #expect(parsed.value("holdfast_commands_total", ["shard": "0", "operation": "get_stock", "result": "ok"]) == 1)
@@ -72,14 +76,17 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
         #expect(parsed.value("holdfast_shard_batch_durable_seconds_count", ["shard": "0"]) ?? 0 >= 4)
         #expect(parsed.families["holdfast_journal_sync_seconds"] == nil, "no journal without a durable node")
 
-        _ = try await runtime.execute(.releaseReservation(ReservationReference(store: store, reservationID: "r1"))).get()
+        _ = try await runtime.execute(.releaseReservation(ReservationReference(store: store, reservationID: "r1")))
+            .get()
         _ = try await runtime.execute(confirm("r2")).get()
         let after = try PrometheusText(metrics.render())
         #expect(after.value("holdfast_active_reservations", ["shard": "0"]) == 1)
         #expect(
             after.value(
                 "holdfast_commands_total", ["shard": "0", "operation": "release_reservation", "result": "ok"]) == 1)
-        #expect(after.value("holdfast_commands_total", ["shard": "0", "operation": "confirm_reservation", "result": "ok"]) == 1)
+        #expect(
+            after.value("holdfast_commands_total", ["shard": "0", "operation": "confirm_reservation", "result": "ok"])
+                == 1)
     }
 
     @Test func everyOutcomeColumnHasItsErrorsName() {
@@ -92,7 +99,9 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
             names.insert(CommandOutcomeIndex.outcomeName(column: column))
         }
         #expect(names.count == CommandOutcomeIndex.outcomeCount, "names are distinct")
-        #expect(CommandOutcomeIndex.outcomeName(column: CommandOutcomeIndex.insufficientStockColumn) == "INSUFFICIENT_STOCK")
+        #expect(
+            CommandOutcomeIndex.outcomeName(column: CommandOutcomeIndex.insufficientStockColumn) == "INSUFFICIENT_STOCK"
+        )
         #expect(CommandOutcomeIndex.operationName(.setLocationPriority) == "set_location_priority")
         #expect(CommandOutcomeIndex.operationName(.reserve) == "reserve")
     }
@@ -113,7 +122,8 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
             case 0..<5:
                 let id = "r\(step)"
                 ids.append(id)
-                _ = await runtime.execute(reserve(id, Int64(random.next() % 3 + 1), ttlSeconds: Int64(random.next() % 5 + 1)))
+                _ = await runtime.execute(
+                    reserve(id, Int64(random.next() % 3 + 1), ttlSeconds: Int64(random.next() % 5 + 1)))
             case 5..<7 where !ids.isEmpty:
                 let id = ids[Int(random.next() % UInt64(ids.count))]
                 _ = await runtime.execute(.releaseReservation(ReservationReference(store: store, reservationID: id)))
@@ -155,7 +165,9 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
         #expect(before.value("holdfast_journal_frames_total", ["shard": "0"]) ?? 0 >= 1)
         #expect(before.value("holdfast_journal_failures_total", ["shard": "0"]) == 0)
         #expect(before.families["holdfast_journal_unsynced_write_seconds"] == nil, "relaxed durability only")
-        #expect(before.value("holdfast_snapshot_age_seconds", ["shard": "0"]) == 7, "no snapshot yet: since the node opened")
+        #expect(
+            before.value("holdfast_snapshot_age_seconds", ["shard": "0"]) == 7, "no snapshot yet: since the node opened"
+        )
         #expect(before.value("holdfast_snapshots_total", ["shard": "0"]) == 0)
         #expect(before.value("holdfast_active_reservations", ["shard": "0"]) == 2)
 
@@ -176,7 +188,9 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
             for id in ["r1", "r2", "r3"] { _ = try await node.runtime.execute(reserve(id)).get() }
             _ = try await node.snapshot(shard: 0)
             for id in ["r4", "r5"] { _ = try await node.runtime.execute(reserve(id)).get() }
-            _ = try await node.runtime.execute(.releaseReservation(ReservationReference(store: store, reservationID: "r1"))).get()
+            _ = try await node.runtime.execute(
+                .releaseReservation(ReservationReference(store: store, reservationID: "r1"))
+            ).get()
             node.shutdown()
         }
         let reopened = try DurableNode(path: directory.path, options: options())

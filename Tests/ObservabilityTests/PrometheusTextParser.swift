@@ -34,7 +34,9 @@ struct PrometheusText {
             let number = index + 1
             if line.hasPrefix("# HELP ") {
                 let rest = line.dropFirst(7)
-                guard let space = rest.firstIndex(of: " ") else { throw ParseError(line: number, reason: "HELP without text") }
+                guard let space = rest.firstIndex(of: " ") else {
+                    throw ParseError(line: number, reason: "HELP without text")
+                }
                 pendingHelp = (String(rest[..<space]), String(rest[rest.index(after: space)...]))
             } else if line.hasPrefix("# TYPE ") {
                 let parts = line.dropFirst(7).split(separator: " ")
@@ -87,7 +89,9 @@ struct PrometheusText {
         if characters.first == "{" {
             characters = characters.dropFirst()
             while characters.first != "}" {
-                guard let equals = characters.firstIndex(of: "=") else { throw ParseError(line: number, reason: "label without =") }
+                guard let equals = characters.firstIndex(of: "=") else {
+                    throw ParseError(line: number, reason: "label without =")
+                }
                 let labelName = String(characters[..<equals])
                 guard labelName.range(of: "^[a-zA-Z_][a-zA-Z0-9_]*$", options: .regularExpression) != nil else {
                     throw ParseError(line: number, reason: "bad label name '\(labelName)'")
@@ -101,7 +105,9 @@ struct PrometheusText {
                     characters = characters.dropFirst()
                     if character == "\"" { break }
                     if character == "\\" {
-                        guard let escaped = characters.first else { throw ParseError(line: number, reason: "bad escape") }
+                        guard let escaped = characters.first else {
+                            throw ParseError(line: number, reason: "bad escape")
+                        }
                         characters = characters.dropFirst()
                         switch escaped {
                         case "\\": value.append("\\")
@@ -114,7 +120,9 @@ struct PrometheusText {
                         value.append(character)
                     }
                 }
-                guard labels[labelName] == nil else { throw ParseError(line: number, reason: "label \(labelName) twice") }
+                guard labels[labelName] == nil else {
+                    throw ParseError(line: number, reason: "label \(labelName) twice")
+                }
                 labels[labelName] = value
                 if characters.first == "," { characters = characters.dropFirst() }
             }

@@ -28,7 +28,8 @@ public final class ShardMetrics: @unchecked Sendable {
 
     init(shardIndex: Int, commandsPerBatchMax: Int) {
         self.shardIndex = shardIndex
-        batchSizes = AtomicHistogram(upperBounds: AtomicHistogram.powersOfTwo(upTo: UInt64(max(1, commandsPerBatchMax))))
+        batchSizes = AtomicHistogram(
+            upperBounds: AtomicHistogram.powersOfTwo(upTo: UInt64(max(1, commandsPerBatchMax))))
         commandCellCount = CommandOutcomeIndex.kinds.count * CommandOutcomeIndex.outcomeCount
         commandCells = .allocate(capacity: commandCellCount)
         for index in 0..<commandCellCount { (commandCells + index).initialize(to: Atomic(0)) }

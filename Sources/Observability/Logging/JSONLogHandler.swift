@@ -118,7 +118,9 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// Integers, finite doubles and booleans as JSON numbers and literals; anything else as a string.
-    private static func appendConvertible(_ value: any CustomStringConvertible & Sendable, to writer: inout JSONLineWriter) {
+    private static func appendConvertible(
+        _ value: any CustomStringConvertible & Sendable, to writer: inout JSONLineWriter
+    ) {
         switch value {
         case let number as any BinaryInteger: writer.appendRaw(String(describing: number))
         case let number as Double where number.isFinite: writer.appendRaw(String(describing: number))

@@ -19,9 +19,10 @@ public enum StructuredLogging {
             return false
         }
         let sink = LogSink(fileDescriptor: fileDescriptor)
-        LoggingSystem.bootstrap({ label, provider in
-            JSONLogHandler(label: label, sink: sink, level: level, metadataProvider: provider)
-        }, metadataProvider: metadataProvider)
+        LoggingSystem.bootstrap(
+            { label, provider in
+                JSONLogHandler(label: label, sink: sink, level: level, metadataProvider: provider)
+            }, metadataProvider: metadataProvider)
         return true
     }
 

@@ -23,7 +23,8 @@ public final class LatencyHistogram: Sendable {
     /// Records a duration in seconds (negative or NaN counts as 0).
     public func observe(seconds: Double) {
         let nanoseconds = seconds * 1e9
-        storage.record(nanoseconds.isNaN || nanoseconds <= 0 ? 0 : nanoseconds >= 1.8e19 ? UInt64.max : UInt64(nanoseconds))
+        storage.record(
+            nanoseconds.isNaN || nanoseconds <= 0 ? 0 : nanoseconds >= 1.8e19 ? UInt64.max : UInt64(nanoseconds))
     }
 
     /// Records the time since `start` (`DispatchTime.now().uptimeNanoseconds` taken earlier).
@@ -104,12 +105,14 @@ enum HistogramText {
         for (index, bound) in snapshot.upperBounds.enumerated() {
             cumulative &+= snapshot.bucketCounts[index]
             let le = Exposition.format(Double(bound) / unitsPerBase)
-            text += name + "_bucket" + Exposition.labelSet(labelNames, labelValues, extra: ("le", le)) + " "
+            text +=
+                name + "_bucket" + Exposition.labelSet(labelNames, labelValues, extra: ("le", le)) + " "
                 + String(cumulative) + "\n"
         }
         cumulative &+= snapshot.bucketCounts[snapshot.upperBounds.count]
         // +Inf equals _count; both come from the buckets so a scrape is self-consistent.
-        text += name + "_bucket" + Exposition.labelSet(labelNames, labelValues, extra: ("le", "+Inf")) + " "
+        text +=
+            name + "_bucket" + Exposition.labelSet(labelNames, labelValues, extra: ("le", "+Inf")) + " "
             + String(cumulative) + "\n"
         let labels = Exposition.labelSet(labelNames, labelValues)
         text += name + "_sum" + labels + " " + Exposition.format(Double(snapshot.sum) / unitsPerBase) + "\n"

@@ -14,10 +14,12 @@ extension NodeMetrics {
         try registry.gauge(
             name: "holdfast_active_reservations",
             help: "Active holds (client reservations and cart holds) after the shard's last batch.",
-            labelNames: ["shard"], sample: perShard { runtime.metrics(shard: $0).map { Double($0.activeReservations) } })
+            labelNames: ["shard"], sample: perShard { runtime.metrics(shard: $0).map { Double($0.activeReservations) } }
+        )
         try registry.sampledHistogram(
             name: "holdfast_shard_batch_size", help: "Submissions per batch the shard's writer applied.",
-            labelNames: ["shard"], unitsPerBase: 1, sample: perShard { runtime.metrics(shard: $0)?.batchSizes.snapshot() })
+            labelNames: ["shard"], unitsPerBase: 1,
+            sample: perShard { runtime.metrics(shard: $0)?.batchSizes.snapshot() })
         try registry.sampledHistogram(
             name: "holdfast_shard_batch_durable_seconds",
             help: "From the start of a batch that logged something until the journal reported it durable.",

@@ -6,7 +6,8 @@ extension NodeMetrics {
     func registerJournalFamilies(_ node: DurableNode) throws(MetricsError) {
         try registry.sampledHistogram(
             name: "holdfast_journal_sync_seconds",
-            help: "Time to make log data durable: one frame's linked write + fdatasync (strict), one fdatasync (relaxed).",
+            help:
+                "Time to make log data durable: one frame's linked write + fdatasync (strict), one fdatasync (relaxed).",
             labelNames: ["shard"], unitsPerBase: 1e9,
             sample: perShard { node.journalMetrics(shard: $0)?.syncLatencyNanoseconds.snapshot() })
         if node.options.durability == .relaxed {
@@ -18,11 +19,23 @@ extension NodeMetrics {
         }
         let counters: [(name: String, help: String, value: @Sendable (JournalMetrics) -> UInt64)] = [
             ("holdfast_journal_bytes_total", "Bytes written to log segments, padding included.", { $0.bytesWritten }),
-            ("holdfast_journal_record_bytes_total", "Bytes of log records (headers and payloads) written.", { $0.recordBytes }),
-            ("holdfast_journal_frames_total", "Log frames written (one write, plus fdatasync in strict mode).", { $0.frames }),
-            ("holdfast_journal_batches_total", "Shard batches the journal made durable (relaxed: wrote).", { $0.batches }),
+            (
+                "holdfast_journal_record_bytes_total", "Bytes of log records (headers and payloads) written.",
+                { $0.recordBytes }
+            ),
+            (
+                "holdfast_journal_frames_total", "Log frames written (one write, plus fdatasync in strict mode).",
+                { $0.frames }
+            ),
+            (
+                "holdfast_journal_batches_total", "Shard batches the journal made durable (relaxed: wrote).",
+                { $0.batches }
+            ),
             ("holdfast_journal_records_total", "Log records (logged commands) written.", { $0.records }),
-            ("holdfast_journal_failures_total", "Failed log writes and syncs (writes halt until a retry succeeds).", { $0.failures }),
+            (
+                "holdfast_journal_failures_total", "Failed log writes and syncs (writes halt until a retry succeeds).",
+                { $0.failures }
+            ),
         ]
         for counter in counters {
             let value = counter.value

@@ -47,6 +47,8 @@ public final class NodeMetrics: Sendable {
     /// One sample per shard, labelled `shard`, from `value` (nil: no sample).
     func perShard<Value>(_ value: @escaping @Sendable (Int) -> Value?) -> @Sendable () -> [LabelledSample<Value>] {
         let shards = shards
-        return { shards.compactMap { shard in value(shard).map { LabelledSample(labels: [String(shard)], value: $0) } } }
+        return {
+            shards.compactMap { shard in value(shard).map { LabelledSample(labels: [String(shard)], value: $0) } }
+        }
     }
 }
