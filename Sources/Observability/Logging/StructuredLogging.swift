@@ -31,3 +31,17 @@ public enum StructuredLogging {
         Logger.Level(rawValue: name.lowercased())
     }
 }
+
+extension StructuredLogging {
+    /// The metadata of a request's log line: `request_id`, `method`, `path`,
+    /// `status` and `duration_ms` (milliseconds, three decimals).
+    public static func requestMetadata(
+        requestID: String, method: String, path: String, status: Int, durationNanoseconds: UInt64
+    ) -> Logger.Metadata {
+        [
+            "event": "request", "request_id": .string(requestID), "method": .string(method), "path": .string(path),
+            "status": .stringConvertible(status),
+            "duration_ms": .stringConvertible((Double(durationNanoseconds) / 1_000).rounded() / 1_000),
+        ]
+    }
+}
