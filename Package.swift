@@ -76,12 +76,18 @@ let package = Package(
             ],
             path: "Sources/Wire/Client"
         ),
+        /// Metrics in Prometheus text format and structured JSON logs (docs/operations.md).
+        .target(
+            name: "Observability",
+            dependencies: ["Engine", "Persistence", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Observability"
+        ),
         /// The REST API (DESIGN §7) on Hummingbird: JSON in, engine commands through
         /// the same ShardRuntime path the wire server uses, JSON out.
         .target(
             name: "REST",
             dependencies: [
-                "Engine", "Auth",
+                "Engine", "Auth", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -92,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast",
             dependencies: [
-                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "Auth", "REST",
+                "Engine", "Persistence", "Wire", "WireServer", "HoldfastClient", "Auth", "REST", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -117,8 +123,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RESTTests",
-            dependencies: ["REST", "Auth", "Engine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["REST", "Auth", "Engine", "Observability", .product(name: "Logging", package: "swift-log")],
             path: "Tests/RESTTests"
+        ),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: [
+                "Observability", "Engine", "Persistence", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ObservabilityTests"
         ),
         .testTarget(
             name: "FrontendsTests", dependencies: ["holdfast", "Engine", "Persistence", "Auth", "REST"],

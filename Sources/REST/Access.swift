@@ -84,7 +84,7 @@ enum AccessLog {
         var metadata: Logger.Metadata = [
             "event": "ACCESS_DENIED", "status": .stringConvertible(status), "request_id": .string(context.requestID),
             "peer": .string(context.peer), "operation": .string(operation), "reason": .string(reason),
-            "route": .string(context.endpointPath.map(RequestMiddleware.openAPIForm) ?? "unmatched"),
+            "route": .string(context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"),
         ]
         if let caller = context.caller {
             metadata["role"] = .string(caller.role.rawValue)

@@ -2,12 +2,16 @@ import Engine
 import Foundation
 import Hummingbird
 import Logging
+import Observability
 
 /// The routes of the REST API and the middleware around them.
 enum RESTRouter {
-    static func make(backend: RESTBackend, configuration: RESTConfiguration, logger: Logger) -> Router<RESTContext> {
+    static func make(
+        backend: RESTBackend, configuration: RESTConfiguration, logger: Logger
+    ) throws -> Router<RESTContext> {
         let router = Router(context: RESTContext.self)
-        router.add(middleware: RequestMiddleware(backend: backend, observe: configuration.observe))
+        let routeMetrics = try configuration.metrics.map { try RouteMetricsTable(metrics: $0) }
+        router.add(middleware: RequestMiddleware(backend: backend, routeMetrics: routeMetrics))
 
         router.get("healthz") { _, _ in
             PlainResponse.json(#"{"status":"alive"}"#)
@@ -59,4 +63,34 @@ enum OpenAPIDocument {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { return nil }
         return try? String(contentsOf: url, encoding: .utf8)
     }()
+}
+
+/// Each documented route's request metrics, registered once at start so a
+/// request only looks its route up (no registration, no lock).
+struct RouteMetricsTable: Sendable {
+    private let routes: [String: RouteMetrics]
+    private let unmatched: [String: RouteMetrics]
+
+    static let methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+    init(metrics: HTTPMetrics) throws {
+        var routes: [String: RouteMetrics] = [:]
+        for route in AllowedMethods.fromDocument.routes {
+            let path = "/" + route.segments.joined(separator: "/")
+            for method in route.methods {
+                routes[method + " " + path] = try metrics.route(method: method, route: path)
+            }
+        }
+        self.routes = routes
+        var unmatched: [String: RouteMetrics] = [:]
+        for method in Self.methods + ["OTHER"] {
+            unmatched[method] = try metrics.route(method: method, route: HTTPMetrics.unmatchedRoute)
+        }
+        self.unmatched = unmatched
+    }
+
+    func record(method: String, route: String?, status: Int, nanoseconds: UInt64) {
+        let metrics = route.flatMap { routes[method + " " + $0] } ?? unmatched[method] ?? unmatched["OTHER"]
+        metrics?.record(status: status, durationNanoseconds: nanoseconds)
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Observability
 import ServiceLifecycle
 import Synchronization
 
@@ -14,19 +15,10 @@ public struct RESTConfiguration: Sendable {
     public var serverName = "holdfast"
     /// Prometheus text for `GET /metrics`; nil answers 404.
     public var metricsText: (@Sendable () -> String)?
-    /// Called once per request with its route, status and duration (for metrics).
-    public var observe: @Sendable (RequestObservation) -> Void = { _ in }
+    /// Where requests are counted by method, route and status, with latency per route.
+    public var metrics: HTTPMetrics?
 
     public init() {}
-}
-
-/// One answered request, for metrics.
-public struct RequestObservation: Sendable {
-    /// The route pattern (`/api/v1/stores/{store}/reservations`), never the raw path.
-    public var route: String
-    public var method: String
-    public var status: Int
-    public var seconds: Double
 }
 
 /// The REST API (DESIGN §7) on Hummingbird 2: its own port, in the same process
@@ -51,7 +43,7 @@ public final class RESTServer: Sendable {
 
     /// Binds and starts serving; returns once the listener is up.
     public func start() async throws {
-        let router = RESTRouter.make(backend: backend, configuration: configuration, logger: logger)
+        let router = try RESTRouter.make(backend: backend, configuration: configuration, logger: logger)
         let (stream, continuation) = AsyncStream<Int?>.makeStream()
         let app = Application(
             router: router,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Observability
 
 /// Around every request: the request id (the client's `X-Request-Id` if safe,
 /// else a new one) on the response and in every log line, errors turned into
@@ -10,7 +11,7 @@ struct RequestMiddleware: RouterMiddleware {
     typealias Context = RESTContext
 
     let backend: RESTBackend
-    let observe: @Sendable (RequestObservation) -> Void
+    let routeMetrics: RouteMetricsTable?
 
     static let requestIDField = HTTPField.Name("X-Request-Id")!
 
@@ -18,9 +19,7 @@ struct RequestMiddleware: RouterMiddleware {
         _ request: Request, context: RESTContext, next: (Request, RESTContext) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let offered = request.headers[Self.requestIDField], RequestIDs.isAcceptable(offered) {
-            context.requestID = offered
-        }
+        if let offered = request.headers[Self.requestIDField] { context.requestID = RequestID.accept(offered) }
         let started = ContinuousClock.now
         var response: Response
         do {
@@ -50,28 +49,18 @@ struct RequestMiddleware: RouterMiddleware {
         }
         response.headers[Self.requestIDField] = context.requestID
         let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = context.endpointPath.map(Self.openAPIForm) ?? "unmatched"
-        observe(
-            RequestObservation(
-                route: route, method: request.method.rawValue, status: Int(response.status.code), seconds: seconds))
+        let nanoseconds = UInt64(elapsed.components.seconds) * 1_000_000_000
+            + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        // Hummingbird's endpoint path is the route pattern (`/api/v1/stores/{store}/…`), never the raw path.
+        let route = context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let status = Int(response.status.code)
+        routeMetrics?.record(method: request.method.rawValue, route: route, status: status, nanoseconds: nanoseconds)
         context.logger.info(
             "request",
-            metadata: [
-                "request_id": .string(context.requestID), "method": .string(request.method.rawValue),
-                "route": .string(route), "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.3f", seconds * 1_000)),
-            ])
+            metadata: StructuredLogging.requestMetadata(
+                requestID: context.requestID, method: request.method.rawValue,
+                path: route ?? HTTPMetrics.unmatchedRoute, status: status, durationNanoseconds: nanoseconds))
         return response
-    }
-
-    /// `/api/v1/stores/:store/orders/:id` as OpenAPI writes it: `/api/v1/stores/{store}/orders/{id}`.
-    static func openAPIForm(_ path: String) -> String {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
-        }
-        let joined = segments.joined(separator: "/")
-        return joined.hasPrefix("/") ? joined : "/" + joined
     }
 
     /// Hummingbird's own errors (unmatched route, body too large) as problems.

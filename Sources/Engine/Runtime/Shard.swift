@@ -19,6 +19,8 @@ final class Shard: @unchecked Sendable {
     let index: Int
     let queue: SubmissionQueue
     let eventLog: EventLog
+    /// Counters for metrics: written by the writer thread, read by anyone.
+    let metrics: ShardMetrics
     private let releases: ReleaseQueue
     private let journal: Journal
     private let clock: BatchClock
@@ -43,6 +45,8 @@ final class Shard: @unchecked Sendable {
         self.clock = clock
         queue = SubmissionQueue(capacity: machine.limits.shardQueueCapacity)
         eventLog = EventLog(capacity: machine.limits.retainedEventsPerShardMax)
+        metrics = ShardMetrics(shardIndex: index, commandsPerBatchMax: machine.limits.commandsPerBatchMax)
+        metrics.publishActiveReservations(machine.reservations.activeCount)
         releases = ReleaseQueue(eventLog: eventLog, failureIsSticky: !journal.resumesAfterFailure)
     }
 
@@ -99,6 +103,7 @@ final class Shard: @unchecked Sendable {
     }
 
     private func applyBatch(_ submissions: ArraySlice<Submission>) {
+        let startedAt = submissions.isEmpty ? 0 : monotonicNanoseconds()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
         lastTimestamp = timestamp
         let halted = writesHaltedReason
@@ -113,13 +118,21 @@ final class Shard: @unchecked Sendable {
         for submission in submissions {
             switch submission {
             case .command(let command, let completion):
+                let row = metrics.row(of: command)
                 if let halted, command.isMutation {
-                    replies.append((completion, .failure(.journalFailure(reason: halted))))
+                    let refusal = EngineError.journalFailure(reason: halted)
+                    metrics.countFailure(row: row, refusal)
+                    replies.append((completion, .failure(refusal)))
                     continue
                 }
                 let applied = machine.apply(command, at: timestamp)
                 if let lsn = applied.lsn {
                     records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command))
+                }
+                if case .success = applied.outcome {
+                    metrics.countSuccess(row: row)
+                } else {
+                    metrics.count(row: row, applied.outcome)
                 }
                 replies.append((completion, applied.outcome))
             case .inspect(let body):
@@ -128,6 +141,8 @@ final class Shard: @unchecked Sendable {
         }
         let events = machine.events
         machine.events.removeAll(keepingCapacity: true)
+        metrics.publishActiveReservations(machine.reservations.activeCount)
+        if !submissions.isEmpty { metrics.batchSizes.recordFromOwner(UInt64(submissions.count)) }
         guard !replies.isEmpty || !records.isEmpty else { return }
 
         releases.waitUntilPending(below: Shard.releaseBacklogMax)
@@ -135,7 +150,11 @@ final class Shard: @unchecked Sendable {
         guard !records.isEmpty else { return }
         waitForJournal(below: limits.journalBatchesInFlightMax)
         stateLock.withLock { batchesInFlight += 1 }
+        let durableLatency = metrics.batchDurableLatencyNanoseconds
         journal.append(records) { [self] result in
+            if startedAt != 0, case .success = result {
+                durableLatency.record(monotonicNanoseconds() &- startedAt)
+            }
             stateLock.withLock {
                 if case .failure(let error) = result, haltReason == nil { haltReason = error.reason }
                 batchesInFlight -= 1

@@ -44,7 +44,9 @@ public final class ShardRuntime: Sendable {
             completion(.failure(.invalidArgument(field: "command", reason: "advanceTime is issued by the runtime only")))
             return
         }
-        if let refusal = shards[shardIndex(forStore: store)].queue.push(.command(command, completion)) {
+        let shard = shards[shardIndex(forStore: store)]
+        if let refusal = shard.queue.push(.command(command, completion)) {
+            shard.metrics.countRefusal(refusal)
             completion(.failure(refusal))
         }
     }
@@ -68,6 +70,7 @@ public final class ShardRuntime: Sendable {
         }
         for shard in 0..<shardCount where !perShard[shard].isEmpty {
             if let refusal = shards[shard].queue.push(contentsOf: perShard[shard]) {
+                shards[shard].metrics.countRefusal(refusal, submissions: perShard[shard].count)
                 for position in positionsPerShard[shard] { completion(position, .failure(refusal)) }
             }
         }
@@ -116,6 +119,13 @@ public final class ShardRuntime: Sendable {
     /// Submissions waiting in a shard's queue; nil if the shard does not exist.
     public func queueDepth(shard: Int) -> Int? {
         shards.indices.contains(shard) ? shards[shard].queue.depth : nil
+    }
+
+    /// A shard's counters (commands by kind and outcome, batch sizes, active
+    /// reservations, refusals); nil if the shard does not exist. Reading them
+    /// never waits for the writer.
+    public func metrics(shard: Int) -> ShardMetrics? {
+        shards.indices.contains(shard) ? shards[shard].metrics : nil
     }
 
     /// Why a shard stopped accepting writes (a journal failure); nil if it

@@ -131,38 +131,3 @@ enum SecretFile {
         return true
     }
 }
-
-/// The structured line `holdfast serve` writes to standard error for every refusal,
-/// until the JSON logger takes over: `{"level":"warning","event":"ACCESS_DENIED",...}`.
-enum AccessDeniedLine {
-    struct Line: Encodable {
-        var level = "warning"
-        var event = "ACCESS_DENIED"
-        var time: String
-        var status: Int
-        var kind: String
-        var connection: UInt64
-        var clientID: String
-        var peer: String?
-        var subject: String?
-        var role: String?
-        var store: String?
-        var operation: String
-        var deniedItems: Int
-        var reason: String
-    }
-
-    static func json(
-        status: Int, kind: String, connection: UInt64, clientID: String, peer: String?, principal: Principal?,
-        operation: String, deniedItems: Int, reason: String
-    ) -> String {
-        let line = Line(
-            time: Date().formatted(.iso8601), status: status, kind: kind, connection: connection, clientID: clientID,
-            peer: peer, subject: principal?.subject, role: principal?.role.rawValue, store: principal?.store,
-            operation: operation, deniedItems: deniedItems, reason: reason)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(line) else { return #"{"level":"warning","event":"ACCESS_DENIED"}"# }
-        return String(decoding: data, as: UTF8.self)
-    }
-}

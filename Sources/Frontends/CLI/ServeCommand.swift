@@ -3,6 +3,7 @@ import Auth
 import Engine
 import Foundation
 import Logging
+import Observability
 import Persistence
 import REST
 import Wire
@@ -51,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var auth: ServeAuthOptions
 
+    @Option(help: "Least level of the JSON log lines on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...65_535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
@@ -64,11 +68,17 @@ struct ServeCommand: AsyncParsableCommand {
                 "--in-flight-per-connection must be \(WireLimits.standard.itemsPerFrameMax)...16000000")
         }
         guard idleTimeoutSeconds >= 1 else { throw ValidationError("--idle-timeout-seconds must be at least 1") }
+        guard StructuredLogging.level(named: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
     }
 
     func run() async throws {
+        StructuredLogging.bootstrap(level: StructuredLogging.level(named: logLevel) ?? .info)
+        let logger = Logger(label: "holdfast.serve")
+        let registry = MetricsRegistry()
         // REST listens first so /healthz and /readyz answer during recovery.
-        let rest = try await startREST()
+        let rest = try await startREST(registry: registry)
         let durableNode: DurableNode
         let authenticator: Authenticator
         do {
@@ -83,8 +93,16 @@ struct ServeCommand: AsyncParsableCommand {
             await rest?.shutdown()
             throw error
         }
+        do {
+            _ = try NodeMetrics(node: durableNode, registry: registry)
+        } catch {
+            await rest?.shutdown()
+            durableNode.shutdown()
+            throw ValidationError("metrics: \(error)")
+        }
         rest?.backend.markReady(runtime: durableNode.runtime, authenticator: authenticator)
-        let server = WireServer(runtime: durableNode.runtime, configuration: serverConfiguration(authenticator))
+        let server = WireServer(
+            runtime: durableNode.runtime, configuration: serverConfiguration(authenticator, logger: logger))
         do {
             try await server.start()
         } catch {
@@ -104,11 +122,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts the REST API (not yet ready: API requests get 503 until recovery ends).
-    private func startREST() async throws -> RESTServer? {
+    private func startREST(registry: MetricsRegistry) async throws -> RESTServer? {
         guard httpHost != "none" else { return nil }
         var configuration = RESTConfiguration()
         configuration.host = httpHost
         configuration.port = httpPort
+        configuration.metricsText = { registry.render() }
+        do {
+            configuration.metrics = try HTTPMetrics(registry: registry)
+        } catch {
+            throw ValidationError("metrics: \(error)")
+        }
         let rest = RESTServer(configuration: configuration, logger: Logger(label: "holdfast.rest"))
         do {
             try await rest.start()
@@ -119,7 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
         return rest
     }
 
-    private func serverConfiguration(_ authenticator: Authenticator) -> WireServerConfiguration {
+    private func serverConfiguration(_ authenticator: Authenticator, logger: Logger) -> WireServerConfiguration {
         var configuration = WireServerConfiguration()
         configuration.host = host == "none" ? nil : host
         configuration.port = port
@@ -131,11 +155,20 @@ struct ServeCommand: AsyncParsableCommand {
             inFlightPerConnectionMax: inFlightPerConnection)
         configuration.authenticator = authenticator
         configuration.onAccessDenied = { record in
-            NodeOptions.say(
-                AccessDeniedLine.json(
-                    status: record.httpStatus, kind: record.kind.rawValue, connection: record.connectionID,
-                    clientID: record.clientID, peer: record.peerAddress, principal: record.principal,
-                    operation: record.operation, deniedItems: record.deniedItems, reason: record.reason))
+            var metadata: Logger.Metadata = [
+                "event": "ACCESS_DENIED", "status": .stringConvertible(record.httpStatus),
+                "kind": .string(record.kind.rawValue), "connection": .stringConvertible(record.connectionID),
+                "client_id": .string(record.clientID), "peer": .string(record.peerAddress ?? "unknown"),
+                "operation": .string(record.operation), "denied_items": .stringConvertible(record.deniedItems),
+                "reason": .string(record.reason), "protocol": "wire",
+            ]
+            if let principal = record.principal {
+                metadata["role"] = .string(principal.role.rawValue)
+                metadata["store"] = .string(principal.store)
+                // A customer's subject is its customer id, which the log handler masks.
+                metadata[principal.role == .customer ? "customer" : "subject"] = .string(principal.subject)
+            }
+            logger.warning("ACCESS_DENIED", metadata: metadata)
         }
         return configuration
     }

@@ -61,6 +61,7 @@ extension SegmentJournal {
                 condition.lock()
                 haltReason = failure
                 statistics.failedWrites += 1
+                metrics.countFailure()
                 condition.broadcast()
                 condition.unlock()
                 failCallbacks(of: rest, reason: failure)
@@ -82,6 +83,7 @@ extension SegmentJournal {
                 condition.lock()
                 haltReason = failure
                 statistics.failedWrites += 1
+                metrics.countFailure()
                 condition.unlock()
                 return
             }
@@ -111,6 +113,9 @@ extension SegmentJournal {
         statistics.records += frame.recordCount
         statistics.recordBytes += frame.recordBytes
         statistics.bytesWritten += frame.paddedLength
+        metrics.countFrame(
+            paddedBytes: frame.paddedLength, recordBytes: frame.recordBytes, batches: frame.callbacks.count,
+            records: frame.recordCount)
         bytesSinceMarkStorage += frame.paddedLength
         currentSegment = frame.segmentSequence
         condition.broadcast()
@@ -139,6 +144,11 @@ extension SegmentJournal {
         }
         if !sync && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
         recordLatency(elapsed)
+        if sync {
+            metrics.syncLatencyNanoseconds.recordFromOwner(UInt64(elapsed))
+        } else {
+            metrics.unsyncedWriteLatencyNanoseconds.recordFromOwner(UInt64(elapsed))
+        }
         writtenFrameCount += 1
         if sync {
             syncedFrameCount = writtenFrameCount
@@ -175,10 +185,15 @@ extension SegmentJournal {
         condition.unlock()
         let coveredFrames = writtenFrameCount
         for (sequence, fd) in openSegments {
+            let started = DispatchTime.now().uptimeNanoseconds
             let status = device.sync(fd: fd)
+            if status == 0 {
+                metrics.syncLatencyNanoseconds.recordFromOwner(DispatchTime.now().uptimeNanoseconds - started)
+            }
             if status != 0 {
                 condition.lock()
                 statistics.failedWrites += 1
+                metrics.countFailure()
                 haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
                 condition.unlock()
                 unresolved.insert(contentsOf: unsyncedFrames, at: 0)

@@ -63,6 +63,8 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         return noteList
     }
     public var resumesAfterFailure: Bool { true }
+    /// Counters and latency histograms for metrics, readable without the journal's lock.
+    public let metrics = JournalMetrics()
 
     let segmentHeader: SegmentFormat.SegmentHeader
     let device: LogDevice

@@ -35,6 +35,10 @@ public final class DurableNode: @unchecked Sendable {
     public let recovery: [ShardRecoveryReport]
     /// What an operator should know (I/O fallbacks, cut tails).
     public let notes: [String]
+    /// When this node was opened, wall clock, ns since the epoch.
+    public let openedAtNanoseconds: Int64
+    /// Per shard: snapshot counters (empty with durability none).
+    private let snapshotCounters: [SnapshotMetrics]
 
     private let journals: [SegmentJournal]
     private let lock: DirectoryLock?
@@ -63,6 +67,7 @@ public final class DurableNode: @unchecked Sendable {
         self.path = path
         self.options = options
         self.limits = limits
+        openedAtNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
         guard options.snapshotsRetained >= 1 else { throw .invalidRequest(reason: "keep at least one snapshot") }
         if let problem = options.journal.problem() { throw .invalidRequest(reason: problem) }
 
@@ -74,6 +79,7 @@ public final class DurableNode: @unchecked Sendable {
             recovery = []
             notes = ["durability none: memory only, nothing is written to \(path)"]
             lastSnapshotTime = []
+            snapshotCounters = []
             return
         }
 
@@ -133,6 +139,7 @@ public final class DurableNode: @unchecked Sendable {
         }
         self.journals = journals
         self.recovery = reports
+        snapshotCounters = reports.map { SnapshotMetrics(recoveredSnapshotAt: $0.snapshot?.createdAt) }
         self.notes = Array(Set(notes)).sorted()
         lastSnapshotTime = Array(repeating: Date().timeIntervalSince1970, count: count)
         let startedJournals = journals
@@ -153,6 +160,19 @@ public final class DurableNode: @unchecked Sendable {
         guard (0..<shardCount).contains(shard) else { throw .invalidRequest(reason: "no shard \(shard)") }
         guard beginSnapshot() else { throw .invalidRequest(reason: "the node is shutting down") }
         defer { endSnapshot() }
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            let info = try await takeSnapshot(shard: shard)
+            snapshotCounters[shard].recordSuccess(
+                createdAt: info.createdAt, durationNanoseconds: DispatchTime.now().uptimeNanoseconds - started)
+            return info
+        } catch {
+            snapshotCounters[shard].recordFailure()
+            throw error
+        }
+    }
+
+    private func takeSnapshot(shard: Int) async throws(PersistenceError) -> SnapshotInfo {
         guard let state = await runtime.inspect(shard: shard, { $0 }) else {
             throw .invalidRequest(reason: "shard \(shard) did not answer: it is shutting down, or its queue is full even past the room kept for inspections")
         }
@@ -254,6 +274,18 @@ public final class DurableNode: @unchecked Sendable {
 
     /// The journal of each shard (statistics, halt reasons); empty with durability none.
     public var shardJournals: [SegmentJournal] { journals }
+
+    /// A shard's journal counters (fsync latency, bytes written); nil with
+    /// durability none or for a shard that does not exist.
+    public func journalMetrics(shard: Int) -> JournalMetrics? {
+        journals.indices.contains(shard) ? journals[shard].metrics : nil
+    }
+
+    /// A shard's snapshot counters (last snapshot time, count, duration); nil
+    /// with durability none or for a shard that does not exist.
+    public func snapshotMetrics(shard: Int) -> SnapshotMetrics? {
+        snapshotCounters.indices.contains(shard) ? snapshotCounters[shard] : nil
+    }
 
     /// Stops taking work, applies and logs what is queued, syncs and closes the
     /// log, and releases the directory. Idempotent.

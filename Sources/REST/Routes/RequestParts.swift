@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Observability
 
 /// Reading the parts of a request: path parameters (percent-decoded), query
 /// parameters as bounded integers, and the `Idempotency-Key` header.
@@ -54,6 +55,6 @@ enum RequestParts {
     static func entityID(body: String?, key: String?, prefix: String) -> String {
         if let body { return body }
         if let key { return key }
-        return prefix + RequestIDs.next()
+        return prefix + RequestID.generate()
     }
 }
