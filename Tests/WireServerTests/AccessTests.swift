@@ -243,8 +243,9 @@ struct AccessTests {
         let socket = try server.handshakenSocket(credentials: TestTokens.token(ttlSeconds: 60))
         try socket.send(WireFrames.commands([WireFrames.setStock(onHand: 1)], requestID: 2))
         #expect((try? socket.outcomes().first?.get()) != nil)
-        // Past exp and the leeway, with slack for the second the token was made in.
-        clock.seconds.add(60 + 30 + 30, ordering: .relaxed)
+        // Past exp and the leeway, counted from now (after the token was made), so
+        // a slow machine between the token and this line cannot keep it valid.
+        clock.seconds.store(Int64(Date().timeIntervalSince1970) + 60 + 30 + 5, ordering: .relaxed)
         try socket.send(WireFrames.commands([WireFrames.setStock(onHand: 1)], requestID: 3))
         let outcome = try #require(try socket.outcomes().first)
         #expect(

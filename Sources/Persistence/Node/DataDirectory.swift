@@ -148,11 +148,22 @@ public struct DataDirectory: Sendable {
 public final class DirectoryLock: @unchecked Sendable {
     private var fd: Int32
 
+    /// How long a held lock is waited for before the directory counts as in use:
+    /// a child process spawned at the moment the lock file was open holds a
+    /// copy of its descriptor until its `exec` (O_CLOEXEC closes it only
+    /// then), and a process that just exited may still be releasing it.
+    static let waitSeconds = 2.0
+
     init(path: String) throws(PersistenceError) {
         // O_CLOEXEC: a child process (fork + exec) must not inherit the lock.
         fd = try FileSystem.open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.waitSeconds * 1e9)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
+            if code == EWOULDBLOCK && DispatchTime.now().uptimeNanoseconds < deadline {
+                usleep(20_000)
+                continue
+            }
             FileSystem.close(fd)
             if code == EWOULDBLOCK { throw .locked(path: FileSystem.directoryOf(path)) }
             throw .io(operation: "flock", path: path, errno: code)
