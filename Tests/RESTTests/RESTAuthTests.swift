@@ -102,4 +102,35 @@ struct RESTAuthTests {
         let stockB = try await rest.send("GET", "/api/v1/stores/store-b/inventory/a")
         #expect(stockB.status == 404, "admin (store *) reaches every store; store-b has nothing yet")
     }
+
+    @Test("a customer cannot change another customer's cart: refused before anything changes")
+    func otherCustomersCart() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        _ = try await rest.send("PUT", "/api/v1/stores/s1/inventory/a", json: #"{"onHand": 5}"#)
+        let alice = RESTHarness.token(role: .customer, store: "s1", subject: "alice")
+        let mallory = RESTHarness.token(role: .customer, store: "s1", subject: "mallory")
+        let created = try await rest.send(
+            "PUT", "/api/v1/stores/s1/carts/cart-a", json: #"{"customerID": "alice"}"#, token: alice)
+        #expect(created.status == 200)
+        _ = try await rest.send("POST", "/api/v1/stores/s1/carts/cart-a/items", json: #"{"sku": "a", "quantity": 1}"#, token: alice)
+        let attempts: [(String, String, String?)] = [
+            ("POST", "/api/v1/stores/s1/carts/cart-a/items", #"{"sku": "a", "quantity": 3}"#),
+            ("PUT", "/api/v1/stores/s1/carts/cart-a/items/a", #"{"quantity": 4}"#),
+            ("DELETE", "/api/v1/stores/s1/carts/cart-a/items/a", nil),
+            ("DELETE", "/api/v1/stores/s1/carts/cart-a", nil),
+            ("PUT", "/api/v1/stores/s1/carts/cart-a", #"{"holdStock": true}"#),
+            ("GET", "/api/v1/stores/s1/carts/cart-a", nil),
+        ]
+        for (method, path, body) in attempts {
+            let reply = try await rest.send(method, path, json: body, token: mallory)
+            #expect(reply.status == 403 && reply.code == "ACCESS_DENIED", "\(method) \(path): \(reply.text)")
+        }
+        let cart = try await rest.send("GET", "/api/v1/stores/s1/carts/cart-a", token: alice)
+        let lines = try #require(cart.json["lines"] as? [[String: Any]])
+        #expect(lines.count == 1 && lines[0]["quantity"] as? Int == 1 && cart.json["holdStock"] as? Bool == false)
+        let own = try await rest.send(
+            "POST", "/api/v1/stores/s1/carts/cart-m/items", json: #"{"sku": "a", "quantity": 1}"#, token: mallory)
+        #expect(own.status == 200, "a new cart is the caller's to create")
+    }
 }

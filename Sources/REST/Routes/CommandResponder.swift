@@ -1,3 +1,4 @@
+import Auth
 import Engine
 import Foundation
 import HTTPTypes
@@ -26,6 +27,25 @@ struct CommandResponder: Sendable {
             headers[.location] = location
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// Runs a cart mutation. A customer's goes first through a read of the cart:
+    /// a cart that belongs to another customer is refused (403) before anything
+    /// changes, not only its result. A cart that does not exist yet is the
+    /// caller's to create.
+    func runCartMutation(
+        _ command: Command, cart: CartReference, _ context: RESTContext, createdAt location: String? = nil
+    ) async throws -> Response {
+        if let caller = context.caller, caller.role == .customer {
+            try Access.authorize(command, context)
+            do {
+                let current = try await backend.execute(.getCart(cart))
+                try Access.authorizeResult(current, context)
+            } catch let problem as Problem where problem.code == EngineError.unknownCart(id: "").name {
+                // A new cart: nothing to protect.
+            }
+        }
+        return try await run(command, context, createdAt: location)
     }
 
     static let replayedField = HTTPField.Name("Idempotent-Replayed")!
