@@ -18,7 +18,9 @@ final class RESTHarness: Sendable {
         var configuration = RESTConfiguration()
         configuration.port = 0
         configuration.metricsText = { "holdfast_test_metric 1\n" }
-        let server = RESTServer(configuration: configuration, logger: Logger(label: "test.rest"))
+        var logger = Logger(label: "test.rest")
+        logger.logLevel = .error
+        let server = RESTServer(configuration: configuration, logger: logger)
         try await server.start()
         if ready { server.backend.markReady(runtime: runtime, authenticator: RESTHarness.authenticator) }
         return RESTHarness(runtime: runtime, server: server, base: "http://127.0.0.1:\(server.boundPort!)")

@@ -106,9 +106,10 @@ struct DemoWorkload: Sendable {
             for client in 0..<clients {
                 group.addTask {
                     var client = FunnelClient(index: client, workload: self)
-                    while ContinuousClock.now < deadline {
+                    // At least one round each, even when a loaded machine starts this task late.
+                    repeat {
                         await client.runRound(runtime)
-                    }
+                    } while ContinuousClock.now < deadline
                     return client.tally
                 }
             }
