@@ -1,0 +1,178 @@
+"""Shared pieces of the comparison harness: the run's settings, measured cells,
+processes that are always stopped, and percentiles."""
+
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+WORKLOADS = ["hot", "uniform", "cart3"]
+
+
+@dataclasses.dataclass
+class Settings:
+    """What one run of Benchmarks/compare/run does."""
+
+    root: str  # the repository
+    scratch: str  # temporary data directories and logs (removed at the end)
+    output: str  # results.json, table.md, plots
+    seconds: float = 10.0  # measured time per cell
+    warmup_seconds: float = 1.0  # every system gets the same warm-up
+    clients: int = 16  # connections per cell
+    skus: int = 100_000  # catalog of uniform and cart3
+    systems: tuple = ("redis", "postgres", "holdfast")
+    workloads: tuple = tuple(WORKLOADS)
+    oversell: bool = True
+    oversell_units: int = 10_000  # finite stock of the oversell check
+    oversell_skus: int = 1_000  # catalog of the oversell check's uniform and cart3
+    profile: bool = False  # perf record on holdfast serve during its strict cells
+
+
+@dataclasses.dataclass
+class Cell:
+    """One measured combination: system × durability × workload × load shape."""
+
+    system: str
+    durability: str
+    workload: str
+    clients: int
+    depth: str  # what each connection keeps in flight, in words
+    operations: int = 0  # completed in the measured window
+    seconds: float = 0.0
+    ops_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
+    granted: int = -1  # operations the server granted (-1: unknown)
+    latency_note: str = ""
+    error: str = ""
+
+
+@dataclasses.dataclass
+class OversellResult:
+    """Finite stock, more demand than stock, and what was granted."""
+
+    system: str
+    durability: str
+    workload: str
+    initial_units: int
+    demanded_units: int
+    client_granted_units: int
+    server_consumed_units: int  # initial − remaining
+    smallest_remaining: object  # int, or None when the bench checked every SKU's available >= 0 itself
+    error: str = ""
+
+    @property
+    def passed(self):
+        return (
+            not self.error
+            and self.client_granted_units == self.server_consumed_units
+            and (self.smallest_remaining is None or self.smallest_remaining >= 0)
+            and self.server_consumed_units <= self.initial_units
+        )
+
+
+def say(message):
+    print(f"compare: {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Processes:
+    """Every long-running process the harness starts, so that all of them are
+    stopped at the end, also on an error or a signal."""
+
+    def __init__(self):
+        self.running = []
+        self.stoppers = []  # callables for servers stopped by a command (pg_ctl)
+
+    def start(self, command, log_path, **options):
+        log = open(log_path, "ab")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **options)
+        log.close()
+        self.running.append(process)
+        return process
+
+    def stop(self, process, seconds=20.0):
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(seconds)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if process in self.running:
+            self.running.remove(process)
+
+    def stop_all(self):
+        for stopper in list(self.stoppers):
+            try:
+                stopper()
+            except Exception as error:  # keep stopping the rest
+                say(f"while stopping: {error}")
+        self.stoppers.clear()
+        for process in list(self.running):
+            self.stop(process, seconds=5.0)
+
+
+def run(command, timeout, **options):
+    """Runs a command to completion; its output, or an error naming the command."""
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, **options)
+    if completed.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(map(str, command[:3]))} … exited {completed.returncode}: "
+            + (completed.stderr.strip() or completed.stdout.strip())[-600:]
+        )
+    return completed.stdout
+
+
+# Percentiles of the latency curves in the plots and results.
+CURVE_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100]
+
+
+def percentile_of_sorted(values, percentile):
+    """Nearest-rank percentile of an ascending list (the value with at least
+    `percentile` % of the values at or below it)."""
+    if not values:
+        return 0.0
+    if percentile <= 0:
+        return values[0]
+    rank = max(1, -(-len(values) * percentile // 100))
+    return values[min(len(values), int(rank)) - 1]
+
+
+def curve_from_samples(milliseconds):
+    values = sorted(milliseconds)
+    return [(p, percentile_of_sorted(values, p)) for p in CURVE_PERCENTILES]
+
+
+def value_at(curve, percentile):
+    """Latency at `percentile` of a cumulative curve [(percentile, ms)]: the
+    first point at or above it."""
+    for point_percentile, milliseconds in curve:
+        if point_percentile >= percentile:
+            return milliseconds
+    return curve[-1][1] if curve else 0.0
+
+
+def ensure_directory(path, owner=None):
+    os.makedirs(path, exist_ok=True)
+    return path

@@ -1,0 +1,186 @@
+"""Holdfast: `holdfast serve` (strict or relaxed durability) on a fresh data
+directory per cell, driven by `holdfast bench`."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+from common import Cell, OversellResult, free_port, run, say
+
+DURABILITY = ["strict", "relaxed"]
+STOCK = 1_000_000_000  # Limits.quantityMax: never runs out in a throughput run
+
+# Load shapes: (name, connections, frames in flight per connection, operations per frame).
+# `None` connections means the run's --clients.
+SHAPES = [
+    ("1 op/request, 1 in flight", None, 1, 1),
+    ("1 op/request, 16 in flight (pipelined)", None, 16, 1),
+    ("batch 256, 4 in flight", 4, 4, 256),
+]
+
+
+# ---------------------------------------------------------------------------
+# The one place that says how `holdfast serve` starts and how the bench
+# authenticates. Once serve requires tokens, either add
+# "--insecure-disable-auth" to SERVE_EXTRA_ARGUMENTS, or make bench_token run
+# `holdfast token create --role admin --store '*' --subject bench --data-dir DIR`
+# and return its token.
+SERVE_EXTRA_ARGUMENTS = []
+
+
+def serve_command(binary, data_directory, port, durability):
+    return [binary, "serve", "--data-dir", data_directory, "--port", str(port), "--durability", durability,
+            *SERVE_EXTRA_ARGUMENTS]  # fmt: skip
+
+
+def bench_token(binary, data_directory):
+    """The token `holdfast bench` presents (None: no --token)."""
+    return None
+
+
+# ---------------------------------------------------------------------------
+
+
+class HoldfastServer:
+    def __init__(self, processes, settings, directory, durability):
+        self.processes = processes
+        self.binary = os.path.join(settings.root, ".build", "release", "holdfast")
+        self.directory = directory
+        self.port = free_port()
+        os.makedirs(directory, exist_ok=True)
+        data = os.path.join(directory, "data")
+        self.token = bench_token(self.binary, data)
+        self.log_path = os.path.join(directory, "serve.log")
+        self.process = processes.start(serve_command(self.binary, data, self.port, durability), self.log_path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready" in open(self.log_path).read().split():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("holdfast serve did not start: " + open(self.log_path).read()[-600:])
+
+    def bench(self, workload, arguments, output, timeout):
+        command = [self.binary, "bench", workload, "--server", f"127.0.0.1:{self.port}", "--output", output, "--json"]
+        if self.token:
+            command += ["--token", self.token]
+        completed = subprocess.run(command + arguments, capture_output=True, text=True, timeout=timeout)
+        if not os.path.exists(output):
+            raise RuntimeError(f"holdfast bench exited {completed.returncode}: {completed.stderr[-600:]}")
+        return json.load(open(output))
+
+    def stop(self):
+        self.processes.stop(self.process, seconds=60)
+
+
+def measure_cell(processes, settings, durability, workload, shape):
+    name, connections, in_flight, batch = shape
+    connections = connections or settings.clients
+    depth = f"{in_flight} frame(s) × {batch} op(s)"
+    cell = Cell("Holdfast", durability, workload, connections, depth)
+    slug = f"{durability}-{workload}-{connections}x{in_flight}x{batch}"
+    directory = os.path.join(settings.scratch, f"holdfast-{slug}")
+    server = HoldfastServer(processes, settings, directory, durability)
+    profiler = None
+    try:
+        if settings.profile and durability == "strict":
+            profiler = start_profiler(processes, settings, server, slug)
+        arguments = [
+            "--skus", str(settings.skus), "--stock", str(STOCK), "--connections", str(connections),
+            "--in-flight", str(in_flight), "--batch", str(batch),
+            "--warmup", f"{settings.warmup_seconds}s", "--duration", f"{settings.seconds}s",
+        ]  # fmt: skip
+        report = server.bench(workload, arguments, os.path.join(directory, "bench.json"), settings.seconds * 4 + 120)
+    finally:
+        if profiler:
+            processes.stop(profiler)
+        server.stop()
+    if profiler:
+        summarize_profile(settings, slug)
+    shutil.copy(os.path.join(directory, "bench.json"), os.path.join(settings.output, "raw", f"holdfast-{slug}.json"))
+    shutil.rmtree(directory, ignore_errors=True)
+    cell.operations = report["operations"]
+    cell.seconds = report["measuredSeconds"]
+    cell.ops_per_second = report["operationsPerSecond"]
+    cell.granted = report["grants"]
+    cell.p50_ms = report["latencyMicroseconds"]["p50"] / 1000
+    cell.p99_ms = report["latencyMicroseconds"]["p99"] / 1000
+    cell.curve = [(point["percentile"], point["microseconds"] / 1000) for point in report["latencyDistribution"]]
+    cell.latency_note = "holdfast bench: a frame's round trip, counted for each operation in it"
+    if not report["check"]["passed"]:
+        cell.error = "oversell check failed: " + "; ".join(report["check"]["violations"][:3])
+    return cell
+
+
+def start_profiler(processes, settings, server, slug):
+    """perf record -g on the server for the cell (profile-<slug>.data)."""
+    path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
+    command = ["perf", "record", "-g", "-F", "499", "-o", path, "-p", str(server.process.pid)]
+    return processes.start(command, os.path.join(settings.output, "raw", f"profile-{slug}.log"))
+
+
+def summarize_profile(settings, slug):
+    path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
+    if not os.path.exists(path):
+        say(f"perf wrote no profile for {slug}")
+        return
+    report = subprocess.run(
+        ["perf", "report", "-i", path, "--no-children", "--sort", "comm,dso,symbol", "--stdio", "--percent-limit", "0.7", "-g", "none"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    with open(os.path.join(settings.output, f"profile-{slug}.txt"), "w") as file:
+        file.write(report.stdout)
+    os.remove(path)
+
+
+def oversell_check(processes, settings, durability, workload):
+    """Finite stock, twice as much demand offered in one second (open loop),
+    and the bench's own check: the server's reserved units against what the
+    client saw granted, per SKU."""
+    skus = 1 if workload == "hot" else settings.oversell_skus
+    units_per_sku = settings.oversell_units // skus
+    per_operation = 3 if workload == "cart3" else 1
+    operations = -(-2 * units_per_sku * skus // per_operation)
+    directory = os.path.join(settings.scratch, f"holdfast-oversell-{durability}-{workload}")
+    server = HoldfastServer(processes, settings, directory, durability)
+    try:
+        arguments = [
+            "--skus", str(skus), "--stock", str(units_per_sku), "--connections", str(settings.clients),
+            "--in-flight", "64", "--batch", "1", "--rate", str(operations), "--warmup", "0s", "--duration", "1s",
+        ]  # fmt: skip
+        report = server.bench(workload, arguments, os.path.join(directory, "bench.json"), 300)
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+    check = report["check"]
+    # The bench's ledger: units the client saw granted; the server's: reserved + committed + fulfilled.
+    # The bench checks every SKU's available >= 0 itself (smallest remaining: None, "checked per SKU").
+    result = OversellResult(
+        "Holdfast", durability, workload, units_per_sku * skus, report["operations"] * per_operation,
+        check["clientGrantedUnits"], check["serverConsumedUnits"], None,
+    )  # fmt: skip
+    if not check["passed"] or check["clientUncertainUnits"]:
+        result.error = "; ".join(check["violations"][:3]) or f"{check['clientUncertainUnits']} units of unknown outcome"
+    return result
+
+
+def cells(settings):
+    plan = []
+    for durability in DURABILITY:
+        for workload in settings.workloads:
+            for shape in SHAPES:
+                failed = Cell("Holdfast", durability, workload, shape[1] or settings.clients, f"{shape[2]} frame(s) × {shape[3]} op(s)")
+                plan.append((f"holdfast {durability} {workload} {shape[0]}", lambda p, s, d=durability, w=workload, h=shape: measure_cell(p, s, d, w, h), failed))
+    return plan
+
+
+def oversell_plan(settings):
+    return [
+        (f"holdfast oversell {durability} {workload}", lambda p, s, d=durability, w=workload: oversell_check(p, s, d, w), None)
+        for durability in DURABILITY
+        for workload in settings.workloads
+    ]
