@@ -72,7 +72,7 @@ def pgbench(server, settings, workload, directory, skus, clients, seconds=None, 
         f"{BIN}/pgbench", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", "-n", "-M", "prepared",
         "-c", str(clients), "-j", str(min(2, clients)), "-f", script,
         "-D", f"skus={skus}", "-D", "txn=0", "-D", "granted=0", "-D", f"txns={transactions or 0}",
-        "-D", f"outdir={directory}",
+        "-D", f"outdir={directory}", "-D", f"recorder={os.path.join(settings.root, 'Benchmarks', 'compare', 'postgres', 'record-grants')}",
     ]  # fmt: skip
     command += ["-T", str(max(1, round(seconds)))] if seconds else ["-t", str(transactions)]
     if log_prefix:

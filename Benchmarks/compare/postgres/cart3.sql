@@ -27,5 +27,5 @@ ROLLBACK;
 \endif
 \set txn :txn + 1
 \if :txn = :txns
-\shell echo :granted > :outdir/granted-:client_id
+\shell :recorder :outdir :client_id :granted
 \endif

@@ -6,5 +6,5 @@ SELECT count(*) AS g FROM reserved \gset
 \set granted :granted + :g
 \set txn :txn + 1
 \if :txn = :txns
-\shell echo :granted > :outdir/granted-:client_id
+\shell :recorder :outdir :client_id :granted
 \endif
