@@ -119,21 +119,24 @@ def measure_cell(processes, settings, durability, workload, shape):
 def start_profiler(processes, settings, server, slug):
     """perf record -g on the server for the cell (profile-<slug>.data)."""
     path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
-    command = ["perf", "record", "-g", "-F", "499", "-o", path, "-p", str(server.process.pid)]
+    command = ["perf", "record", "-g", "-F", "1999", "-o", path, "-p", str(server.process.pid)]
     return processes.start(command, os.path.join(settings.output, "raw", f"profile-{slug}.log"))
 
 
 def summarize_profile(settings, slug):
+    """profile-<slug>.txt: the share of samples per thread, then the top
+    symbols (Swift names demangled), from the cell's perf data."""
     path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
     if not os.path.exists(path):
         say(f"perf wrote no profile for {slug}")
         return
-    report = subprocess.run(
-        ["perf", "report", "-i", path, "--no-children", "--sort", "comm,dso,symbol", "--stdio", "--percent-limit", "0.7", "-g", "none"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    base = ["perf", "report", "-i", path, "--no-children", "--stdio", "-g", "none"]
+    threads = subprocess.run(base + ["--sort", "comm"], capture_output=True, text=True, timeout=600).stdout
+    symbols = subprocess.run(base + ["--sort", "comm,symbol", "--percent-limit", "0.5"], capture_output=True, text=True, timeout=600).stdout
+    demangled = subprocess.run(["swift", "demangle", "--simplified"], input=symbols, capture_output=True, text=True, timeout=120)
+    lines = [line.rstrip()[:200] for line in (threads + "\n" + (demangled.stdout or symbols)).splitlines() if line.strip() and not line.startswith("# (")]
     with open(os.path.join(settings.output, f"profile-{slug}.txt"), "w") as file:
-        file.write(report.stdout)
+        file.write("\n".join(lines) + "\n")
     os.remove(path)
 
 

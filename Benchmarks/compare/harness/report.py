@@ -74,6 +74,34 @@ def targets_table(cells):
     return "\n".join(rows)
 
 
+def find(cells, system, durability, workload, depth_prefix):
+    for c in cells:
+        if (c.system, c.durability, c.workload) == (system, durability, workload) and c.depth.startswith(depth_prefix) and not c.error:
+            return c.ops_per_second
+    return None
+
+
+def like_for_like_table(cells):
+    """Same connections, same requests in flight, one operation per request."""
+    rows = [
+        "| workload | in flight per connection (16 connections) | Holdfast strict ops/s | Redis `always` ops/s | Holdfast ÷ Redis | PostgreSQL `on` ops/s | Holdfast ÷ PostgreSQL |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for workload in WORKLOADS:
+        for in_flight, holdfast_depth, redis_depth in [(1, "1 frame", "-P 1 "), (16, "16 frame", "-P 16 ")]:
+            holdfast = find(cells, "Holdfast", "strict", workload, holdfast_depth)
+            redis = find(cells, "Redis 7.0", "appendfsync always", workload, redis_depth)
+            postgres = find(cells, "PostgreSQL 15", "synchronous_commit on", workload, "1 transaction") if in_flight == 1 else None
+            if holdfast is None:
+                continue
+            rows.append(
+                f"| {workload} | {in_flight} | {number(holdfast)} | {number(redis) if redis else '—'} | "
+                + (f"{holdfast / redis:.2f}×" if redis else "—") + " | "
+                + (f"{number(postgres)} | {holdfast / postgres:.1f}×" if postgres else "— | —") + " |"
+            )
+    return "\n".join(rows)
+
+
 def oversell_table(results):
     lines = [
         "| system | durability | workload | initial units | demanded units | granted (client count) | consumed (server: initial − remaining) | smallest remaining | result |",
@@ -97,7 +125,15 @@ def markdown(machine, command, cells, oversell, plot_prefix):
         f"Load average before the run: {machine['load_before']}; after: {machine.get('load_after', '?')}. "
         f"Versions: {machine['versions']}.",
         "",
+        "Targets (issue 6), each system in its best measured configuration:",
+        "",
         targets_table(cells),
+        "",
+        "Like for like (one operation per request; PostgreSQL has one transaction in flight per client):",
+        "",
+        like_for_like_table(cells),
+        "",
+        "Every cell:",
         "",
         throughput_table(cells),
         "",
@@ -135,13 +171,15 @@ def plots(cells, output):
     workloads = [w for w in WORKLOADS if any(c.workload == w for c in good)]
     if not workloads:
         return
-    figure, axes = plt.subplots(1, len(workloads), figsize=(6.5 * len(workloads), 6.5), squeeze=False)
+    highest = max(c.ops_per_second for c in good)
+    figure, axes = plt.subplots(1, len(workloads), figsize=(6.5 * len(workloads), 7), squeeze=False)
     for axis, workload in zip(axes[0], workloads):
         rows = [c for c in good if c.workload == workload]
         axis.barh(range(len(rows)), [c.ops_per_second for c in rows], color=[COLORS[c.system] for c in rows])
         axis.set_yticks(range(len(rows)), [label(c) for c in rows], fontsize=7)
         axis.invert_yaxis()
         axis.set_xscale("log")
+        axis.set_xlim(100, highest * 3)  # the same scale in every panel; bars start at 100 ops/s
         axis.set_xlabel("operations per second (log scale)")
         axis.set_title(f"{workload}: throughput")
         for index, cell in enumerate(rows):
@@ -149,6 +187,7 @@ def plots(cells, output):
         axis.grid(axis="x", which="both", alpha=0.3)
     figure.tight_layout()
     figure.savefig(os.path.join(output, "compare-throughput.svg"), metadata={"Date": None})
+    figure.savefig(os.path.join(output, "compare-throughput.png"), dpi=80)
     plt.close(figure)
 
     figure, axes = plt.subplots(1, len(workloads), figsize=(6.5 * len(workloads), 6), squeeze=False)
@@ -171,4 +210,5 @@ def plots(cells, output):
         axis.legend(fontsize=6, loc="upper left")
     figure.tight_layout()
     figure.savefig(os.path.join(output, "compare-latency.svg"), metadata={"Date": None})
+    figure.savefig(os.path.join(output, "compare-latency.png"), dpi=80)
     plt.close(figure)
