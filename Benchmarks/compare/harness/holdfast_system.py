@@ -131,7 +131,7 @@ def summarize_profile(settings, slug):
         say(f"perf wrote no profile for {slug}")
         return
     base = ["perf", "report", "-i", path, "--no-children", "--stdio", "-g", "none"]
-    threads = subprocess.run(base + ["--sort", "comm"], capture_output=True, text=True, timeout=600).stdout
+    threads = subprocess.run(base + ["--sort", "pid"], capture_output=True, text=True, timeout=600).stdout
     symbols = subprocess.run(base + ["--sort", "comm,symbol", "--percent-limit", "0.5"], capture_output=True, text=True, timeout=600).stdout
     demangled = subprocess.run(["swift", "demangle", "--simplified"], input=symbols, capture_output=True, text=True, timeout=120)
     lines = [line.rstrip()[:200] for line in (threads + "\n" + (demangled.stdout or symbols)).splitlines() if line.strip() and not line.startswith("# (")]
