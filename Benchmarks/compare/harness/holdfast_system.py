@@ -89,6 +89,7 @@ def measure_cell(processes, settings, durability, workload, shape):
     try:
         if settings.profile and durability == "strict":
             profiler = start_profiler(processes, settings, server, slug)
+            profile_started = time.monotonic()
         arguments = [
             "--skus", str(settings.skus), "--stock", str(STOCK), "--connections", str(connections),
             "--in-flight", str(in_flight), "--batch", str(batch),
@@ -97,6 +98,7 @@ def measure_cell(processes, settings, durability, workload, shape):
         report = server.bench(workload, arguments, os.path.join(directory, "bench.json"), settings.seconds * 4 + 120)
     finally:
         if profiler:
+            PROFILED_SECONDS[slug] = time.monotonic() - profile_started
             processes.stop(profiler)
         server.stop()
     if profiler:
@@ -116,10 +118,14 @@ def measure_cell(processes, settings, durability, workload, shape):
     return cell
 
 
+PROFILE_HERTZ = 1999
+PROFILED_SECONDS = {}  # slug → seconds perf recorded
+
+
 def start_profiler(processes, settings, server, slug):
     """perf record -g on the server for the cell (profile-<slug>.data)."""
     path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
-    command = ["perf", "record", "-g", "-F", "1999", "-o", path, "-p", str(server.process.pid)]
+    command = ["perf", "record", "-g", "-F", str(PROFILE_HERTZ), "-o", path, "-p", str(server.process.pid)]
     return processes.start(command, os.path.join(settings.output, "raw", f"profile-{slug}.log"))
 
 
@@ -131,10 +137,16 @@ def summarize_profile(settings, slug):
         say(f"perf wrote no profile for {slug}")
         return
     base = ["perf", "report", "-i", path, "--no-children", "--stdio", "-g", "none"]
-    threads = subprocess.run(base + ["--sort", "pid"], capture_output=True, text=True, timeout=600).stdout
-    symbols = subprocess.run(base + ["--sort", "comm,symbol", "--percent-limit", "0.5"], capture_output=True, text=True, timeout=600).stdout
+    threads = subprocess.run(base + ["--sort", "pid", "-n"], capture_output=True, text=True, timeout=600).stdout
+    symbols = subprocess.run(base + ["--sort", "pid,symbol", "--percent-limit", "0.5"], capture_output=True, text=True, timeout=600).stdout
     demangled = subprocess.run(["swift", "demangle", "--simplified"], input=symbols, capture_output=True, text=True, timeout=120)
-    lines = [line.rstrip()[:200] for line in (threads + "\n" + (demangled.stdout or symbols)).splitlines() if line.strip() and not line.startswith("# (")]
+    lines = [line.rstrip()[:200] for line in (threads + "\n" + (demangled.stdout or symbols)).splitlines()
+             if line.strip() and (not line.startswith("#") or line.startswith("# Samples"))]  # fmt: skip
+    seconds = PROFILED_SECONDS.pop(slug, 0)
+    # `-n`: the thread lines read "  41.22%   3301  30028:NIO-ELT-1-#1"; their counts add up to every sample.
+    samples = sum(int(line.split()[1]) for line in threads.splitlines() if line.strip().endswith(tuple("0123456789#abcdefghijklmnopqrstuvwxyz-")) and "%" in line and len(line.split()) == 3 and line.split()[1].isdigit())
+    if seconds and samples:
+        lines.insert(0, f"perf record -F {PROFILE_HERTZ} for {seconds:.1f} s: {samples} samples = {samples / PROFILE_HERTZ / seconds:.2f} cores busy in holdfast serve on average")
     with open(os.path.join(settings.output, f"profile-{slug}.txt"), "w") as file:
         file.write("\n".join(lines) + "\n")
     os.remove(path)
