@@ -92,6 +92,10 @@ def main():
                         warmup_seconds=options.warmup, clients=options.clients, skus=options.skus,
                         systems=systems, workloads=workloads, oversell=not options.no_oversell,
                         profile=options.profile)  # fmt: skip
+    if "holdfast" in systems:
+        say("building holdfast (swift build -c release --product holdfast)")
+        subprocess.run(["swift", "build", "-c", "release", "--product", "holdfast"], cwd=root, check=True,
+                       stdout=sys.stderr)  # fmt: skip
     processes = Processes()
 
     def on_signal(number, _frame):
