@@ -19,7 +19,7 @@ class Settings:
     root: str  # the repository
     scratch: str  # temporary data directories and logs (removed at the end)
     output: str  # results.json, table.md, plots
-    seconds: float = 10.0  # measured time per cell
+    seconds: float = 5.0  # measured time per cell
     warmup_seconds: float = 1.0  # every system gets the same warm-up
     clients: int = 16  # connections per cell
     skus: int = 100_000  # catalog of uniform and cart3
@@ -47,6 +47,7 @@ class Cell:
     p99_ms: float = 0.0
     curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
     granted: int = -1  # operations the server granted (-1: unknown)
+    refusals: str = ""  # refusals by reason, in words (empty: none)
     latency_note: str = ""
     error: str = ""
 

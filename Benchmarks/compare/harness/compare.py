@@ -25,7 +25,7 @@ MODULES = {"redis": redis_system, "postgres": postgres_system, "holdfast": holdf
 
 def parse(arguments, root):
     parser = argparse.ArgumentParser(prog="Benchmarks/compare/run", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per cell (default 10)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per cell (default 5)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per cell, every system (default 1)")
     parser.add_argument("--clients", type=int, default=16, help="client connections per cell (default 16)")
     parser.add_argument("--skus", type=int, default=100_000, help="catalog of uniform and cart3 (default 100000)")

@@ -35,7 +35,7 @@ def milliseconds(value):
 
 def throughput_table(cells):
     lines = [
-        "| system | durability | workload | clients × in flight per client | ops/s | p50 ms | p99 ms | granted / ops | Holdfast strict (best) ÷ this |",
+        "| system | durability | workload | clients × in flight per client | granted ops/s | p50 ms | p99 ms | granted / ops | Holdfast strict (best) ÷ this |",
         "|---|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for workload in WORKLOADS:
@@ -46,6 +46,8 @@ def throughput_table(cells):
                 continue
             ratio = f"{reference / cell.ops_per_second:.2f}×" if reference and cell.ops_per_second else "—"
             granted = f"{cell.granted:,} / {cell.operations:,}" if cell.granted >= 0 else f"? / {cell.operations:,}"
+            if cell.refusals:
+                granted += f" (refused: {cell.refusals})"
             lines.append(
                 f"| {cell.system} | {cell.durability} | {workload} | {cell.clients} × {cell.depth} | "
                 f"{number(cell.ops_per_second)} | {milliseconds(cell.p50_ms)} | {milliseconds(cell.p99_ms)} | {granted} | {ratio} |"
