@@ -81,76 +81,88 @@ def machine(root, scratch):
     }
 
 
+def run_plan(plan, processes, settings, started):
+    """Runs every step; a step that fails becomes a failed row, the others still run."""
+    cells, oversell = [], []
+    for index, (name, step, failed_cell) in enumerate(plan, 1):
+        say(f"[{index}/{len(plan)}, {time.monotonic() - started:.0f} s] {name}")
+        try:
+            result = step(processes, settings)
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:
+            say(f"  failed: {error}")
+            if failed_cell is None:  # an oversell check: "<system> oversell <durability> <workload>"
+                parts = name.split()
+                oversell.append(OversellResult(parts[0], parts[2], parts[-1], 0, 0, 0, 0, 0, error=str(error)[:200]))
+                continue
+            result = dataclasses.replace(failed_cell, error=str(error)[:200])
+        if failed_cell is None:
+            oversell.append(result)
+            verdict = "ok" if result.passed else "FAILED " + result.error
+            say(f"  granted {result.client_granted_units} (client), consumed {result.server_consumed_units} (server) → {verdict}")
+        else:
+            cells.append(result)
+            if not result.error:
+                say(f"  {result.ops_per_second:,.0f} ops/s, p50 {result.p50_ms:.3f} ms, p99 {result.p99_ms:.3f} ms")
+    return cells, oversell
+
+
+def write_outputs(root, output, writes_docs, info, cells, oversell):
+    command = ("Benchmarks/compare/run " + " ".join(sys.argv[1:])).strip()
+    with open(os.path.join(output, "results.json"), "w") as file:
+        json.dump({"machine": info, "command": command, "cells": [dataclasses.asdict(c) for c in cells],
+                   "oversell": [dataclasses.asdict(r) | {"passed": r.passed} for r in oversell]}, file, indent=1)  # fmt: skip
+    report.plots(cells, output)
+    with open(os.path.join(output, "table.md"), "w") as file:
+        file.write(report.markdown(info, command, cells, oversell, ""))
+    generated = report.markdown(info, command, cells, oversell, "benchmarks/" if writes_docs else "")
+    if writes_docs:
+        report.splice_into(os.path.join(root, "docs", "BENCHMARKS.md"), generated)
+    print(generated)
+
+
 def main():
     root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
     options, systems, workloads = parse(sys.argv[1:], root)
     writes_docs = options.output is None
     output = os.path.abspath(options.output or os.path.join(root, "docs", "benchmarks"))
     os.makedirs(os.path.join(output, "raw"), exist_ok=True)
-    scratch = tempfile.mkdtemp(prefix="holdfast-compare.", dir=options.directory)
-    settings = Settings(root=root, scratch=scratch, output=output, seconds=options.seconds,
-                        warmup_seconds=options.warmup, clients=options.clients, skus=options.skus,
-                        systems=systems, workloads=workloads, oversell=not options.no_oversell,
-                        profile=options.profile)  # fmt: skip
     if "holdfast" in systems:
         say("building holdfast (swift build -c release --product holdfast)")
         subprocess.run(["swift", "build", "-c", "release", "--product", "holdfast"], cwd=root, check=True,
                        stdout=sys.stderr)  # fmt: skip
-    processes = Processes()
 
     def on_signal(number, _frame):
         raise KeyboardInterrupt(f"signal {number}")
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    cells, oversell, started = [], [], time.monotonic()
-    info = machine(root, scratch)
-    say(f"load average {info['load_before']}; scratch {scratch}; output {output}")
+    scratch = tempfile.mkdtemp(prefix="holdfast-compare.", dir=options.directory)
+    settings = Settings(root=root, scratch=scratch, output=output, seconds=options.seconds,
+                        warmup_seconds=options.warmup, clients=options.clients, skus=options.skus,
+                        systems=systems, workloads=workloads, oversell=not options.no_oversell,
+                        profile=options.profile)  # fmt: skip
+    processes, started, interrupted = Processes(), time.monotonic(), False
     try:
+        info = machine(root, scratch)
+        say(f"load average {info['load_before']}; scratch {scratch}; output {output}")
         order = [s for s in ["holdfast", "redis", "postgres"] if s in systems]
         plan = [item for s in order for item in MODULES[s].cells(settings)]
         if settings.oversell:
             plan += [item for s in order for item in MODULES[s].oversell_plan(settings)]
-        for index, (name, step, failed_cell) in enumerate(plan, 1):
-            say(f"[{index}/{len(plan)}, {time.monotonic() - started:.0f} s] {name}")
-            try:
-                result = step(processes, settings)
-            except KeyboardInterrupt:
-                raise
-            except Exception as error:
-                say(f"  failed: {error}")
-                if failed_cell is None:  # an oversell check
-                    parts = name.split()  # "<system> oversell <durability> <workload>"
-                    oversell.append(OversellResult(parts[0], parts[2], parts[-1], 0, 0, 0, 0, 0, error=str(error)[:200]))
-                    continue
-                result = dataclasses.replace(failed_cell, error=str(error)[:200])
-            (cells if failed_cell is not None else oversell).append(result)
-            if hasattr(result, "ops_per_second") and not result.error:
-                say(f"  {result.ops_per_second:,.0f} ops/s, p50 {result.p50_ms:.3f} ms, p99 {result.p99_ms:.3f} ms")
-            elif hasattr(result, "passed"):
-                say(f"  granted {result.client_granted_units} (client), consumed {result.server_consumed_units} (server) → {'ok' if result.passed else 'FAILED ' + result.error}")
+        cells, oversell = run_plan(plan, processes, settings, started)
     except KeyboardInterrupt as interruption:
         say(f"interrupted ({interruption}); stopping everything")
-        processes.stop_all()
-        shutil.rmtree(scratch, ignore_errors=True)
-        sys.exit(130)
+        interrupted = True
     finally:
         processes.stop_all()
         shutil.rmtree(scratch, ignore_errors=True)
+    if interrupted:
+        sys.exit(130)
     info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     info["minutes"] = round((time.monotonic() - started) / 60, 1)
-    command = "Benchmarks/compare/run " + " ".join(sys.argv[1:])
-    with open(os.path.join(output, "results.json"), "w") as file:
-        json.dump({"machine": info, "command": command.strip(), "cells": [dataclasses.asdict(c) for c in cells],
-                   "oversell": [dataclasses.asdict(r) | {"passed": r.passed} for r in oversell]}, file, indent=1)  # fmt: skip
-    report.plots(cells, output)
-    prefix = "benchmarks/" if writes_docs else ""
-    generated = report.markdown(info, command.strip(), cells, oversell, prefix)
-    with open(os.path.join(output, "table.md"), "w") as file:
-        file.write(report.markdown(info, command.strip(), cells, oversell, ""))
-    if writes_docs:
-        report.splice_into(os.path.join(root, "docs", "BENCHMARKS.md"), generated)
-    print(generated)
+    write_outputs(root, output, writes_docs, info, cells, oversell)
     say(f"done in {info['minutes']} min; results in {output}")
     failed = [c for c in cells if c.error] + [r for r in oversell if not r.passed]
     sys.exit(1 if failed else 0)
