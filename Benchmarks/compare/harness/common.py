@@ -48,6 +48,8 @@ class Cell:
     curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
     granted: int = -1  # operations the server granted (-1: unknown)
     refusals: str = ""  # refusals by reason, in words (empty: none)
+    server_cpu_cores: float = -1.0  # server CPU time ÷ measured wall time (-1: not measured)
+    server_threads: dict = dataclasses.field(default_factory=dict)  # Holdfast: {"tid name": cores}
     latency_note: str = ""
     error: str = ""
 
@@ -174,6 +176,69 @@ def value_at(curve, percentile):
     return curve[-1][1] if curve else 0.0
 
 
-def ensure_directory(path, owner=None):
-    os.makedirs(path, exist_ok=True)
-    return path
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """CPU time of process `pid` (all its threads) plus that of the children it
+    has waited for (PostgreSQL's postmaster reaps its backends), from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3, so utime, stime, cutime, cstime (fields 14–17) are [11:15].
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+class CPUWindow:
+    """Server CPU over a measured window: `start()`, then `cores()` at its end."""
+
+    def __init__(self, pid_source):
+        self.pid_source = pid_source  # a callable: the server's pids, live ones (children included)
+        self.started = None
+        self.cores_measured = -1.0
+
+    def _total(self):
+        total = 0.0
+        for pid in self.pid_source():
+            try:
+                total += cpu_seconds(pid)
+            except (OSError, IndexError, ValueError):
+                pass  # exited between listing and reading
+        return total, time.monotonic()
+
+    def start(self):
+        self.started = self._total()
+
+    def cores(self):
+        if self.started is None:
+            return -1.0
+        cpu, now = self._total()
+        return (cpu - self.started[0]) / max(now - self.started[1], 1e-9)
+
+
+def thread_cpu_seconds(pid):
+    """{"tid name": CPU seconds} for every thread of process `pid`."""
+    threads = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                text = stat.read()
+            name = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text.rsplit(")", 1)[1].split()
+            threads[f"{tid} {name}"] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        except (OSError, ValueError, IndexError):
+            pass
+    return threads
+
+
+def children_of(pid):
+    """Live child processes of `pid` (scanning /proc)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        children.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return children

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 
-from common import Cell, OversellResult, free_port, run, say
+from common import CPUWindow, Cell, OversellResult, free_port, run, say, thread_cpu_seconds
 
 DURABILITY = ["strict", "relaxed"]
 STOCK = 1_000_000_000  # Limits.quantityMax: never runs out in a throughput run
@@ -64,13 +64,31 @@ class HoldfastServer:
         self.stop()
         raise RuntimeError("holdfast serve did not start: " + open(self.log_path).read()[-600:])
 
-    def bench(self, workload, arguments, output, timeout):
-        command = [self.binary, "bench", workload, "--server", f"127.0.0.1:{self.port}", "--output", output, "--json"]
+    def bench(self, workload, arguments, output, timeout, during_measurement=None):
+        """Runs `holdfast bench`; `during_measurement(seconds_into_window)`, if given, is called
+        once the bench says it is warming up, with the warm-up's length (to profile the window)."""
+        command = [self.binary, "bench", workload, "--server", f"127.0.0.1:{self.port}", "--output", output]
         if self.token:
             command += ["--token", self.token]
-        completed = subprocess.run(command + arguments, capture_output=True, text=True, timeout=timeout)
+        log_path = output + ".log"
+        with open(log_path, "w") as log:
+            bench = subprocess.Popen(command + arguments, stdout=log, stderr=subprocess.PIPE, text=True)
+            try:
+                deadline = time.monotonic() + timeout
+                for line in bench.stderr:  # progress lines, then the end; the report goes to the file
+                    log.write(line)
+                    if during_measurement and line.startswith("warming up"):
+                        during_measurement()
+                        during_measurement = None
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("holdfast bench ran past its time limit")
+                bench.wait(max(1, deadline - time.monotonic()))
+            finally:
+                if bench.poll() is None:
+                    bench.kill()
+                    bench.wait()
         if not os.path.exists(output):
-            raise RuntimeError(f"holdfast bench exited {completed.returncode}: {completed.stderr[-600:]}")
+            raise RuntimeError(f"holdfast bench exited {bench.returncode}: {open(log_path).read()[-600:]}")
         return json.load(open(output))
 
     def stop(self):
@@ -85,23 +103,21 @@ def measure_cell(processes, settings, durability, workload, shape):
     slug = f"{durability}-{workload}-{connections}x{in_flight}x{batch}"
     directory = os.path.join(settings.scratch, f"holdfast-{slug}")
     server = HoldfastServer(processes, settings, directory, durability)
-    profiler = None
+    window = CPUWindow(lambda: [server.process.pid])
+    profiling = settings.profile and durability == "strict"
     try:
-        if settings.profile and durability == "strict":
-            profiler = start_profiler(processes, settings, server, slug)
-            profile_started = time.monotonic()
         arguments = [
             "--skus", str(settings.skus), "--stock", str(STOCK), "--connections", str(connections),
             "--in-flight", str(in_flight), "--batch", str(batch),
             "--warmup", f"{settings.warmup_seconds}s", "--duration", f"{settings.seconds}s",
         ]  # fmt: skip
-        report = server.bench(workload, arguments, os.path.join(directory, "bench.json"), settings.seconds * 4 + 120)
+        report = server.bench(workload, arguments, os.path.join(directory, "bench.json"), settings.seconds * 4 + 120,
+                              lambda: measure_window(settings, server, slug, window, profiling))  # fmt: skip
     finally:
-        if profiler:
-            PROFILED_SECONDS[slug] = time.monotonic() - profile_started
-            processes.stop(profiler)
         server.stop()
-    if profiler:
+    cell.server_cpu_cores = window.cores_measured
+    cell.server_threads = getattr(window, "threads", {})
+    if profiling:
         summarize_profile(settings, slug)
     shutil.copy(os.path.join(directory, "bench.json"), os.path.join(settings.output, "raw", f"holdfast-{slug}.json"))
     shutil.rmtree(directory, ignore_errors=True)
@@ -124,14 +140,30 @@ def measure_cell(processes, settings, durability, workload, shape):
 
 
 PROFILE_HERTZ = 1999
-PROFILED_SECONDS = {}  # slug → seconds perf recorded
 
 
-def start_profiler(processes, settings, server, slug):
-    """perf record -g on the server for the cell (profile-<slug>.data)."""
-    path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
-    command = ["perf", "record", "-g", "-F", str(PROFILE_HERTZ), "-o", path, "-p", str(server.process.pid)]
-    return processes.start(command, os.path.join(settings.output, "raw", f"profile-{slug}.log"))
+def measure_window(settings, server, slug, window, profiling):
+    """Called when the bench starts warming up: waits out the warm-up, then measures the
+    server's CPU over --seconds, with `perf record -g` running if profiling."""
+    time.sleep(settings.warmup_seconds)
+    window.start()
+    threads_before, started = thread_cpu_seconds(server.process.pid), time.monotonic()
+    if profiling:
+        path = os.path.join(settings.output, "raw", f"profile-{slug}.data")
+        command = ["perf", "record", "-g", "-F", str(PROFILE_HERTZ), "-o", path, "-p", str(server.process.pid),
+                   "--", "sleep", str(settings.seconds)]  # fmt: skip
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=settings.seconds + 60)
+        if completed.returncode != 0:
+            say(f"perf record failed ({completed.returncode}): {completed.stderr.strip()[-300:]}")
+    else:
+        time.sleep(settings.seconds)
+    window.cores_measured = window.cores()
+    threads_after, elapsed = thread_cpu_seconds(server.process.pid), time.monotonic() - started
+    window.threads = {
+        name: round((seconds - threads_before.get(name, 0.0)) / elapsed, 3)
+        for name, seconds in threads_after.items()
+        if seconds - threads_before.get(name, 0.0) > 0
+    }
 
 
 def summarize_profile(settings, slug):
@@ -147,11 +179,10 @@ def summarize_profile(settings, slug):
     demangled = subprocess.run(["swift", "demangle", "--simplified"], input=symbols, capture_output=True, text=True, timeout=120)
     lines = [line.rstrip()[:200] for line in (threads + "\n" + (demangled.stdout or symbols)).splitlines()
              if line.strip() and (not line.startswith("#") or line.startswith("# Samples"))]  # fmt: skip
-    seconds = PROFILED_SECONDS.pop(slug, 0)
     # `-n`: the thread lines read "  41.22%   3301  30028:NIO-ELT-1-#1"; their counts add up to every sample.
-    samples = sum(int(line.split()[1]) for line in threads.splitlines() if line.strip().endswith(tuple("0123456789#abcdefghijklmnopqrstuvwxyz-")) and "%" in line and len(line.split()) == 3 and line.split()[1].isdigit())
-    if seconds and samples:
-        lines.insert(0, f"perf record -F {PROFILE_HERTZ} for {seconds:.1f} s: {samples} samples = {samples / PROFILE_HERTZ / seconds:.2f} cores busy in holdfast serve on average")
+    samples = sum(int(line.split()[1]) for line in threads.splitlines() if "%" in line and len(line.split()) == 3 and line.split()[1].isdigit())
+    lines.insert(0, f"perf record -g -F {PROFILE_HERTZ} over the measured {settings.seconds} s: {samples} samples "
+                    "(perf lowers its rate under load: shares are meaningful, the count is not CPU time)")  # fmt: skip
     with open(os.path.join(settings.output, f"profile-{slug}.txt"), "w") as file:
         file.write("\n".join(lines) + "\n")
     os.remove(path)

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 
-from common import Cell, OversellResult, curve_from_samples, free_port, percentile_of_sorted, run, say
+from common import CPUWindow, Cell, OversellResult, children_of, curve_from_samples, free_port, percentile_of_sorted, run, say
 
 BIN = "/usr/lib/postgresql/15/bin"
 HOT_STOCK = 10**12
@@ -46,6 +46,12 @@ class PostgresServer:
         self.stopper = self.stop
         processes.stoppers.append(self.stopper)
         self.processes = processes
+
+    def pids(self):
+        """The postmaster (whose counters include the backends it has reaped) and its live children."""
+        with open(os.path.join(self.data, "postmaster.pid")) as file:
+            postmaster = int(file.readline())
+        return [postmaster, *children_of(postmaster)]
 
     def psql(self, *arguments, timeout=300):
         return run([f"{BIN}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
@@ -114,7 +120,10 @@ def measure_cell(processes, settings, synchronous_commit, workload):
             pgbench(server, settings, workload, directory, skus, clients, seconds=settings.warmup_seconds)
         before, _ = server.consumed(units)
         prefix = os.path.join(directory, "pgbench_log")
+        window = CPUWindow(server.pids)
+        window.start()
         processed, rate = pgbench(server, settings, workload, directory, skus, clients, seconds=settings.seconds, log_prefix=prefix)
+        cell.server_cpu_cores = window.cores()
         after, _ = server.consumed(units)
         latencies = sorted(transaction_latencies(prefix))
         cell.operations, cell.ops_per_second = processed, rate

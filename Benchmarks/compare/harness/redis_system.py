@@ -7,7 +7,7 @@ import re
 import subprocess
 import time
 
-from common import Cell, OversellResult, Processes, free_port, run, say
+from common import CPUWindow, Cell, OversellResult, Processes, free_port, run, say
 
 HOT_STOCK = 10**12  # the hot key's units in throughput runs: never runs out
 CATALOG_STOCK = 10**9  # each catalog key's units in throughput runs
@@ -117,7 +117,10 @@ def measure_cell(processes, settings, fsync, workload, pipeline):
         warm = benchmark(server, workload, settings, clients, pipeline, int(probe["rate"] * settings.warmup_seconds) + 1)
         before, _ = server.consumed(workload, settings.skus, units)
         requests = max(clients * pipeline, int(warm["rate"] * settings.seconds))
+        window = CPUWindow(lambda: [server.process.pid])
+        window.start()
         result = benchmark(server, workload, settings, clients, pipeline, requests)
+        cell.server_cpu_cores = window.cores()
         after, _ = server.consumed(workload, settings.skus, units)
         cell.operations, cell.seconds, cell.ops_per_second = result["requests"], result["seconds"], result["rate"]
         cell.p50_ms, cell.p99_ms, cell.curve = result["p50"], result["p99"], result["curve"]

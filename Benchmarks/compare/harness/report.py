@@ -35,14 +35,14 @@ def milliseconds(value):
 
 def throughput_table(cells):
     lines = [
-        "| system | durability | workload | clients × in flight per client | granted ops/s | p50 ms | p99 ms | granted / ops | Holdfast strict (best) ÷ this |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| system | durability | workload | clients × in flight per client | granted ops/s | p50 ms | p99 ms | granted / ops | server CPU, cores | Holdfast strict (best) ÷ this |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for workload in WORKLOADS:
         reference = best_holdfast_strict(cells, workload)
         for cell in (c for c in cells if c.workload == workload):
             if cell.error:
-                lines.append(f"| {cell.system} | {cell.durability} | {workload} | {cell.clients} × {cell.depth} | failed: {cell.error} | | | | |")
+                lines.append(f"| {cell.system} | {cell.durability} | {workload} | {cell.clients} × {cell.depth} | failed: {cell.error} | | | | | |")
                 continue
             ratio = f"{reference / cell.ops_per_second:.2f}×" if reference and cell.ops_per_second else "—"
             granted = f"{cell.granted:,} / {cell.operations:,}" if cell.granted >= 0 else f"? / {cell.operations:,}"
@@ -50,7 +50,8 @@ def throughput_table(cells):
                 granted += f" (refused: {cell.refusals})"
             lines.append(
                 f"| {cell.system} | {cell.durability} | {workload} | {cell.clients} × {cell.depth} | "
-                f"{number(cell.ops_per_second)} | {milliseconds(cell.p50_ms)} | {milliseconds(cell.p99_ms)} | {granted} | {ratio} |"
+                f"{number(cell.ops_per_second)} | {milliseconds(cell.p50_ms)} | {milliseconds(cell.p99_ms)} | {granted} | "
+                + (f"{cell.server_cpu_cores:.2f}" if cell.server_cpu_cores >= 0 else "—") + f" | {ratio} |"
             )
     return "\n".join(lines)
 
