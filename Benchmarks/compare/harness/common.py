@@ -88,17 +88,6 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_for_port(port, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
 class Processes:
     """Every long-running process the harness starts, so that all of them are
     stopped at the end, also on an error or a signal."""
@@ -165,15 +154,6 @@ def percentile_of_sorted(values, percentile):
 def curve_from_samples(milliseconds):
     values = sorted(milliseconds)
     return [(p, percentile_of_sorted(values, p)) for p in CURVE_PERCENTILES]
-
-
-def value_at(curve, percentile):
-    """Latency at `percentile` of a cumulative curve [(percentile, ms)]: the
-    first point at or above it."""
-    for point_percentile, milliseconds in curve:
-        if point_percentile >= percentile:
-            return milliseconds
-    return curve[-1][1] if curve else 0.0
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 
-from common import CPUWindow, Cell, OversellResult, children_of, curve_from_samples, free_port, percentile_of_sorted, run, say
+from common import CPUWindow, Cell, OversellResult, children_of, curve_from_samples, free_port, percentile_of_sorted, run
 
 BIN = "/usr/lib/postgresql/15/bin"
 HOT_STOCK = 10**12
