@@ -32,7 +32,7 @@ struct BenchMeasurement {
             let loop = ObjectIdentifier(connection.eventLoop)
             let ledger = ledgers[loop] ?? StockLedger(skuCount: catalog.count)
             ledgers[loop] = ledger
-            let seed = configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+            let seed = Self.connectionSeed(configuration.seed, index: index)
             let source = makeSource(index: index, sampler: sampler, ledger: ledger, seed: seed)
             let pacer = configuration.targetRate.map { rate in
                 OpenLoopPacer(
@@ -54,6 +54,14 @@ struct BenchMeasurement {
         return Outcome(
             drivers: drivers, ledger: merged, timing: timing, configuration: configuration, clientCPUSeconds: cpuSeconds
         )
+    }
+
+    /// The seed of connection `index`'s random stream: a hashed state, so the streams are
+    /// unrelated. (`seed + index × 0x9E37_79B9_7F4A_7C15`, SplitMix64's own increment, made
+    /// connection `index` draw connection 0's SKUs shifted by `index` steps.)
+    static func connectionSeed(_ seed: UInt64, index: Int) -> UInt64 {
+        var mixer = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
+        return mixer.next()
     }
 
     private func makeSource(index: Int, sampler: SKUSampler, ledger: StockLedger, seed: UInt64) -> any BenchFrameSource
