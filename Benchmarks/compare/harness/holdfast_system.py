@@ -23,11 +23,11 @@ SHAPES = [
 
 # ---------------------------------------------------------------------------
 # The one place that says how `holdfast serve` starts and how the bench
-# authenticates. Once serve requires tokens, either add
-# "--insecure-disable-auth" to SERVE_EXTRA_ARGUMENTS, or make bench_token run
-# `holdfast token create --role admin --store '*' --subject bench --data-dir DIR`
-# and return its token.
-SERVE_EXTRA_ARGUMENTS = []
+# authenticates: serve authenticates with JWTs (HS256, the secret it creates in
+# its data directory); bench makes a fresh store per run, so it presents an
+# admin token for every store, made from that secret. The REST listener is
+# not measured here, so it takes any free port.
+SERVE_EXTRA_ARGUMENTS = ["--http-port", "0"]
 
 
 def serve_command(binary, data_directory, port, durability):
@@ -36,8 +36,12 @@ def serve_command(binary, data_directory, port, durability):
 
 
 def bench_token(binary, data_directory):
-    """The token `holdfast bench` presents (None: no --token)."""
-    return None
+    """The token `holdfast bench` presents: an admin's, for every store."""
+    made = subprocess.run(
+        [binary, "token", "create", "--data-dir", data_directory, "--role", "admin", "--store", "*",
+         "--subject", "compare-bench"],  # fmt: skip
+        check=True, capture_output=True, text=True)
+    return made.stdout.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -51,12 +55,14 @@ class HoldfastServer:
         self.port = free_port()
         os.makedirs(directory, exist_ok=True)
         data = os.path.join(directory, "data")
-        self.token = bench_token(self.binary, data)
+        self.token = None
         self.log_path = os.path.join(directory, "serve.log")
         self.process = processes.start(serve_command(self.binary, data, self.port, durability), self.log_path)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if "ready" in open(self.log_path).read().split():
+                # serve has created its JWT secret by now.
+                self.token = bench_token(self.binary, data)
                 return
             if self.process.poll() is not None:
                 break
