@@ -40,26 +40,29 @@ enum Access {
     }
 }
 
-/// Bearer-token authentication of every `/api/v1/stores/…` request, before its route runs.
-enum Authentication {
-    static let missingCaller = Problem(.internalError, status: .internalServerError, detail: "request not authenticated")
+/// Bearer-token authentication of every request routed to `/api/v1/stores/…`,
+/// before its handler runs. It is middleware of that router group, so it
+/// applies to whatever spelling of the path the router resolves there.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = RESTContext
 
-    static func authenticate(
-        _ request: Request, _ context: inout RESTContext, backend: RESTBackend,
-        next: (RESTContext) async throws -> Response
+    let backend: RESTBackend
+
+    func handle(
+        _ request: Request, context: RESTContext, next: (Request, RESTContext) async throws -> Response
     ) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/v1/stores/") else { return try await next(context) }
         // Recovering or stopping: 503 before anything else.
         guard let authenticator = backend.authenticator else {
             _ = try backend.readyRuntime()
-            throw missingCaller
+            throw Authentication.missingCaller
         }
-        let bearer = bearerToken(request.headers[.authorization])
+        var context = context
+        let bearer = Authentication.bearerToken(request.headers[.authorization])
         let now = Int64(Date().timeIntervalSince1970)
         switch authenticator.authenticate(bearer: bearer, now: now) {
         case .success(let principal):
             context.caller = principal
-            return try await next(context)
+            return try await next(request, context)
         case .failure(let failure):
             AccessLog.denied(status: 401, reason: failure.reason, operation: request.method.rawValue, context)
             var problem = Problem(.unauthenticated, status: .unauthorized, detail: failure.reason)
@@ -67,6 +70,10 @@ enum Authentication {
             throw problem
         }
     }
+}
+
+enum Authentication {
+    static let missingCaller = Problem(.internalError, status: .internalServerError, detail: "request not authenticated")
 
     /// The token of `Authorization: Bearer <token>` (scheme case-insensitive); nil if absent or another scheme.
     static func bearerToken(_ header: String?) -> String? {

@@ -11,7 +11,7 @@ enum RESTRouter {
     ) throws -> Router<RESTContext> {
         let router = Router(context: RESTContext.self)
         let routeMetrics = try configuration.metrics.map { try RouteMetricsTable(metrics: $0) }
-        router.add(middleware: RequestMiddleware(backend: backend, routeMetrics: routeMetrics))
+        router.add(middleware: RequestMiddleware(routeMetrics: routeMetrics))
 
         router.get("healthz") { _, _ in
             PlainResponse.json(#"{"status":"alive"}"#)
@@ -34,7 +34,7 @@ enum RESTRouter {
         }
 
         let responder = CommandResponder(backend: backend)
-        let stores = router.group("api/v1/stores/:store")
+        let stores = router.group("api/v1/stores/:store").add(middleware: AuthenticationMiddleware(backend: backend))
         InventoryRoutes(responder: responder).register(on: stores)
         ReservationRoutes(responder: responder).register(on: stores)
         CartRoutes(responder: responder).register(on: stores)

@@ -10,7 +10,6 @@ import Observability
 struct RequestMiddleware: RouterMiddleware {
     typealias Context = RESTContext
 
-    let backend: RESTBackend
     let routeMetrics: RouteMetricsTable?
 
     static let requestIDField = HTTPField.Name("X-Request-Id")!
@@ -23,9 +22,7 @@ struct RequestMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await Authentication.authenticate(request, &context, backend: backend) {
-                try await next(request, $0)
-            }
+            response = try await next(request, context)
         } catch let problem as Problem {
             response = problem.response(requestID: context.requestID, path: request.uri.path)
         } catch let error as HTTPError {

@@ -133,4 +133,20 @@ struct RESTAuthTests {
             "POST", "/api/v1/stores/s1/carts/cart-m/items", json: #"{"sku": "a", "quantity": 1}"#, token: mallory)
         #expect(own.status == 200, "a new cart is the caller's to create")
     }
+
+    @Test("every spelling of a store path the router accepts is authenticated (never 2xx or 5xx without a token)")
+    func pathSpellings() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        let spellings = [
+            "//api/v1/stores/s1/inventory/a", "/api/v1//stores/s1/inventory/a", "/api//v1/stores/s1/inventory/a",
+            "/api/v1/stores//s1/inventory/a", "/api/v1/stores/s1/inventory/a/", "/api/v1/stores/s1//inventory/a",
+        ]
+        for path in spellings {
+            let anonymous = try await rest.send("PUT", path, json: #"{"onHand": 5}"#, token: nil)
+            #expect([401, 404].contains(anonymous.status), "\(path): \(anonymous.status) \(anonymous.text)")
+            let admin = try await rest.send("PUT", path, json: #"{"onHand": 5}"#)
+            #expect(admin.status < 500, "\(path): \(admin.status) \(admin.text)")
+        }
+    }
 }
