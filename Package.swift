@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "REST",
             dependencies: [
-                "Engine", "Auth", "Observability",
+                "Engine", "Wire", "Auth", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Wire
 
 /// Who a request acts for: the verified token's principal.
 public typealias Caller = Principal
@@ -36,7 +37,7 @@ enum Access {
 
     private static func denied(_ reason: String, operation: String, _ context: RESTContext) -> Problem {
         AccessLog.denied(status: 403, reason: reason, operation: operation, context)
-        return Problem(.accessDenied, status: .forbidden, detail: reason)
+        return Problem(ProtocolErrorCode.accessDenied, status: .forbidden, detail: reason)
     }
 }
 
@@ -65,7 +66,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             return try await next(request, context)
         case .failure(let failure):
             AccessLog.denied(status: 401, reason: failure.reason, operation: request.method.rawValue, context)
-            var problem = Problem(.unauthenticated, status: .unauthorized, detail: failure.reason)
+            var problem = Problem(ProtocolErrorCode.authenticationFailed, status: .unauthorized, detail: failure.reason)
             problem.wwwAuthenticate = bearer == nil ? "Bearer" : "Bearer error=\"invalid_token\""
             throw problem
         }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
+import Wire
 
 /// An `application/problem+json` error (RFC 9457) with Holdfast's stable code.
 ///
@@ -48,15 +49,10 @@ public enum ProblemField: Sendable, Equatable, Encodable {
 }
 
 /// Codes of errors only the REST layer gives (the engine's are 100–402, the
-/// wire protocol's 500–510). Stable; never renumbered.
+/// wire protocol's 500–510, `ProtocolErrorCode`, which REST also uses for
+/// malformed requests, refused tokens and denied access). Stable; never renumbered.
 public enum RESTErrorCode: Int, Sendable {
-    /// The body is not JSON, not the expected shape, or a value has the wrong type or range.
-    case malformedRequest = 507
-    /// No or unusable bearer token.
-    case unauthenticated = 506
-    /// The token's role or store does not allow the operation.
-    case accessDenied = 510
-    /// No such route, or no such method on it.
+    /// No such route.
     case notFound = 520
     case methodNotAllowed = 521
     case payloadTooLarge = 522
@@ -67,9 +63,6 @@ public enum RESTErrorCode: Int, Sendable {
 
     public var name: String {
         switch self {
-        case .malformedRequest: "MALFORMED_REQUEST"
-        case .unauthenticated: "AUTHENTICATION_FAILED"
-        case .accessDenied: "ACCESS_DENIED"
         case .notFound: "NOT_FOUND"
         case .methodNotAllowed: "METHOD_NOT_ALLOWED"
         case .payloadTooLarge: "PAYLOAD_TOO_LARGE"
@@ -85,8 +78,13 @@ extension Problem {
         self.init(status: status, code: code.name, number: code.rawValue, detail: detail)
     }
 
+    /// A problem with the wire protocol's code of the same meaning.
+    public init(_ code: ProtocolErrorCode, status: HTTPResponse.Status, detail: String) {
+        self.init(status: status, code: code.name, number: Int(code.rawValue), detail: detail)
+    }
+
     public static func malformed(_ detail: String) -> Problem {
-        Problem(.malformedRequest, status: .badRequest, detail: detail)
+        Problem(ProtocolErrorCode.malformedRequest, status: .badRequest, detail: detail)
     }
 
     /// The HTTP status and fields for an engine error: input errors 400, unknown
