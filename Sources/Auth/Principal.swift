@@ -31,7 +31,13 @@ public struct Principal: Sendable, Equatable {
     public static let development = Principal(subject: "development", role: .admin, store: AuthLimits.everyStore)
 
     /// Whether the principal may touch every store.
-    @inlinable public var coversEveryStore: Bool { store == AuthLimits.everyStore }
+    @inlinable public var coversEveryStore: Bool { IdentifierRule.same(store, AuthLimits.everyStore) }
+
+    /// Who the principal's commands act for in the engine: customers as
+    /// themselves (ownership and list prices apply), staff roles as a service.
+    public var caller: Caller {
+        role == .customer ? .customer(subject) : .service
+    }
 }
 
 /// The limits tokens are checked against (named once, checked at the edge).
@@ -49,19 +55,16 @@ public enum AuthLimits {
     /// Deepest nesting of JSON in a token's header or claims.
     public static let jsonDepthMax = 8
 
-    /// Whether `store` is a store id by the engine's identifier rules (1–64 bytes, no control characters).
+    /// Whether `store` is a store id by the engine's id rule (`IdentifierRule`).
     public static func isValidStoreID(_ store: String) -> Bool {
-        let byteCount = store.utf8.count
-        return byteCount >= 1 && byteCount <= Limits.storeIDMaxBytes && !containsControlCharacter(store)
+        IdentifierRule.problem(store, maxBytes: Limits.storeIDMaxBytes) == nil
     }
 
-    /// C0 controls, DEL and the C1 controls (UTF-8 `C2 80`...`C2 9F`), as the engine refuses them in ids.
-    public static func containsControlCharacter(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
-            previous = byte
-        }
-        return false
+    /// Why `subject` cannot be a token's `sub`, or nil: the id rule, at most
+    /// `subjectBytesMax` bytes. A customer's `sub` is its customer id, so it
+    /// must also fit `Limits.customerIDMaxBytes` (checked by the verifier).
+    public static func subjectProblem(_ subject: String, role: Role) -> String? {
+        let maxBytes = role == .customer ? min(subjectBytesMax, Limits.customerIDMaxBytes) : subjectBytesMax
+        return IdentifierRule.problem(subject, maxBytes: maxBytes)
     }
 }

@@ -6,9 +6,6 @@ import Hummingbird
 import Logging
 import Wire
 
-/// Who a request acts for: the verified token's principal.
-public typealias Caller = Principal
-
 /// Authorization of one request's command, result or event read, with the same
 /// `AccessPolicy` the wire server applies. A refusal is 403 `ACCESS_DENIED` and
 /// one structured `ACCESS_DENIED` log line.
@@ -17,14 +14,6 @@ enum Access {
         guard let caller = context.caller else { throw Authentication.missingCaller }
         if case .denied(let reason) = AccessPolicy.check(caller, command) {
             throw denied(reason, operation: command.operationName, context)
-        }
-    }
-
-    /// A customer may read only its own orders and carts.
-    static func authorizeResult(_ result: CommandResult, _ context: RESTContext) throws {
-        guard let caller = context.caller else { throw Authentication.missingCaller }
-        if !AccessPolicy.mayRead(caller, result: result) {
-            throw denied("the result belongs to another customer", operation: "read", context)
         }
     }
 

@@ -94,6 +94,7 @@ extension Problem {
             switch error.code {
             case 100..<200: .badRequest
             case 200..<300: .notFound
+            case EngineError.notOwner(entity: "", id: "").code: .forbidden
             case 300..<400: .conflict
             default: .serviceUnavailable
             }
@@ -128,6 +129,9 @@ extension Problem {
         case .idempotencyConflict(let key): ["key": .text(key)]
         case .limitReached(let limit): ["limit": .text("\(limit)")]
         case .journalFailure(let reason): ["reason": .text(reason)]
+        case .notOwner(let entity, let id): ["entity": .text(entity), "id": .text(id)]
+        case .priceMismatch(let sku, let listed):
+            ["sku": .text(sku), "currency": .text(listed.currency), "listedUnitPriceMinor": .integer(listed.unitPriceMinor)]
         case .busy, .shuttingDown: [:]
         }
     }

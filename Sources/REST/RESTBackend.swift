@@ -60,8 +60,8 @@ public final class RESTBackend: Sendable {
 
     /// Runs `command` through the same submission path as the wire server and
     /// returns its durable result, or throws the engine's error as a problem.
-    func execute(_ command: Command) async throws -> CommandResult {
-        switch try await readyRuntime().execute(command) {
+    func execute(_ command: Command, caller: Caller) async throws -> CommandResult {
+        switch try await readyRuntime().execute(command, caller: caller) {
         case .success(let result): return result
         case .failure(let error): throw Problem(error)
         }
@@ -75,7 +75,7 @@ public final class RESTBackend: Sendable {
         let nextAfter = page.events.last?.lsn ?? afterLSN
         let gap = page.oldestRetainedLSN > 0 && afterLSN + 1 < page.oldestRetainedLSN
         return EventPageJSON(
-            events: page.events.filter { $0.store == store }.map(EventJSON.init), nextAfter: nextAfter,
+            events: page.events.filter { IdentifierRule.same($0.store, store) }.map(EventJSON.init), nextAfter: nextAfter,
             oldestRetainedLSN: page.oldestRetainedLSN, newestLSN: page.newestLSN, gap: gap)
     }
 }

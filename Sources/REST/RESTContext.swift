@@ -12,7 +12,7 @@ public struct RESTContext: RequestContext {
     public var requestID: String
     public let peer: String
     /// Who the request acts for, once the auth middleware has checked its token.
-    public var caller: Caller?
+    public var caller: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

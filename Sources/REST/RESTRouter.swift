@@ -39,6 +39,7 @@ enum RESTRouter {
         ReservationRoutes(responder: responder).register(on: stores)
         CartRoutes(responder: responder).register(on: stores)
         OrderRoutes(responder: responder).register(on: stores)
+        PriceRoutes(responder: responder).register(on: stores)
         EventRoutes(backend: backend).register(on: stores)
         return router
     }

@@ -1,3 +1,4 @@
+import Engine
 import CHoldfastSupport
 
 /// Makes signed tokens: for `holdfast token create`, tests and tools.
@@ -77,16 +78,14 @@ public enum TokenIssuer {
         guard (1...AuthLimits.ttlSecondsMax).contains(ttlSeconds) else {
             throw Failure(description: "TTL must be 1...\(AuthLimits.ttlSecondsMax) seconds")
         }
-        guard !subject.isEmpty, subject.utf8.count <= AuthLimits.subjectBytesMax,
-            !AuthLimits.containsControlCharacter(subject)
-        else {
-            throw Failure(
-                description: "subject must be 1...\(AuthLimits.subjectBytesMax) bytes without control characters")
+        if let problem = AuthLimits.subjectProblem(subject, role: role) {
+            throw Failure(description: "subject \(problem)")
         }
-        if store == AuthLimits.everyStore {
+        if IdentifierRule.same(store, AuthLimits.everyStore) {
             guard role == .admin else { throw Failure(description: "store '*' is for the admin role only") }
         } else if !AuthLimits.isValidStoreID(store) {
-            throw Failure(description: "store must be '*' or a store id (1...64 bytes, no control characters)")
+            throw Failure(
+                description: "store must be '*' or a store id (1...64 bytes of NFC UTF-8, no control or invisible characters)")
         }
         guard now <= Int64.max - ttlSeconds else { throw Failure(description: "now is out of range") }
         var members = [

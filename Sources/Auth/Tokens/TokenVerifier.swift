@@ -1,3 +1,4 @@
+import Engine
 /// Checks compact JWS tokens (RFC 7515/7519) signed with HS256 or RS256 and
 /// turns their claims into a `Principal`.
 ///
@@ -103,18 +104,15 @@ public struct TokenVerifier: Sendable {
 
     private func principal(from claims: [String: JSONValue], now: Int64) throws(AuthFailure) -> Principal {
         let subject = try Self.string(claims, "sub")
-        guard !subject.isEmpty, subject.utf8.count <= AuthLimits.subjectBytesMax else {
-            throw .invalidClaims("'sub' must be 1...\(AuthLimits.subjectBytesMax) bytes")
-        }
-        guard !AuthLimits.containsControlCharacter(subject) else {
-            throw .invalidClaims("'sub' contains control characters")
-        }
         let roleName = try Self.string(claims, "role")
         guard let role = Role(rawValue: roleName) else {
             throw .invalidClaims("'role' must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let problem = AuthLimits.subjectProblem(subject, role: role) {
+            throw .invalidClaims("'sub' \(problem)")
+        }
         let store = try Self.string(claims, "store")
-        if store == AuthLimits.everyStore {
+        if IdentifierRule.same(store, AuthLimits.everyStore) {
             guard role == .admin else { throw .invalidClaims("store '*' is for the admin role only") }
         } else if !AuthLimits.isValidStoreID(store) {
             throw .invalidClaims("'store' is not a valid store id")

@@ -14,6 +14,8 @@ struct CartRecord: Sendable {
     var holdTTLSeconds: Int64
     /// The reservation slot of the cart's hold while it holds stock, else `noSlot`.
     var hold: Int32
+    /// The batch time of the cart's last change (idle-cart retention counts from it).
+    var touchedAt: Int64 = 0
 
     static let vacant = CartRecord(
         store: noSlot, id: "", customerID: nil, lines: [], holdStock: false, holdTTLSeconds: 0, hold: noSlot)

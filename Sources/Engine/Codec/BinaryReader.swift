@@ -49,6 +49,12 @@ public struct BinaryReader {
 
     public mutating func readUInt8() throws -> UInt8 { try take(1).first! }
 
+    /// The next byte without consuming it.
+    public func peekUInt8() throws -> UInt8 {
+        guard remaining >= 1 else { throw error("needs 1 byte, 0 left") }
+        return bytes[offset]
+    }
+
     public mutating func readBool() throws -> Bool {
         switch try readUInt8() {
         case 0: return false

@@ -9,6 +9,7 @@ extension CommandCodec {
         case .setStock(let payload): encode(payload, into: &writer)
         case .adjustStock(let payload): encode(payload, into: &writer)
         case .setLocationPriority(let payload): encode(payload, into: &writer)
+        case .setPrice(let payload): encode(payload, into: &writer)
         case .reserve(let payload): encode(payload, into: &writer)
         case .extendReservation(let payload): encode(payload, into: &writer)
         case .releaseReservation(let payload): encode(payload, into: &writer)
@@ -28,6 +29,7 @@ extension CommandCodec {
         case .getCart(let payload): encode(payload, into: &writer)
         case .getOrder(let payload): encode(payload, into: &writer)
         case .listOrders(let payload): encode(payload, into: &writer)
+        case .getPrice(let payload): encode(payload, into: &writer)
         }
     }
 
@@ -56,6 +58,7 @@ extension CommandCodec {
         case .setStock: .setStock(try decodeSetStock(from: &reader))
         case .adjustStock: .adjustStock(try decodeAdjustStock(from: &reader))
         case .setLocationPriority: .setLocationPriority(try decodeSetLocationPriority(from: &reader))
+        case .setPrice: .setPrice(try decodeSetPrice(from: &reader))
         case .reserve: .reserve(try decodeReserve(from: &reader))
         case .extendReservation: .extendReservation(try decodeExtendReservation(from: &reader))
         case .releaseReservation: .releaseReservation(try decodeReservationReference(from: &reader))
@@ -76,6 +79,7 @@ extension CommandCodec {
         case .getCart: .getCart(try decodeCartReference(from: &reader))
         case .getOrder: .getOrder(try decodeOrderReference(from: &reader))
         case .listOrders: .listOrders(try decodeOrderListQuery(from: &reader))
+        case .getPrice: .getPrice(try decodePriceQuery(from: &reader))
         }
     }
 }

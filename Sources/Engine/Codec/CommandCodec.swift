@@ -30,6 +30,7 @@ public enum CommandCodec {
         case setStock = 0x10
         case adjustStock = 0x11
         case setLocationPriority = 0x12
+        case setPrice = 0x13
 
         case reserve = 0x20
         case extendReservation = 0x21
@@ -54,6 +55,7 @@ public enum CommandCodec {
         case getCart = 0x83
         case getOrder = 0x84
         case listOrders = 0x85
+        case getPrice = 0x86
 
         /// Whether the tag names a query (high bit set): never logged.
         public var isQuery: Bool { rawValue & 0x80 != 0 }
@@ -102,6 +104,7 @@ public enum CommandCodec {
         case .setStock: .setStock
         case .adjustStock: .adjustStock
         case .setLocationPriority: .setLocationPriority
+        case .setPrice: .setPrice
         case .reserve: .reserve
         case .extendReservation: .extendReservation
         case .releaseReservation: .releaseReservation
@@ -122,16 +125,27 @@ public enum CommandCodec {
         case .getCart: .getCart
         case .getOrder: .getOrder
         case .listOrders: .listOrders
+        case .getPrice: .getPrice
         }
     }
 
     // MARK: Log records
 
+    /// The byte that, where a command's tag would be, says a customer caller
+    /// follows (its id as a string), then the command. Never a command tag.
+    public static let customerCallerMarker: UInt8 = 0xC0
+
     /// Appends the canonical bytes of `record`: LSN (`UInt64`), timestamp
-    /// (`Int64`), then the command.
+    /// (`Int64`), for a customer caller the marker `0xC0` and the customer id,
+    /// then the command. A service caller's record has no marker, so records
+    /// written before callers existed read as service records.
     public static func encode(_ record: LogRecord, into writer: inout BinaryWriter) {
         writer.write(record.lsn)
         writer.write(record.timestamp)
+        if let customer = record.caller.customerID {
+            writer.write(customerCallerMarker)
+            writer.write(customer)
+        }
         encode(record.command, into: &writer)
     }
 
@@ -149,8 +163,13 @@ public enum CommandCodec {
         try typed(&reader) { reader in
             let lsn = try reader.readUInt64()
             let timestamp = try reader.readInt64()
+            var caller = Caller.service
+            if reader.remaining > 0, try reader.peekUInt8() == customerCallerMarker {
+                _ = try reader.readUInt8()
+                caller = .customer(try readString(&reader, limit: Limits.customerIDMaxBytes))
+            }
             let command = try decodeCommand(from: &reader)
-            return LogRecord(lsn: lsn, timestamp: timestamp, command: command)
+            return LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller)
         }
     }
 

@@ -36,9 +36,21 @@ enum ResultDecoding {
             let orders = try (0..<count).map { _ in try decodeOrderView(&reader) }
             let next = try reader.readOptionalString(maxBytes: Limits.orderIDMaxBytes)
             return .orders(OrderPage(orders: orders, nextAfterOrderID: next))
+        case 10:
+            return .price(try decodePriceView(&reader))
         case let tag:
             throw DecodingError(offset: start, reason: "result tag \(tag) is unknown")
         }
+    }
+
+    private static func decodePriceView(_ reader: inout BinaryReader) throws -> PriceView {
+        let sku = try reader.readString(maxBytes: Limits.skuMaxBytes)
+        var listed: ListedPrice?
+        if try reader.readBool() {
+            let currency = try reader.readString(maxBytes: CommandCodec.currencyCodeBytes)
+            listed = ListedPrice(currency: currency, unitPriceMinor: try reader.readInt64())
+        }
+        return PriceView(sku: sku, listed: listed, replayed: try reader.readBool())
     }
 
     /// A count of at most `max` elements of at least `elementBytes` bytes each that the bytes left can hold.

@@ -50,6 +50,15 @@ enum ResultEncoding {
             writer.write(count: page.orders.count)
             for order in page.orders { encode(order, into: &writer) }
             writer.write(page.nextAfterOrderID)
+        case .price(let view):
+            writer.write(UInt8(10))
+            writer.write(view.sku)
+            writer.write(view.listed != nil)
+            if let listed = view.listed {
+                writer.write(listed.currency)
+                writer.write(listed.unitPriceMinor)
+            }
+            writer.write(view.replayed)
         }
     }
 

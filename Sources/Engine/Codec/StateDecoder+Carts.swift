@@ -33,11 +33,12 @@ extension StateDecoder {
         let ttlOffset = offset
         let holdTTLSeconds = try reader.readInt64()
         let hold = try readReference("cart hold", below: holds.count, nullable: true)
+        let touchedAt = version >= 2 ? try readInt64("cart touchedAt", in: 0...now) : (live ? now : 0)
         let cart = CartRecord(
             store: store, id: id, customerID: customerID, lines: lines, holdStock: holdStock,
-            holdTTLSeconds: holdTTLSeconds, hold: hold)
+            holdTTLSeconds: holdTTLSeconds, hold: hold, touchedAt: touchedAt)
         guard live else {
-            guard !holdStock, holdTTLSeconds == 0, hold == noSlot else {
+            guard !holdStock, holdTTLSeconds == 0, hold == noSlot, touchedAt == 0 else {
                 throw DecodingError(offset: start, reason: "a free cart slot's record is not blank")
             }
             return cart

@@ -13,6 +13,8 @@ struct StateDecoder {
     /// From the header: what timestamps and LSNs in the state may not exceed.
     var lastLSN: UInt64 = 0
     var now: Int64 = 0
+    /// The encoding's version, from the header.
+    var version: UInt32 = 0
 
     init(bytes: [UInt8], limits: Limits) {
         reader = BinaryReader(bytes)
@@ -28,12 +30,12 @@ struct StateDecoder {
         guard magic == StateMachine.stateEncodingMagic else {
             throw DecodingError(offset: 0, reason: "magic 0x\(String(magic, radix: 16)) is not a state encoding (HFST)")
         }
-        let version = try reader.readUInt32()
-        guard version == StateMachine.stateEncodingVersion else {
+        version = try reader.readUInt32()
+        guard StateMachine.readableStateEncodingVersions.contains(version) else {
             throw DecodingError(
                 offset: 4,
                 reason:
-                    "state encoding version \(version) is not supported (expected \(StateMachine.stateEncodingVersion))"
+                    "state encoding version \(version) is not supported (this build reads \(StateMachine.readableStateEncodingVersions))"
             )
         }
         lastLSN = try reader.readUInt64()

@@ -30,6 +30,7 @@ extension StateMachine {
         let carts = try decoder.decodeCarts(stock: stock, lines: lines.pool, reservations: reservations)
         let orders = try decoder.decodeOrders(stock: stock, lines: &lines)
         let idempotency = try decoder.decodeIdempotency(storeCount: stock.stores.count)
+        let prices = decoder.version >= 2 ? try decoder.decodePrices(stock: stock) : PriceList()
         try decoder.expectEnd()
         try lines.checkAllClaimed()
 
@@ -41,6 +42,7 @@ extension StateMachine {
         self.carts = carts
         self.orders = orders
         self.idempotency = idempotency
+        self.prices = prices
         let violations = checkInvariants()
         guard violations.isEmpty else {
             throw DecodingError(

@@ -1,6 +1,11 @@
 extension StateMachine {
     /// Format version of `encodedState()`; bumped on any layout change.
-    public static let stateEncodingVersion: UInt32 = 1
+    /// Version 2 added each cart's `touchedAt` and the price list.
+    public static let stateEncodingVersion: UInt32 = 2
+
+    /// The versions `init(decoding:limits:)` reads: version 1 states load with
+    /// every cart touched at the state's time and an empty price list.
+    public static let readableStateEncodingVersions: ClosedRange<UInt32> = 1...2
 
     /// The whole state as canonical bytes: every table in slot order, free lists
     /// included, indices that can be rebuilt from them left out. Two machines
@@ -17,6 +22,7 @@ extension StateMachine {
         encodeCarts(into: &writer)
         encodeOrders(into: &writer)
         encodeIdempotency(into: &writer)
+        encodePrices(into: &writer)
         return writer.bytes
     }
 
@@ -118,6 +124,7 @@ extension StateMachine {
             writer.write(cart.holdStock)
             writer.write(cart.holdTTLSeconds)
             writer.write(cart.hold)
+            writer.write(cart.touchedAt)
         }
     }
 
@@ -139,6 +146,17 @@ extension StateMachine {
             writer.write(order.reservationID)
         }
         encode(orders.finished, into: &writer)
+    }
+
+    /// The price list in SKU order: count, then per entry SKU (slot), currency, unit price.
+    private func encodePrices(into writer: inout BinaryWriter) {
+        let entries = prices.sortedEntries
+        writer.write(count: entries.count)
+        for entry in entries {
+            writer.write(entry.sku)
+            writer.write(entry.price.currency)
+            writer.write(entry.price.unitPriceMinor)
+        }
     }
 
     private func encodeIdempotency(into writer: inout BinaryWriter) {

@@ -14,6 +14,7 @@ public enum Command: Sendable, Equatable {
     case setStock(SetStock)
     case adjustStock(AdjustStock)
     case setLocationPriority(SetLocationPriority)
+    case setPrice(SetPrice)
 
     // Reservations
     case reserve(Reserve)
@@ -42,6 +43,7 @@ public enum Command: Sendable, Equatable {
     case getCart(CartReference)
     case getOrder(OrderReference)
     case listOrders(OrderListQuery)
+    case getPrice(PriceQuery)
 
     /// The store this command belongs to; `nil` only for `advanceTime`.
     public var store: String? {
@@ -50,6 +52,7 @@ public enum Command: Sendable, Equatable {
         case .setStock(let command): command.store
         case .adjustStock(let command): command.store
         case .setLocationPriority(let command): command.store
+        case .setPrice(let command): command.store
         case .reserve(let command): command.store
         case .extendReservation(let command): command.store
         case .releaseReservation(let command): command.store
@@ -68,13 +71,14 @@ public enum Command: Sendable, Equatable {
         case .getCart(let query): query.store
         case .getOrder(let query): query.store
         case .listOrders(let query): query.store
+        case .getPrice(let query): query.store
         }
     }
 
     /// Whether the command can change state (and so may be logged).
     public var isMutation: Bool {
         switch self {
-        case .getStock, .checkAvailability, .getReservation, .getCart, .getOrder, .listOrders: false
+        case .getStock, .checkAvailability, .getReservation, .getCart, .getOrder, .listOrders, .getPrice: false
         default: true
         }
     }

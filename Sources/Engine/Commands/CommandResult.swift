@@ -18,6 +18,8 @@ public enum CommandResult: Sendable, Equatable {
     case order(OrderView)
     /// `listOrders`.
     case orders(OrderPage)
+    /// `setPrice`, `getPrice`: the SKU's entry in the price list.
+    case price(PriceView)
 }
 
 /// The work done by one `advanceTime` tick.

@@ -44,6 +44,11 @@ public enum EngineError: Error, Sendable, Equatable {
     /// The key (or entity id) was used before with different content.
     case idempotencyConflict(key: String)
     case limitReached(CapacityLimit)
+    /// A customer caller acted on a cart, reservation or order of someone else
+    /// (or of no one: anonymous carts and service reservations).
+    case notOwner(entity: String, id: String)
+    /// A customer stated a price other than the store's list price.
+    case priceMismatch(sku: String, listed: ListedPrice)
 
     // 4xx: the runtime.
     /// The shard's queue is full; retry later with the same id or key.
@@ -78,6 +83,8 @@ public enum EngineError: Error, Sendable, Equatable {
         case .missingPrice: 306
         case .idempotencyConflict: 307
         case .limitReached: 308
+        case .notOwner: 309
+        case .priceMismatch: 310
         case .busy: 400
         case .shuttingDown: 401
         case .journalFailure: 402
@@ -109,6 +116,8 @@ public enum EngineError: Error, Sendable, Equatable {
         case .missingPrice: "MISSING_PRICE"
         case .idempotencyConflict: "IDEMPOTENCY_CONFLICT"
         case .limitReached: "LIMIT_REACHED"
+        case .notOwner: "NOT_OWNER"
+        case .priceMismatch: "PRICE_MISMATCH"
         case .busy: "BUSY"
         case .shuttingDown: "SHUTTING_DOWN"
         case .journalFailure: "JOURNAL_FAILURE"
@@ -143,9 +152,12 @@ extension EngineError: CustomStringConvertible {
         case .reservationExpired(let id): "reservation '\(id)' has expired"
         case .invalidTransition(let orderID, let from, let to): "order '\(orderID)' cannot go from \(from) to \(to)"
         case .cartEmpty(let cartID): "cart '\(cartID)' is empty"
-        case .missingPrice(let sku): "no unit price given for '\(sku)'"
+        case .missingPrice(let sku): "no unit price for '\(sku)'"
         case .idempotencyConflict(let key): "'\(key)' was already used with different content"
         case .limitReached(let limit): "limit reached: \(limit)"
+        case .notOwner(let entity, let id): "\(entity) '\(id)' belongs to another caller"
+        case .priceMismatch(let sku, let listed):
+            "'\(sku)' is listed at \(listed.unitPriceMinor) \(listed.currency) (minor units)"
         case .busy: "shard queue is full; retry with the same id"
         case .shuttingDown: "the engine is shutting down"
         case .journalFailure(let reason): "journal failure: \(reason)"

@@ -68,6 +68,9 @@ public struct Limits: Sendable, Equatable {
     public var idempotencyRetentionSeconds: Int64
     /// How long fulfilled and cancelled orders stay readable before purge.
     public var finishedOrderRetentionSeconds: Int64
+    /// How long a cart nobody changed is kept; then the tick removes it and
+    /// releases its hold (an abandoned cart).
+    public var idleCartRetentionSeconds: Int64
 
     // MARK: Work per tick (configurable)
 
@@ -75,6 +78,9 @@ public struct Limits: Sendable, Equatable {
     public var expirationsPerTickMax: Int
     /// Retained records (keys, finished reservations, orders) purged per tick at most.
     public var purgesPerTickMax: Int
+    /// Cart slots the tick examines for idleness per tick at most (a sweep
+    /// that goes round the cart table).
+    public var cartsSweptPerTickMax: Int
 
     // MARK: Shard runtime (configurable)
 
@@ -105,6 +111,8 @@ public struct Limits: Sendable, Equatable {
         finishedOrderRetentionSeconds: Int64 = 30 * 86_400,
         expirationsPerTickMax: Int = 4_096,
         purgesPerTickMax: Int = 4_096,
+        idleCartRetentionSeconds: Int64 = 7 * 86_400,
+        cartsSweptPerTickMax: Int = 256,
         shardQueueCapacity: Int = 65_536,
         commandsPerBatchMax: Int = 8_192,
         retainedEventsPerShardMax: Int = 262_144,
@@ -128,6 +136,8 @@ public struct Limits: Sendable, Equatable {
         self.finishedOrderRetentionSeconds = finishedOrderRetentionSeconds
         self.expirationsPerTickMax = expirationsPerTickMax
         self.purgesPerTickMax = purgesPerTickMax
+        self.idleCartRetentionSeconds = idleCartRetentionSeconds
+        self.cartsSweptPerTickMax = cartsSweptPerTickMax
     }
 
     public static let standard = Limits()

@@ -1,34 +1,18 @@
 /// Checks on input at the edge of the state machine. Each returns the error to
 /// answer with, so callers stay straight-line: `if let error = ... { return .failure(error) }`.
 enum Validation {
-    /// Non-empty, at most `maxBytes` of UTF-8, and free of control characters.
+    /// An id in the one allowed form (`IdentifierRule`): non-empty, at most
+    /// `maxBytes` of UTF-8, no control or invisible characters, NFC.
     @inline(__always)
     static func identifier(_ text: String, field: String, maxBytes: Int) -> EngineError? {
-        let byteCount = text.utf8.count
-        if byteCount == 0 {
-            return .invalidIdentifier(field: field, reason: "must not be empty")
-        }
-        if byteCount > maxBytes {
-            return .invalidIdentifier(field: field, reason: "is \(byteCount) bytes; at most \(maxBytes) allowed")
-        }
-        let hasControl =
-            text.utf8.withContiguousStorageIfAvailable { containsControlCharacter($0) }
-            ?? containsControlCharacter(text.utf8)
-        if hasControl {
-            return .invalidIdentifier(field: field, reason: "must not contain control characters")
-        }
-        return nil
+        guard let reason = IdentifierRule.problem(text, maxBytes: maxBytes) else { return nil }
+        return .invalidIdentifier(field: field, reason: reason)
     }
 
-    /// C0 controls, DEL, and the C1 controls U+0080...U+009F (UTF-8 `C2 80`...`C2 9F`).
-    @inline(__always)
-    static func containsControlCharacter<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) { return true }
-            previous = byte
-        }
-        return false
+    /// A customer caller's id follows the id rule like any customer id.
+    static func caller(_ caller: Caller) -> EngineError? {
+        guard case .customer(let id) = caller else { return nil }
+        return identifier(id, field: "caller", maxBytes: Limits.customerIDMaxBytes)
     }
 
     static func optionalIdentifier(_ text: String?, field: String, maxBytes: Int) -> EngineError? {

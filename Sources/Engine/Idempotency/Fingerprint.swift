@@ -9,9 +9,12 @@ enum Fingerprint {
     /// The store, key and content fingerprint of a command sent with a `requestKey`.
     /// Nil for commands without one (their identity is their entity id, or they
     /// are idempotent by nature).
-    static func keyedIdentity(of command: Command) -> KeyedIdentity? {
+    /// A customer caller is part of the fingerprint, so one customer's key never
+    /// answers with another's result.
+    static func keyedIdentity(of command: Command, caller: Caller = .service) -> KeyedIdentity? {
         let commandKind = command
         var hasher = StableHasher()
+        if let customer = caller.customerID { hasher.combine(customer) }
         let store: String
         let key: String?
         switch command {
@@ -35,6 +38,13 @@ enum Fingerprint {
             (store, key) = (command.store, command.requestKey)
             hasher.combine("setLocationPriority")
             for location in command.locations { hasher.combine(location) }
+        case .setPrice(let command):
+            (store, key) = (command.store, command.requestKey)
+            hasher.combine("setPrice")
+            hasher.combine(command.sku)
+            hasher.combine(command.unitPriceMinor != nil)
+            hasher.combine(command.unitPriceMinor ?? 0)
+            hasher.combine(command.unitPriceMinor == nil ? "" : command.currency)
         case .extendReservation(let command):
             (store, key) = (command.store, command.requestKey)
             hasher.combine("extendReservation")

@@ -13,7 +13,7 @@ public enum CommandOutcomeIndex {
     }()
 
     /// Outcome columns: 0 is success, then one per error case (see `errorColumn`).
-    public static let outcomeCount = 26
+    public static let outcomeCount = 28
 
     /// The column of an error; exhaustive, so a new case must be given one.
     @inline(__always)
@@ -44,6 +44,8 @@ public enum CommandOutcomeIndex {
         case .busy: 23
         case .shuttingDown: 24
         case .journalFailure: 25
+        case .notOwner: 26
+        case .priceMismatch: 27
         }
     }
 
@@ -78,6 +80,8 @@ public enum CommandOutcomeIndex {
         case .failure(.busy): 23
         case .failure(.shuttingDown): 24
         case .failure(.journalFailure): 25
+        case .failure(.notOwner): 26
+        case .failure(.priceMismatch): 27
         }
     }
 
@@ -96,7 +100,8 @@ public enum CommandOutcomeIndex {
         .reservationNotActive(id: "", status: .released), .reservationExpired(id: ""),
         .invalidTransition(orderID: "", from: .placed, to: .placed), .cartEmpty(cartID: ""), .missingPrice(sku: ""),
         .idempotencyConflict(key: ""), .limitReached(.reservations), .busy, .shuttingDown,
-        .journalFailure(reason: ""),
+        .journalFailure(reason: ""), .notOwner(entity: "", id: ""),
+        .priceMismatch(sku: "", listed: ListedPrice(currency: "", unitPriceMinor: 0)),
     ]
 
     /// The label of an outcome column: `ok`, or the error's stable name (`INSUFFICIENT_STOCK`).

@@ -4,11 +4,14 @@ public struct LogRecord: Sendable, Equatable {
     /// The batch timestamp the command was applied at (ns since the Unix epoch).
     public var timestamp: Int64
     public var command: Command
+    /// Who the command acted for; replay applies it for the same caller.
+    public var caller: Caller
 
-    public init(lsn: UInt64, timestamp: Int64, command: Command) {
+    public init(lsn: UInt64, timestamp: Int64, command: Command, caller: Caller = .service) {
         self.lsn = lsn
         self.timestamp = timestamp
         self.command = command
+        self.caller = caller
     }
 }
 

@@ -117,7 +117,7 @@ final class Shard: @unchecked Sendable {
         }
         for submission in submissions {
             switch submission {
-            case .command(let command, let completion):
+            case .command(let command, let caller, let completion):
                 let row = metrics.row(of: command)
                 if let halted, command.isMutation {
                     let refusal = EngineError.journalFailure(reason: halted)
@@ -125,9 +125,9 @@ final class Shard: @unchecked Sendable {
                     replies.append((completion, .failure(refusal)))
                     continue
                 }
-                let applied = machine.apply(command, at: timestamp)
+                let applied = machine.apply(command, at: timestamp, by: caller)
                 if let lsn = applied.lsn {
-                    records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command))
+                    records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller))
                 }
                 if case .success = applied.outcome {
                     metrics.countSuccess(row: row)

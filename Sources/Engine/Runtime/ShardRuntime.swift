@@ -39,13 +39,13 @@ public final class ShardRuntime: Sendable {
 
     /// Queues a command on its store's shard; `completion` runs once, with the
     /// outcome after the batch is durable, or at once with `busy` / `shuttingDown`.
-    public func submit(_ command: Command, completion: @escaping Completion) {
+    public func submit(_ command: Command, caller: Caller = .service, completion: @escaping Completion) {
         guard let store = command.store else {
             completion(.failure(.invalidArgument(field: "command", reason: "advanceTime is issued by the runtime only")))
             return
         }
         let shard = shards[shardIndex(forStore: store)]
-        if let refusal = shard.queue.push(.command(command, completion)) {
+        if let refusal = shard.queue.push(.command(command, caller, completion)) {
             shard.metrics.countRefusal(refusal)
             completion(.failure(refusal))
         }
@@ -56,7 +56,9 @@ public final class ShardRuntime: Sendable {
     /// the batch is durable, or at once for a command refused (`busy` for a
     /// shard's whole share when its queue cannot take it, `shuttingDown`).
     /// Completions may run on several threads (one per shard) concurrently.
-    public func submit(batch commands: [Command], completion: @escaping @Sendable (Int, Outcome) -> Void) {
+    public func submit(
+        batch commands: [Command], caller: Caller = .service, completion: @escaping @Sendable (Int, Outcome) -> Void
+    ) {
         var perShard = [[Submission]](repeating: [], count: shardCount)
         var positionsPerShard = [[Int]](repeating: [], count: shardCount)
         for (position, command) in commands.enumerated() {
@@ -65,7 +67,7 @@ public final class ShardRuntime: Sendable {
                 continue
             }
             let shard = shardIndex(forStore: store)
-            perShard[shard].append(.command(command) { completion(position, $0) })
+            perShard[shard].append(.command(command, caller) { completion(position, $0) })
             positionsPerShard[shard].append(position)
         }
         for shard in 0..<shardCount where !perShard[shard].isEmpty {
@@ -77,19 +79,19 @@ public final class ShardRuntime: Sendable {
     }
 
     /// Runs a command and waits for its durable outcome.
-    public func execute(_ command: Command) async -> Outcome {
+    public func execute(_ command: Command, caller: Caller = .service) async -> Outcome {
         await withCheckedContinuation { continuation in
-            submit(command) { outcome in continuation.resume(returning: outcome) }
+            submit(command, caller: caller) { outcome in continuation.resume(returning: outcome) }
         }
     }
 
     /// Runs many commands with one queue hand-off per shard; outcomes come back
     /// in the order of `commands`. A full shard queue refuses its whole share with `busy`.
-    public func execute(batch commands: [Command]) async -> [Outcome] {
+    public func execute(batch commands: [Command], caller: Caller = .service) async -> [Outcome] {
         guard !commands.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let collector = OutcomeCollector(count: commands.count) { continuation.resume(returning: $0) }
-            submit(batch: commands) { position, outcome in collector.set(position, outcome) }
+            submit(batch: commands, caller: caller) { position, outcome in collector.set(position, outcome) }
         }
     }
 

@@ -8,7 +8,7 @@ public typealias Completion = @Sendable (Outcome) -> Void
 /// One item in a shard's queue: a command with its completion, or a read of the
 /// whole state run on the writer thread between commands.
 enum Submission: Sendable {
-    case command(Command, Completion)
+    case command(Command, Caller, Completion)
     case inspect(@Sendable (StateMachine) -> Void)
 }
 

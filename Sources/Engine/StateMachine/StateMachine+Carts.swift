@@ -2,7 +2,7 @@ extension StateMachine {
     mutating func configureCart(_ command: ConfigureCart) -> Outcome {
         if let error = Validation.optionalIdentifier(
             command.customerID, field: "customerID", maxBytes: Limits.customerIDMaxBytes)
-            ?? Validation.ttl(command.holdTTLSeconds)
+            ?? Validation.ttl(command.holdTTLSeconds) ?? command.customerID.flatMap(customerIDError)
         {
             return .failure(error)
         }
@@ -50,6 +50,7 @@ extension StateMachine {
         guard let slot = carts.slot(store: store, id: command.cartID) else {
             return .success(.cart(emptyCartView(command.cartID, replayed: true)))
         }
+        if let error = cartOwnershipError(slot) { return .failure(error) }
         beginChange()
         releaseCartHold(slot)
         carts.remove(slot)
@@ -64,6 +65,7 @@ extension StateMachine {
             guard let slot = carts.slot(store: store, id: query.cartID) else {
                 return .failure(.unknownCart(id: query.cartID))
             }
+            if let error = cartOwnershipError(slot) { return .failure(error) }
             return .success(.cart(cartView(carts[slot], replayed: false)))
         case .failure(let error): return .failure(error)
         }
@@ -127,6 +129,7 @@ extension StateMachine {
         let oldChain = oldHold == noSlot ? LinePool.Chain() : reservations[oldHold].lines
         emitHoldChange(old: oldChain, new: newChain)
         cart.lines = newLines
+        cart.touchedAt = now
         let cartSlot = slot ?? carts.insert(cart)
         switch (oldHold != noSlot, wantsHold) {
         case (true, true):
@@ -215,13 +218,21 @@ extension StateMachine {
         case .success(let index): store = index
         case .failure(let error): return .failure(error)
         }
-        if let slot = carts.slot(store: store, id: id) { return .success((carts[slot], slot)) }
+        if let slot = carts.slot(store: store, id: id) {
+            if let error = cartOwnershipError(slot) { return .failure(error) }
+            return .success((carts[slot], slot))
+        }
         guard createIfMissing else { return .failure(.unknownCart(id: id)) }
         guard carts.liveCount < limits.cartsPerShardMax else { return .failure(.limitReached(.carts)) }
         let cart = CartRecord(
-            store: store, id: id, customerID: nil, lines: [], holdStock: false,
+            store: store, id: id, customerID: caller.customerID, lines: [], holdStock: false,
             holdTTLSeconds: Limits.cartHoldTTLDefaultSeconds, hold: noSlot)
         return .success((cart, nil))
+    }
+
+    /// Nil when the caller may act on the cart in `slot` (a customer: only its own).
+    func cartOwnershipError(_ slot: Int32) -> EngineError? {
+        ownershipError(entity: "cart", id: carts[slot].id, owner: carts[slot].customerID)
     }
 
     func cartIdentifierError(_ id: String) -> EngineError? {

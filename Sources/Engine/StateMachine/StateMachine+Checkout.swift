@@ -2,7 +2,9 @@ extension StateMachine {
     /// Turns a cart into an order: through its hold when it has a live one,
     /// otherwise by committing stock for all lines or none. The cart is removed.
     mutating func checkoutCart(_ command: CheckoutCart) -> Outcome {
-        if let error = Validation.terms(command.terms) ?? cartIdentifierError(command.cartID) {
+        if let error = Validation.terms(command.terms) ?? cartIdentifierError(command.cartID)
+            ?? customerIDError(command.terms.customerID)
+        {
             return .failure(error)
         }
         let store: Int32
@@ -17,11 +19,17 @@ extension StateMachine {
         guard let cartSlot = carts.slot(store: store, id: command.cartID) else {
             return .failure(.unknownCart(id: command.cartID))
         }
+        if let error = cartOwnershipError(cartSlot) { return .failure(error) }
         let cart = carts[cartSlot]
         guard !cart.lines.isEmpty else { return .failure(.cartEmpty(cartID: command.cartID)) }
         if let error = orderCapacityError() { return .failure(error) }
+        let terms: OrderTerms
+        switch pricedTerms(command.terms, store: store, skus: cart.lines.map { stock.skus[Int($0.sku)].name }) {
+        case .success(let priced): terms = priced
+        case .failure(let error): return .failure(error)
+        }
         let amounts: OrderAmounts
-        switch cartAmounts(cart, terms: command.terms) {
+        switch cartAmounts(cart, terms: terms) {
         case .success(let computed): amounts = computed
         case .failure(let error): return .failure(error)
         }
@@ -34,13 +42,13 @@ extension StateMachine {
                 return .failure(error)
             }
             beginChange()
-            chain = commitHold(of: cartSlot, terms: command.terms)
+            chain = commitHold(of: cartSlot, terms: terms)
         } else {
             let skuNames = cart.lines.map { stock.skus[Int($0.sku)].name }
             switch allocate(store: store, count: cart.lines.count, kind: .commit, line: { position in
                 let line = cart.lines[position]
                 let sku = skuNames[position]
-                let price = command.terms.unitPrice(of: sku) ?? 0
+                let price = terms.unitPrice(of: sku) ?? 0
                 return AllocationRequest(sku: sku, location: nil, quantity: line.quantity, unitPriceMinor: price)
             }) {
             case .success(let allocated): chain = allocated
@@ -52,7 +60,7 @@ extension StateMachine {
         carts.remove(cartSlot)
         emit(store: store, .cartCheckedOut(cartID: command.cartID, orderID: command.terms.orderID))
         let order = insertOrder(
-            store: store, terms: command.terms, lines: chain, amounts: amounts, fingerprint: fingerprint,
+            store: store, terms: terms, lines: chain, amounts: amounts, fingerprint: fingerprint,
             reservationID: nil)
         return .success(.order(orderView(order, replayed: false)))
     }

@@ -1,6 +1,6 @@
 extension StateMachine {
     mutating func placeOrder(_ command: PlaceOrder) -> Outcome {
-        if let error = validate(command) { return .failure(error) }
+        if let error = validate(command) ?? customerIDError(command.customerID) { return .failure(error) }
         let store: Int32
         switch existingStore(command.store) {
         case .success(let index): store = index
@@ -10,7 +10,7 @@ extension StateMachine {
         if let replay = replayExistingOrder(store: store, orderID: command.orderID, fingerprint: fingerprint) {
             return replay
         }
-        if let error = orderCapacityError() { return .failure(error) }
+        if let error = orderCapacityError() ?? customerLinePricesError(command, store: store) { return .failure(error) }
         let terms = OrderTerms(
             orderID: command.orderID, customerID: command.customerID, currency: command.currency,
             taxMinor: command.taxMinor, shippingMinor: command.shippingMinor, discountMinor: command.discountMinor)
@@ -88,13 +88,37 @@ extension StateMachine {
 
     func getOrder(_ query: OrderReference) -> Outcome {
         switch existingOrder(store: query.store, id: query.orderID) {
-        case .success(let slot): .success(.order(orderView(slot, replayed: false)))
-        case .failure(let error): .failure(error)
+        case .success(let slot):
+            if let error = ownershipError(entity: "order", id: query.orderID, owner: orders[slot].customerID) {
+                return .failure(error)
+            }
+            return .success(.order(orderView(slot, replayed: false)))
+        case .failure(let error): return .failure(error)
         }
+    }
+
+    /// A customer's order lines carry list prices only (the same rule as `pricedTerms`).
+    private func customerLinePricesError(_ command: PlaceOrder, store: Int32) -> EngineError? {
+        guard caller != .service else { return nil }
+        let skus = command.lines.map(\.sku)
+        let stated = command.lines.map { UnitPrice(sku: $0.sku, unitPriceMinor: $0.unitPriceMinor) }
+        let terms = OrderTerms(
+            orderID: command.orderID, customerID: command.customerID, currency: command.currency, prices: stated,
+            taxMinor: command.taxMinor, shippingMinor: command.shippingMinor, discountMinor: command.discountMinor)
+        if case .failure(let error) = pricedTerms(terms, store: store, skus: skus) { return error }
+        for line in command.lines {
+            if case .failure(let error) = listPrice(
+                store: store, sku: line.sku, currency: command.currency, stated: line.unitPriceMinor)
+            {
+                return error
+            }
+        }
+        return nil
     }
 
     func listOrders(_ query: OrderListQuery) -> Outcome {
         if let error = Validation.identifier(query.customerID, field: "customerID", maxBytes: Limits.customerIDMaxBytes)
+            ?? customerIDError(query.customerID)
             ?? Validation.optionalIdentifier(query.afterOrderID, field: "afterOrderID", maxBytes: Limits.orderIDMaxBytes)
         {
             return .failure(error)
@@ -140,6 +164,13 @@ extension StateMachine {
     }
 
     /// Totals of an order whose lines are `chain`'s quantities at `terms.prices`.
+    /// The SKU names of a chain's lines, in order.
+    func skuNames(of chain: LinePool.Chain) -> [String] {
+        var names: [String] = []
+        lines.forEach(chainStartingAt: chain.first) { names.append(stock.skuName(ofRecord: $0.stockRecord)) }
+        return names
+    }
+
     func orderAmounts(chain: LinePool.Chain, terms: OrderTerms) -> Result<OrderAmounts, EngineError> {
         var accumulator = OrderAmountsAccumulator()
         var missing: String?

@@ -6,9 +6,17 @@ extension StateMachine {
         case .success(let index): store = index
         case .failure(let error): return .failure(error)
         }
+        let owner: String?
+        switch ownerForNewEntity(stated: command.owner) {
+        case .success(let resolved): owner = resolved
+        case .failure(let error): return .failure(error)
+        }
         let fingerprint = Fingerprint.of(command)
         let idHash = HashIndex.hash(store: store, name: command.reservationID)
         if let slot = reservations.slot(store: store, id: command.reservationID, hash: idHash) {
+            if let error = ownershipError(entity: "reservation", id: command.reservationID, owner: reservations[slot].owner) {
+                return .failure(error)
+            }
             guard reservations[slot].fingerprint == fingerprint else {
                 return .failure(.idempotencyConflict(key: command.reservationID))
             }
@@ -33,11 +41,11 @@ extension StateMachine {
         let deadline = deadline(afterSeconds: command.ttlSeconds)
         let slot = reservations.insert(
             ReservationRecord(
-                store: store, id: command.reservationID, owner: command.owner, status: .active, cart: noSlot,
+                store: store, id: command.reservationID, owner: owner, status: .active, cart: noSlot,
                 deadline: deadline, finishedAt: 0, lines: chain, fingerprint: fingerprint, heapPosition: noSlot,
                 orderID: nil, idHash: idHash))
         emitStockChanged(chain: chain, availableSign: -1)
-        emit(store: store, .reservationPlaced(reservationID: command.reservationID, owner: command.owner, deadline: deadline))
+        emit(store: store, .reservationPlaced(reservationID: command.reservationID, owner: owner, deadline: deadline))
         return .success(.reservation(reservationView(slot, replayed: false)))
     }
 
@@ -79,7 +87,9 @@ extension StateMachine {
     }
 
     mutating func confirmReservation(_ command: ConfirmReservation) -> Outcome {
-        if let error = Validation.terms(command.terms) { return .failure(error) }
+        if let error = Validation.terms(command.terms) ?? customerIDError(command.terms.customerID) {
+            return .failure(error)
+        }
         let slot: Int32
         switch existingReservation(store: command.store, id: command.reservationID) {
         case .success(let found): slot = found
@@ -93,8 +103,13 @@ extension StateMachine {
         if let error = requireActive(slot) { return .failure(error) }
         let chain = reservations[slot].lines
         if let error = orderCapacityError() ?? lineCapacityError(adding: chain.count) { return .failure(error) }
+        let terms: OrderTerms
+        switch pricedTerms(command.terms, store: store, skus: skuNames(of: chain)) {
+        case .success(let priced): terms = priced
+        case .failure(let error): return .failure(error)
+        }
         let amounts: OrderAmounts
-        switch orderAmounts(chain: chain, terms: command.terms) {
+        switch orderAmounts(chain: chain, terms: terms) {
         case .success(let computed): amounts = computed
         case .failure(let error): return .failure(error)
         }
@@ -108,9 +123,9 @@ extension StateMachine {
         reservations[slot].orderID = command.terms.orderID
         emitStockChanged(chain: chain, availableSign: 0)
         emit(store: store, .reservationConfirmed(reservationID: command.reservationID, orderID: command.terms.orderID))
-        let priced = pricedCopy(of: chain, terms: command.terms)
+        let priced = pricedCopy(of: chain, terms: terms)
         let order = insertOrder(
-            store: store, terms: command.terms, lines: priced, amounts: amounts, fingerprint: fingerprint,
+            store: store, terms: terms, lines: priced, amounts: amounts, fingerprint: fingerprint,
             reservationID: command.reservationID)
         return .success(.order(orderView(order, replayed: false)))
     }
@@ -143,7 +158,7 @@ extension StateMachine {
         return nil
     }
 
-    /// The slot of a client reservation, whatever its status.
+    /// The slot of a client reservation, whatever its status, if the caller may act on it.
     func existingReservation(store: String, id: String) -> Result<Int32, EngineError> {
         if let error = Validation.identifier(id, field: "reservationID", maxBytes: Limits.reservationIDMaxBytes) {
             return .failure(error)
@@ -152,6 +167,9 @@ extension StateMachine {
         case .success(let storeIndex):
             guard let slot = reservations.slot(store: storeIndex, id: id) else {
                 return .failure(.unknownReservation(id: id))
+            }
+            if let error = ownershipError(entity: "reservation", id: id, owner: reservations[slot].owner) {
+                return .failure(error)
             }
             return .success(slot)
         case .failure(let error): return .failure(error)

@@ -32,6 +32,10 @@ public struct StateMachine: Sendable {
     var carts = CartTable()
     var orders = OrderTable()
     var idempotency = IdempotencyTable()
+    var prices = PriceList()
+
+    /// Who the command being applied acts for; `service` between commands.
+    var caller: Caller = .service
 
     /// Events produced since the caller last drained them, in LSN order. The
     /// shard runtime drains this after every batch (keeping its capacity).
@@ -57,15 +61,25 @@ public struct StateMachine: Sendable {
         pendingLSN = lastLSN &+ 1
     }
 
-    /// Applies one command at the batch time `timestamp` (ns since the Unix epoch).
-    public mutating func apply(_ command: Command, at timestamp: Int64) -> AppliedCommand {
+    /// Applies one command at the batch time `timestamp` (ns since the Unix epoch)
+    /// for `caller`, who decides what the command may touch and which prices apply.
+    public mutating func apply(_ command: Command, at timestamp: Int64, by caller: Caller = .service) -> AppliedCommand {
         let committedNow = now
         now = max(now, timestamp)
         pendingLSN = lastLSN &+ 1
         changed = false
         let eventCountBefore = events.count
 
-        let outcome = dispatchKeyed(command)
+        self.caller = caller
+        let outcome: Outcome
+        if let error = Validation.caller(caller) {
+            outcome = .failure(error)
+        } else if caller != .service && !command.isOpenToCustomers {
+            outcome = .failure(.notOwner(entity: "operation", id: command.operationName))
+        } else {
+            outcome = dispatchKeyed(command)
+        }
+        self.caller = .service
 
         if changed {
             lastLSN = pendingLSN
@@ -94,7 +108,7 @@ public struct StateMachine: Sendable {
     /// Runs a command under its request key, if it has one.
     @inline(__always)
     private mutating func dispatchKeyed(_ command: Command) -> Outcome {
-        guard let identity = Fingerprint.keyedIdentity(of: command) else { return dispatch(command) }
+        guard let identity = Fingerprint.keyedIdentity(of: command, caller: caller) else { return dispatch(command) }
         if let error = Validation.requestKey(identity.key) { return .failure(error) }
         if let storeIndex = stock.storeIndex(identity.store),
             let entry = idempotency.entry(store: storeIndex, key: identity.key)
@@ -127,6 +141,7 @@ public struct StateMachine: Sendable {
         case .setStock(let command): setStock(command)
         case .adjustStock(let command): adjustStock(command)
         case .setLocationPriority(let command): setLocationPriority(command)
+        case .setPrice(let command): setPrice(command)
         case .reserve(let command): reserve(command)
         case .extendReservation(let command): extendReservation(command)
         case .releaseReservation(let command): releaseReservation(command)
@@ -147,6 +162,7 @@ public struct StateMachine: Sendable {
         case .getCart(let query): getCart(query)
         case .getOrder(let query): getOrder(query)
         case .listOrders(let query): listOrders(query)
+        case .getPrice(let query): getPrice(query)
         }
     }
 
@@ -179,6 +195,9 @@ extension CommandResult {
         case .order(var view):
             view.replayed = true
             return .order(view)
+        case .price(var view):
+            view.replayed = true
+            return .price(view)
         case .tick, .stock, .locationPriority, .availability, .orders:
             return self
         }

@@ -233,7 +233,7 @@ public enum Recovery {
             return .missingLog(
                 reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
         }
-        let applied = machine.apply(record.command, at: record.timestamp)
+        let applied = machine.apply(record.command, at: record.timestamp, by: record.caller)
         guard applied.lsn == record.lsn else {
             let what = applied.lsn.map { "got LSN \($0)" } ?? "changed nothing"
             return .corrupt(

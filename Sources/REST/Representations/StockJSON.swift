@@ -87,3 +87,20 @@ public struct LocationPriorityJSON: Codable, Equatable, Sendable {
 
     public init(locations: [String]) { self.locations = locations }
 }
+
+/// A SKU's entry in the store's price list (`listed` false: no list price).
+public struct PriceJSON: Codable, Equatable, Sendable {
+    public var sku: String
+    public var listed: Bool
+    public var currency: String?
+    public var unitPriceMinor: Int64?
+    public var replayed: Bool
+
+    public init(_ view: PriceView) {
+        sku = view.sku
+        listed = view.listed != nil
+        currency = view.listed?.currency
+        unitPriceMinor = view.listed?.unitPriceMinor
+        replayed = view.replayed
+    }
+}

@@ -15,11 +15,11 @@ struct CartRoutes {
             let command = ConfigureCart(
                 store: cart.store, cartID: cart.cartID, customerID: body.customerID, holdStock: body.holdStock ?? false,
                 holdTTLSeconds: body.holdTTLSeconds ?? Limits.cartHoldTTLDefaultSeconds)
-            return try await responder.runCartMutation(.configureCart(command), cart: cart, context)
+            return try await responder.run(.configureCart(command), context)
         }
         stores.delete("carts/:cart") { _, context in
             let cart = try Self.reference(context)
-            return try await responder.runCartMutation(.clearCart(cart), cart: cart, context)
+            return try await responder.run(.clearCart(cart), context)
         }
         stores.post("carts/:cart/items") { request, context in
             let cart = try Self.reference(context)
@@ -27,20 +27,19 @@ struct CartRoutes {
             let command = AddCartItem(
                 store: cart.store, cartID: cart.cartID, sku: body.sku, quantity: body.quantity,
                 requestKey: try RequestParts.idempotencyKey(request))
-            return try await responder.runCartMutation(.addCartItem(command), cart: cart, context)
+            return try await responder.run(.addCartItem(command), context)
         }
         stores.put("carts/:cart/items/:sku") { request, context in
             let cart = try Self.reference(context)
             let sku = try RequestParts.path("sku", context)
             let body = try await JSONBody.decode(SetCartItemBody.self, from: request)
             let command = SetCartItem(store: cart.store, cartID: cart.cartID, sku: sku, quantity: body.quantity)
-            return try await responder.runCartMutation(.setCartItem(command), cart: cart, context)
+            return try await responder.run(.setCartItem(command), context)
         }
         stores.delete("carts/:cart/items/:sku") { _, context in
             let cart = try Self.reference(context)
             let sku = try RequestParts.path("sku", context)
-            return try await responder.runCartMutation(
-                .removeCartItem(RemoveCartItem(store: cart.store, cartID: cart.cartID, sku: sku)), cart: cart, context)
+            return try await responder.run(.removeCartItem(RemoveCartItem(store: cart.store, cartID: cart.cartID, sku: sku)), context)
         }
         stores.post("carts/:cart/checkout") { request, context in
             let cart = try Self.reference(context)
@@ -49,7 +48,7 @@ struct CartRoutes {
                 body: body.orderID, key: try RequestParts.idempotencyKey(request), prefix: "ord-")
             let command = CheckoutCart(store: cart.store, cartID: cart.cartID, terms: body.terms(orderID: orderID))
             let location = "/api/v1/stores/\(PathSegment.encode(cart.store))/orders/\(PathSegment.encode(orderID))"
-            return try await responder.runCartMutation(.checkoutCart(command), cart: cart, context, createdAt: location)
+            return try await responder.run(.checkoutCart(command), context, createdAt: location)
         }
     }
 

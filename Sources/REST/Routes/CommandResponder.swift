@@ -15,8 +15,7 @@ struct CommandResponder: Sendable {
     /// Idempotency-Key, same content) answers 200 with `Idempotent-Replayed: true`.
     func run(_ command: Command, _ context: RESTContext, createdAt location: String? = nil) async throws -> Response {
         try Access.authorize(command, context)
-        let result = try await backend.execute(command)
-        try Access.authorizeResult(result, context)
+        let result = try await backend.execute(command, caller: context.caller?.caller ?? .service)
         let (body, replayed) = CommandResponder.view(of: result)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
@@ -27,25 +26,6 @@ struct CommandResponder: Sendable {
             headers[.location] = location
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
-    }
-
-    /// Runs a cart mutation. A customer's goes first through a read of the cart:
-    /// a cart that belongs to another customer is refused (403) before anything
-    /// changes, not only its result. A cart that does not exist yet is the
-    /// caller's to create.
-    func runCartMutation(
-        _ command: Command, cart: CartReference, _ context: RESTContext, createdAt location: String? = nil
-    ) async throws -> Response {
-        if let caller = context.caller, caller.role == .customer {
-            try Access.authorize(command, context)
-            do {
-                let current = try await backend.execute(.getCart(cart))
-                try Access.authorizeResult(current, context)
-            } catch let problem as Problem where problem.code == EngineError.unknownCart(id: "").name {
-                // A new cart: nothing to protect.
-            }
-        }
-        return try await run(command, context, createdAt: location)
     }
 
     static let replayedField = HTTPField.Name("Idempotent-Replayed")!
@@ -61,6 +41,7 @@ struct CommandResponder: Sendable {
         case .cart(let view): (JSONOutput.encode(CartJSON(view)), view.replayed)
         case .order(let view): (JSONOutput.encode(OrderJSON(view)), view.replayed)
         case .orders(let page): (JSONOutput.encode(OrderPageJSON(page)), false)
+        case .price(let view): (JSONOutput.encode(PriceJSON(view)), view.replayed)
         case .tick(let report):
             (JSONOutput.encode(["expiredReservations": report.expiredReservations, "purgedRecords": report.purgedRecords]), false)
         }

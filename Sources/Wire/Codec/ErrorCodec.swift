@@ -51,6 +51,13 @@ public enum ErrorCodec {
             writer.write(from.rawValue)
             writer.write(to.rawValue)
         case .limitReached(let limit): writer.write(limit.rawValue)
+        case .notOwner(let entity, let id):
+            writer.write(entity)
+            writer.write(id)
+        case .priceMismatch(let sku, let listed):
+            writer.write(sku)
+            writer.write(listed.currency)
+            writer.write(listed.unitPriceMinor)
         case .busy, .shuttingDown: break
         }
     }
@@ -103,6 +110,11 @@ public enum ErrorCodec {
         case 306: return .missingPrice(sku: try text())
         case 307: return .idempotencyConflict(key: try text())
         case 308: return .limitReached(try decodeEnum(&reader, CapacityLimit.self))
+        case 309: return .notOwner(entity: try text(), id: try text())
+        case 310:
+            let sku = try text()
+            let currency = try text()
+            return .priceMismatch(sku: sku, listed: ListedPrice(currency: currency, unitPriceMinor: try reader.readInt64()))
         case 400: return .busy
         case 401: return .shuttingDown
         case 402: return .journalFailure(reason: try text())

@@ -60,10 +60,6 @@ extension ConnectionHandler {
         return reason
     }
 
-    /// The principal a completion must filter results for (customers see only their own
-    /// orders and carts), nil when every result may be seen.
-    var resultFilter: Principal? { principal.role == .customer ? principal : nil }
-
     /// Hands one refusal to the configured hook.
     func reportDenied(
         _ kind: AccessDeniedRecord.Kind, principal: Principal?, operation: String, deniedItems: Int = 1, reason: String

@@ -100,15 +100,8 @@ extension ConnectionHandler {
         }
         let counters = server.counters
         let itemPositions = positions
-        let resultFilter = resultFilter
-        server.runtime.submit(batch: commands) { position, outcome in
+        server.runtime.submit(batch: commands, caller: principal.caller) { position, outcome in
             if case .failure(.busy) = outcome { counters.busyRefusals.add(1, ordering: .relaxed) }
-            if let customer = resultFilter, case .success(let result) = outcome,
-                !AccessPolicy.mayRead(customer, result: result)
-            {
-                let error = WireError.protocolViolation(.accessDenied, "the result belongs to another customer")
-                return outbox.complete(reply, item: itemPositions[position], error: error)
-            }
             outbox.complete(reply, item: itemPositions[position], outcome: outcome)
         }
     }
@@ -203,7 +196,7 @@ extension ConnectionHandler {
         guard var page = server.runtime.events(shard: request.shard, after: request.afterLSN, limit: request.limit)
         else { return nil }
         let nextAfterLSN = page.events.last?.lsn ?? request.afterLSN
-        if let store = request.store { page.events.removeAll { $0.store != store } }
+        if let store = request.store { page.events.removeAll { !IdentifierRule.same($0.store, store) } }
         return EventsReply(page: page, nextAfterLSN: nextAfterLSN)
     }
 }

@@ -11,6 +11,7 @@ extension CommandResult {
         case .cart: "cart"
         case .order: "order"
         case .orders: "orders"
+        case .price: "price"
         }
     }
 }

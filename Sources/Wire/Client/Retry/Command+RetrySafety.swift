@@ -13,7 +13,7 @@ extension Command {
     ///   `setLocationPriority`, `extendReservation`, `addCartItem`, `payOrder`,
     ///   `fulfillOrder`, `cancelOrder`.
     /// - Commands idempotent by nature are safe: `releaseReservation`,
-    ///   `setCartItem`, `removeCartItem`, `clearCart`, `configureCart`, and every query.
+    ///   `setCartItem`, `removeCartItem`, `clearCart`, `configureCart`, `setPrice`, and every query.
     /// - `advanceTime` is the server's own and never sent.
     ///
     /// (`busy` is retried for every command: a refused command did nothing.)
@@ -27,8 +27,8 @@ extension Command {
         case .extendReservation(let command): command.requestKey != nil
         case .addCartItem(let command): command.requestKey != nil
         case .payOrder(let command), .fulfillOrder(let command), .cancelOrder(let command): command.requestKey != nil
-        case .releaseReservation, .setCartItem, .removeCartItem, .clearCart, .configureCart: true
-        case .getStock, .checkAvailability, .getReservation, .getCart, .getOrder, .listOrders: true
+        case .releaseReservation, .setCartItem, .removeCartItem, .clearCart, .configureCart, .setPrice: true
+        case .getStock, .checkAvailability, .getReservation, .getCart, .getOrder, .listOrders, .getPrice: true
         }
     }
 }
