@@ -113,11 +113,20 @@ struct TokenVerifierTests {
         #expect(failure(#"{"role":"customer","store":"s1","exp":\#(now + 9)}"#) == .invalidClaims("'sub' is required"))
         #expect(failure(#"{"sub":"a","store":"s1","exp":\#(now + 9)}"#) == .invalidClaims("'role' is required"))
         #expect(failure(#"{"sub":"a","role":"admin","exp":\#(now + 9)}"#) == .invalidClaims("'store' is required"))
-        #expect(failure(TokenFixtures.claims(sub: "")) == .invalidClaims("'sub' must be 1...256 bytes"))
+        #expect(failure(TokenFixtures.claims(sub: "")) == .invalidClaims("'sub' must not be empty"))
         #expect(
-            failure(TokenFixtures.claims(sub: String(repeating: "x", count: 257)))
-                == .invalidClaims("'sub' must be 1...256 bytes"))
-        #expect(failure(TokenFixtures.claims(sub: #"a\u0007b"#)) == .invalidClaims("'sub' contains control characters"))
+            failure(TokenFixtures.claims(sub: String(repeating: "x", count: 65)))
+                == .invalidClaims("'sub' is 65 bytes; at most 64 allowed"), "a customer's sub is its customer id")
+        #expect(
+            failure(TokenFixtures.claims(sub: #"a\u0007b"#))
+                == .invalidClaims("'sub' must not contain control characters"))
+        // The id rule: look-alikes are refused, never folded onto another customer.
+        #expect(
+            failure(TokenFixtures.claims(sub: #"\u212Aim-1"#))
+                == .invalidClaims("'sub' must be in Unicode Normalization Form C (its canonical spelling is 'Kim-1')"))
+        #expect(
+            failure(TokenFixtures.claims(sub: #"\ufeffKim-1"#))
+                == .invalidClaims("'sub' must not contain the invisible character U+FEFF"))
         #expect(
             failure(TokenFixtures.claims(role: "superuser"))
                 == .invalidClaims("'role' must be one of customer, inventory_manager, admin"))

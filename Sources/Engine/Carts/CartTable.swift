@@ -16,6 +16,11 @@ struct CartRecord: Sendable {
     var hold: Int32
     /// The batch time of the cart's last change (idle-cart retention counts from it).
     var touchedAt: Int64 = 0
+    /// The LSN of the cart's last change: its place in the idle order.
+    var touchedLSN: UInt64 = 0
+    /// Neighbours in the idle order (least recently changed first); rebuilt on load.
+    var idlePrevious: Int32 = noSlot
+    var idleNext: Int32 = noSlot
 
     static let vacant = CartRecord(
         store: noSlot, id: "", customerID: nil, lines: [], holdStock: false, holdTTLSeconds: 0, hold: noSlot)
@@ -24,6 +29,9 @@ struct CartRecord: Sendable {
 struct CartTable: Sendable {
     var slots = SlotTable<CartRecord>()
     private var slotsByID = HashIndex()
+    /// The idle order: every live cart, by `touchedLSN`, least recent first.
+    private(set) var idleHead: Int32 = noSlot
+    private var idleTail: Int32 = noSlot
 
     var liveCount: Int { slots.liveCount }
 
@@ -44,8 +52,49 @@ struct CartTable: Sendable {
         return slot
     }
 
+    /// Records a change of the cart in `slot` at (`time`, `lsn`): it moves to the
+    /// end of the idle order. LSNs only grow, so the order stays sorted.
+    mutating func touch(_ slot: Int32, at time: Int64, lsn: UInt64) {
+        precondition(idleTail == noSlot || slots[idleTail].touchedLSN <= lsn, "touches come in LSN order")
+        unlinkIdle(slot)
+        slots[slot].touchedAt = time
+        slots[slot].touchedLSN = lsn
+        appendIdle(slot)
+    }
+
+    private mutating func appendIdle(_ slot: Int32) {
+        slots[slot].idlePrevious = idleTail
+        slots[slot].idleNext = noSlot
+        if idleTail == noSlot { idleHead = slot } else { slots[idleTail].idleNext = slot }
+        idleTail = slot
+    }
+
+    private mutating func unlinkIdle(_ slot: Int32) {
+        let previous = slots[slot].idlePrevious
+        let next = slots[slot].idleNext
+        guard previous != noSlot || next != noSlot || idleHead == slot else { return }
+        if previous == noSlot { idleHead = next } else { slots[previous].idleNext = next }
+        if next == noSlot { idleTail = previous } else { slots[next].idlePrevious = previous }
+        slots[slot].idlePrevious = noSlot
+        slots[slot].idleNext = noSlot
+    }
+
+    /// Rebuilds the idle order of a table restored from its encoding.
+    mutating func rebuildIdleOrder() {
+        idleHead = noSlot
+        idleTail = noSlot
+        let live = slots.records.indices.filter { slots.records[$0].store != noSlot }
+        let ordered = live.sorted {
+            (slots.records[$0].touchedLSN, $0) < (slots.records[$1].touchedLSN, $1)
+        }
+        for index in ordered {
+            appendIdle(Int32(index))
+        }
+    }
+
     mutating func remove(_ slot: Int32) {
         precondition(slots[slot].hold == noSlot, "a cart is removed only after its hold is released")
+        unlinkIdle(slot)
         slotsByID.remove(hash: HashIndex.hash(store: slots[slot].store, name: slots[slot].id), value: slot)
         slots.remove(slot, tombstone: .vacant)
     }
@@ -57,5 +106,6 @@ extension CartTable {
         self.init()
         self.slots = slots
         self.slotsByID = slotsByID
+        rebuildIdleOrder()
     }
 }

@@ -33,12 +33,18 @@ extension StateDecoder {
         let ttlOffset = offset
         let holdTTLSeconds = try reader.readInt64()
         let hold = try readReference("cart hold", below: holds.count, nullable: true)
+        // Version 1 kept no change times: such carts count as changed at the state's time, in slot order.
         let touchedAt = version >= 2 ? try readInt64("cart touchedAt", in: 0...now) : (live ? now : 0)
+        let lsnOffset = offset
+        let touchedLSN = version >= 2 ? try reader.readUInt64() : (live ? lastLSN : 0)
+        guard touchedLSN <= lastLSN else {
+            throw DecodingError(offset: lsnOffset, reason: "cart touchedLSN \(touchedLSN) is after the state's LSN")
+        }
         let cart = CartRecord(
             store: store, id: id, customerID: customerID, lines: lines, holdStock: holdStock,
-            holdTTLSeconds: holdTTLSeconds, hold: hold, touchedAt: touchedAt)
+            holdTTLSeconds: holdTTLSeconds, hold: hold, touchedAt: touchedAt, touchedLSN: touchedLSN)
         guard live else {
-            guard !holdStock, holdTTLSeconds == 0, hold == noSlot, touchedAt == 0 else {
+            guard !holdStock, holdTTLSeconds == 0, hold == noSlot, touchedAt == 0, touchedLSN == 0 else {
                 throw DecodingError(offset: start, reason: "a free cart slot's record is not blank")
             }
             return cart

@@ -1,6 +1,6 @@
 extension StateMachine {
     /// Format version of `encodedState()`; bumped on any layout change.
-    /// Version 2 added each cart's `touchedAt` and the price list.
+    /// Version 2 added each cart's `touchedAt` and `touchedLSN`, and the price list.
     public static let stateEncodingVersion: UInt32 = 2
 
     /// The versions `init(decoding:limits:)` reads: version 1 states load with
@@ -125,6 +125,7 @@ extension StateMachine {
             writer.write(cart.holdTTLSeconds)
             writer.write(cart.hold)
             writer.write(cart.touchedAt)
+            writer.write(cart.touchedLSN)
         }
     }
 

@@ -78,9 +78,6 @@ public struct Limits: Sendable, Equatable {
     public var expirationsPerTickMax: Int
     /// Retained records (keys, finished reservations, orders) purged per tick at most.
     public var purgesPerTickMax: Int
-    /// Cart slots the tick examines for idleness per tick at most (a sweep
-    /// that goes round the cart table).
-    public var cartsSweptPerTickMax: Int
 
     // MARK: Shard runtime (configurable)
 
@@ -112,7 +109,6 @@ public struct Limits: Sendable, Equatable {
         expirationsPerTickMax: Int = 4_096,
         purgesPerTickMax: Int = 4_096,
         idleCartRetentionSeconds: Int64 = 7 * 86_400,
-        cartsSweptPerTickMax: Int = 256,
         shardQueueCapacity: Int = 65_536,
         commandsPerBatchMax: Int = 8_192,
         retainedEventsPerShardMax: Int = 262_144,
@@ -137,7 +133,6 @@ public struct Limits: Sendable, Equatable {
         self.expirationsPerTickMax = expirationsPerTickMax
         self.purgesPerTickMax = purgesPerTickMax
         self.idleCartRetentionSeconds = idleCartRetentionSeconds
-        self.cartsSweptPerTickMax = cartsSweptPerTickMax
     }
 
     public static let standard = Limits()

@@ -45,6 +45,8 @@ public enum EventKind: Sendable, Equatable {
     case orderPaid(orderID: String)
     case orderFulfilled(orderID: String)
     case orderCancelled(orderID: String)
+    /// A SKU's list price was set (`listed`) or removed (nil).
+    case priceChanged(sku: String, listed: ListedPrice?)
 }
 
 extension EventKind {

@@ -129,7 +129,6 @@ extension StateMachine {
         let oldChain = oldHold == noSlot ? LinePool.Chain() : reservations[oldHold].lines
         emitHoldChange(old: oldChain, new: newChain)
         cart.lines = newLines
-        cart.touchedAt = now
         let cartSlot = slot ?? carts.insert(cart)
         switch (oldHold != noSlot, wantsHold) {
         case (true, true):
@@ -153,6 +152,7 @@ extension StateMachine {
             cart.hold = noSlot
         }
         carts[cartSlot] = cart
+        carts.touch(cartSlot, at: now, lsn: pendingLSN)
         emit(store: cart.store, .cartChanged(cartID: cart.id))
         return .success(.cart(cartView(cart, replayed: false)))
     }

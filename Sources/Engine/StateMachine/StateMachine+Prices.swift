@@ -22,6 +22,7 @@ extension StateMachine {
         }
         beginChange()
         prices.set(sku, listed)
+        emit(store: stock.skus[Int(sku)].store, .priceChanged(sku: command.sku, listed: listed))
         return .success(.price(PriceView(sku: command.sku, listed: listed)))
     }
 

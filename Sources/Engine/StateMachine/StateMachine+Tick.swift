@@ -32,38 +32,25 @@ extension StateMachine {
             _ = idempotency.removeOldest()
             report.purgedRecords += 1
         }
-        report.purgedRecords += sweepIdleCarts()
+        report.purgedRecords += purgeIdleCarts(budget: limits.purgesPerTickMax - report.purgedRecords)
         return .success(.tick(report))
     }
 
-    /// Examines `cartsSweptPerTickMax` consecutive cart slots (round the table)
-    /// and removes each cart unchanged for `idleCartRetentionSeconds`, its hold
-    /// released first. Returns how many it removed.
-    ///
-    /// Where the window starts is a hash of the batch time, not a stored cursor:
-    /// a tick that removes nothing is not logged, so anything it moved would be
-    /// lost on replay. With the start a pure function of the state and the time,
-    /// replay examines exactly what the first run did, and successive ticks
-    /// cover the table at random (every slot once per about
-    /// slots ÷ `cartsSweptPerTickMax` ticks on average).
-    private mutating func sweepIdleCarts() -> Int {
-        let slotCount = carts.slots.records.count
-        guard slotCount > 0, limits.cartsSweptPerTickMax > 0 else { return 0 }
+    /// Removes carts nobody changed for `idleCartRetentionSeconds`, least
+    /// recently changed first (by the LSN of their last change), each with its
+    /// hold released, out of what is left of the tick's `purgesPerTickMax`.
+    /// Returns how many it removed.
+    private mutating func purgeIdleCarts(budget: Int) -> Int {
         let cutoff = now - limits.idleCartRetentionSeconds * Limits.nanosecondsPerSecond
-        var generator = SplitMix64(seed: UInt64(bitPattern: now))
-        var cursor = Int(generator.next() % UInt64(slotCount))
         var removed = 0
-        for _ in 0..<min(limits.cartsSweptPerTickMax, slotCount) {
-            let slot = Int32(cursor)
+        while removed < budget, carts.idleHead != noSlot, carts[carts.idleHead].touchedAt <= cutoff {
+            let slot = carts.idleHead
             let cart = carts[slot]
-            if cart.store != noSlot && cart.touchedAt <= cutoff {
-                beginChange()
-                releaseCartHold(slot)
-                carts.remove(slot)
-                emit(store: cart.store, .cartRemoved(cartID: cart.id))
-                removed += 1
-            }
-            cursor = cursor + 1 == slotCount ? 0 : cursor + 1
+            beginChange()
+            releaseCartHold(slot)
+            carts.remove(slot)
+            emit(store: cart.store, .cartRemoved(cartID: cart.id))
+            removed += 1
         }
         return removed
     }

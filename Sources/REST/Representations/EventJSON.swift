@@ -20,6 +20,7 @@ public struct EventJSON: Codable, Equatable, Sendable {
     public var customerID: String?
     public var totalMinor: Int64?
     public var currency: String?
+    public var unitPriceMinor: Int64?
 
     public init(_ event: Event) {
         lsn = event.lsn
@@ -57,6 +58,8 @@ public struct EventJSON: Codable, Equatable, Sendable {
         case .orderPaid(let id): (kind, orderID) = ("orderPaid", id)
         case .orderFulfilled(let id): (kind, orderID) = ("orderFulfilled", id)
         case .orderCancelled(let id): (kind, orderID) = ("orderCancelled", id)
+        case .priceChanged(let sku, let listed):
+            (kind, self.sku, currency, unitPriceMinor) = ("priceChanged", sku, listed?.currency, listed?.unitPriceMinor)
         }
     }
 }

@@ -135,6 +135,13 @@ public enum EventCodec {
         case .orderPaid(let id): writeText(15, id, &writer)
         case .orderFulfilled(let id): writeText(16, id, &writer)
         case .orderCancelled(let id): writeText(17, id, &writer)
+        case .priceChanged(let sku, let listed):
+            writeText(18, sku, &writer)
+            writer.write(listed != nil)
+            if let listed {
+                writer.write(listed.currency)
+                writer.write(listed.unitPriceMinor)
+            }
         }
     }
 
@@ -184,6 +191,11 @@ public enum EventCodec {
         case 15: kind = .orderPaid(orderID: try text())
         case 16: kind = .orderFulfilled(orderID: try text())
         case 17: kind = .orderCancelled(orderID: try text())
+        case 18:
+            let sku = try text()
+            var listed: ListedPrice?
+            if try reader.readBool() { listed = ListedPrice(currency: try text(), unitPriceMinor: try reader.readInt64()) }
+            kind = .priceChanged(sku: sku, listed: listed)
         case let other: throw DecodingError(offset: kindOffset, reason: "event kind \(other) is unknown")
         }
         return Event(lsn: lsn, store: store, kind: kind)

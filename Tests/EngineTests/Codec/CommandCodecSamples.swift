@@ -112,10 +112,17 @@ enum CommandCodecSamples {
         .listOrders(OrderListQuery(store: "s1", customerID: "c1")),
         .listOrders(OrderListQuery(store: "s1", customerID: "c1", afterOrderID: "o9", limit: .min)),
         .listOrders(OrderListQuery(store: "s1", customerID: "c1", afterOrderID: "", limit: .max)),
+        .getPrice(PriceQuery(store: "s1", sku: longestSKU)),
+    ]
+
+    static let prices: [Command] = [
+        .setPrice(SetPrice(store: "s1", sku: "sku1", currency: "EUR", unitPriceMinor: 1_999, requestKey: "k1")),
+        .setPrice(SetPrice(store: "s1", sku: longestSKU, currency: "", unitPriceMinor: nil)),
+        .setPrice(SetPrice(store: "", sku: "", currency: "EU", unitPriceMinor: .min, requestKey: longestKey)),
     ]
 
     /// Every sample, at least one per tag.
-    static let all: [Command] = [.advanceTime] + stock + reservations + carts + orders + queries
+    static let all: [Command] = [.advanceTime] + stock + prices + reservations + carts + orders + queries
 
     /// Whether `command` has an array longer than decoding accepts (it still encodes).
     static func exceedsCountLimits(_ command: Command) -> Bool {

@@ -42,6 +42,23 @@ struct CommandCodecTests {
         }
     }
 
+    @Test("a customer caller rides in the record after the marker 0xC0; a service record has none")
+    func callerInRecord() throws {
+        let command = CommandCodecSamples.all[1]
+        let service = LogRecord(lsn: 9, timestamp: 3, command: command)
+        let customer = LogRecord(lsn: 9, timestamp: 3, command: command, caller: .customer("cust-42"))
+        let serviceBytes = CommandCodec.encode(service)
+        let customerBytes = CommandCodec.encode(customer)
+        #expect(serviceBytes.count == 16 + CommandCodec.encode(command).count, "no marker for a service caller")
+        #expect(customerBytes[16] == CommandCodec.customerCallerMarker)
+        #expect(customerBytes.count == serviceBytes.count + 1 + 4 + 7)
+        #expect(try CommandCodec.decodeLogRecord(customerBytes) == customer)
+        #expect(try CommandCodec.decodeLogRecord(serviceBytes) == service)
+        var truncated = customerBytes
+        truncated.removeLast(CommandCodec.encode(command).count + 3)
+        #expect(throws: DecodingError.self) { try CommandCodec.decodeLogRecord(truncated) }
+    }
+
     @Test("a stream of encodings decodes back one by one, each read to its last byte")
     func streamOfCommands() throws {
         var writer = BinaryWriter()

@@ -71,7 +71,7 @@ struct StateDecodingRefusalTests {
         Self.writeInt32(Int32(StateMachine.stateEncodingVersion) + 1, into: &bytes, at: 4)
         let error = Self.refusal(bytes)
         #expect(error?.offset == 4)
-        #expect(error?.reason.contains("version 2") == true)
+        #expect(error?.reason.contains("version 3") == true)
     }
 
     @Test("trailing bytes, and every truncation")
@@ -130,8 +130,8 @@ struct StateDecodingRefusalTests {
         _ = machine.apply(.releaseReservation(ReservationReference(store: "s1", reservationID: "r1")), at: 3_000)
         var bytes = machine.encodedState()
         // The free list of reservation slots is empty; its count sits before the
-        // heap count, the finished queue (1 entry) and the three empty tables.
-        let freeCountOffset = bytes.count - (4 + 4 + 16 + 8 + 12 + 12)
+        // heap count, the finished queue (1 entry), the three empty tables and the empty price list.
+        let freeCountOffset = bytes.count - (4 + 4 + 16 + 8 + 12 + 12 + 4)
         #expect(Self.readInt32(bytes, at: freeCountOffset) == 0)
         bytes.replaceSubrange(freeCountOffset..<freeCountOffset + 4, with: [1, 0, 0, 0, 0, 0, 0, 0])
         let error = Self.refusal(bytes)

@@ -41,6 +41,16 @@ extension CommandGenerator {
         return .setLocationPriority(SetLocationPriority(store: store(), locations: locations, requestKey: requestKey()))
     }
 
+    // MARK: Prices
+
+    mutating func setPrice() -> Command {
+        let remove = random.chance(0.15)
+        return .setPrice(
+            SetPrice(
+                store: store(), sku: sku(), currency: remove ? "" : currency(), unitPriceMinor: remove ? nil : price(),
+                requestKey: requestKey()))
+    }
+
     // MARK: Reservations
 
     mutating func reserve() -> Command {

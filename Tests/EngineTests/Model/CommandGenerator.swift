@@ -136,7 +136,7 @@ struct CommandGenerator {
     }
 
     mutating func nextCommand() -> Command {
-        switch random.weighted([8, 5, 2, 12, 4, 4, 6, 3, 6, 3, 2, 1, 4, 7, 4, 3, 2, 3, 2, 2, 1, 1, 2, 4, 2]) {
+        switch random.weighted([8, 5, 2, 12, 4, 4, 6, 3, 6, 3, 2, 1, 4, 7, 4, 3, 2, 3, 2, 2, 1, 1, 2, 4, 2, 3, 1]) {
         case 0: return setStock()
         case 1: return adjustStock()
         case 2: return setLocationPriority()
@@ -161,6 +161,8 @@ struct CommandGenerator {
         case 21: return .getOrder(orderReference())
         case 22: return listOrders()
         case 23: return recentMutations.isEmpty ? setStock() : random.pick(recentMutations)
+        case 25: return setPrice()
+        case 26: return .getPrice(PriceQuery(store: store(), sku: sku()))
         default: return recentMutations.isEmpty ? setStock() : variant(of: random.pick(recentMutations))
         }
     }

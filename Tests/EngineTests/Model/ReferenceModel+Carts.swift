@@ -121,7 +121,7 @@ extension ReferenceModel {
         carts[key]!.hold = nil
     }
 
-    private mutating func releaseHold(of key: ModelKey) {
+    mutating func releaseHold(of key: ModelKey) {
         guard let hold = carts[key]!.hold else { return }
         move(hold.allocations, store: key.store, from: .reserved, to: nil)
         freeSlot(hold.slot)
@@ -204,6 +204,8 @@ extension ReferenceModel {
         case (nil, false):
             cart.hold = nil
         }
+        cart.touchedAt = clock
+        cart.touchedLSN = lastLSN + 1
         carts[key] = cart
         return .success(.cart(view(cart, id: key.name, replayed: false)))
     }

@@ -38,6 +38,16 @@ extension ReferenceModel {
             requestKeys[requestKeyQueue.removeFirst()] = nil
             report.purgedRecords += 1
         }
+        // Idle carts: least recently changed first, while the budget lasts.
+        let cartCutoff = clock - limits.idleCartRetentionSeconds * Limits.nanosecondsPerSecond
+        let idle = carts.sorted { $0.value.touchedLSN < $1.value.touchedLSN }
+        for (key, cart) in idle {
+            guard report.purgedRecords < limits.purgesPerTickMax, cart.touchedAt <= cartCutoff else { break }
+            releaseHold(of: key)
+            carts[key] = nil
+            report.purgedRecords += 1
+            notable["idle cart removed", default: 0] += 1
+        }
         if report.expiredReservations + report.purgedRecords > 0 { changed = true }
         notable["tick expired", default: 0] += report.expiredReservations
         notable["tick purged", default: 0] += report.purgedRecords

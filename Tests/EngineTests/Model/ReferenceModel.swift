@@ -61,6 +61,9 @@ struct ModelCart {
     var holdStock = false
     var holdTTLSeconds = Limits.cartHoldTTLDefaultSeconds
     var hold: ModelHold?
+    /// When and under which LSN the cart last changed (idle-cart retention).
+    var touchedAt: Int64 = 0
+    var touchedLSN: UInt64 = 0
 }
 
 /// What an order was made from: its idempotency content.
@@ -106,6 +109,8 @@ struct ReferenceModel {
     var changed = false
 
     var stores: [String: ModelStore] = [:]
+    /// The price list: (store, SKU) → list price.
+    var prices: [ModelKey: ListedPrice] = [:]
     var skuCount = 0
     var recordCount = 0
 
@@ -180,6 +185,7 @@ struct ReferenceModel {
         case .setLocationPriority(let command): pair = (command.store, command.requestKey)
         case .extendReservation(let command): pair = (command.store, command.requestKey)
         case .addCartItem(let command): pair = (command.store, command.requestKey)
+        case .setPrice(let command): pair = (command.store, command.requestKey)
         case .payOrder(let command), .fulfillOrder(let command), .cancelOrder(let command):
             pair = (command.store, command.requestKey)
         default: return nil
@@ -202,6 +208,9 @@ struct ReferenceModel {
         case .order(var view):
             view.replayed = true
             return .order(view)
+        case .price(var view):
+            view.replayed = true
+            return .price(view)
         default:
             return result
         }
@@ -215,6 +224,7 @@ struct ReferenceModel {
         case .setStock(let command): setStock(command)
         case .adjustStock(let command): adjustStock(command)
         case .setLocationPriority(let command): setLocationPriority(command)
+        case .setPrice(let command): setPrice(command)
         case .reserve(let command): reserve(command)
         case .extendReservation(let command): extendReservation(command)
         case .releaseReservation(let command): releaseReservation(command)
@@ -235,6 +245,7 @@ struct ReferenceModel {
         case .getCart(let query): getCart(query)
         case .getOrder(let query): getOrder(query)
         case .listOrders(let query): listOrders(query)
+        case .getPrice(let query): getPrice(query)
         }
     }
 
