@@ -44,13 +44,19 @@ struct RESTAuthTests {
             ("POST", "/api/v1/stores/s1/orders/o-1/pay", nil),
             ("POST", "/api/v1/stores/s1/orders/o-1/fulfill", nil),
             ("POST", "/api/v1/stores/s1/orders/o-1/cancel", nil),
-            ("GET", "/api/v1/stores/s1/orders?customer=cust-2", nil),
+            ("PUT", "/api/v1/stores/s1/prices/a", #"{"currency": "EUR", "unitPriceMinor": 0}"#),
+            ("DELETE", "/api/v1/stores/s1/prices/a", nil),
         ]
         for (method, path, body) in denied {
             let reply = try await rest.send(method, path, json: body, token: customer)
             #expect(reply.status == 403, "\(method) \(path): \(reply.text)")
             #expect(reply.code == "ACCESS_DENIED" && reply.json["number"] as? Int == 510)
         }
+        let othersList = try await rest.send("GET", "/api/v1/stores/s1/orders?customer=cust-2", token: customer)
+        #expect(othersList.status == 403 && othersList.code == "NOT_OWNER" && othersList.json["number"] as? Int == 309)
+        let listed = try await rest.send(
+            "PUT", "/api/v1/stores/s1/prices/a", json: #"{"currency": "EUR", "unitPriceMinor": 10}"#)
+        #expect(listed.status == 200 && listed.json["unitPriceMinor"] as? Int == 10)
         let stock = try await rest.send("GET", "/api/v1/stores/s1/inventory/a", token: customer)
         #expect(stock.status == 200 && (stock.json["totals"] as? [String: Any])?["onHand"] as? Int == 5)
         let reserve = try await rest.send(
@@ -72,7 +78,7 @@ struct RESTAuthTests {
             json: #"{"orderID": "o-theirs", "customerID": "cust-2", "currency": "EUR", "lines": [{"sku": "a", "quantity": 1, "unitPriceMinor": 10}]}"#
         )
         let theirs = try await rest.send("GET", "/api/v1/stores/s1/orders/o-theirs", token: customer)
-        #expect(theirs.status == 403 && theirs.code == "ACCESS_DENIED")
+        #expect(theirs.status == 403 && theirs.code == "NOT_OWNER")
         let mine = try await rest.send("GET", "/api/v1/stores/s1/orders?customer=cust-1", token: customer)
         #expect(mine.status == 200 && (mine.json["orders"] as? [Any])?.count == 1)
     }
@@ -124,7 +130,7 @@ struct RESTAuthTests {
         ]
         for (method, path, body) in attempts {
             let reply = try await rest.send(method, path, json: body, token: mallory)
-            #expect(reply.status == 403 && reply.code == "ACCESS_DENIED", "\(method) \(path): \(reply.text)")
+            #expect(reply.status == 403 && reply.code == "NOT_OWNER", "\(method) \(path): \(reply.text)")
         }
         let cart = try await rest.send("GET", "/api/v1/stores/s1/carts/cart-a", token: alice)
         let lines = try #require(cart.json["lines"] as? [[String: Any]])

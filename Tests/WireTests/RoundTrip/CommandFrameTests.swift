@@ -101,7 +101,7 @@ import Testing
         for tag in CommandCodec.Tag.allCases where tag != .advanceTime {
             #expect(WireOperation(command: tag).isKnown && WireOperation(command: tag).commandTag == tag)
         }
-        for raw: UInt16 in [0, 5, 0x00FE, 0x0100, 0x0102, 0x0113, 0x0186, 0x01FF, 0x0200, 0xFFFF] {
+        for raw: UInt16 in [0, 5, 0x00FE, 0x0100, 0x0102, 0x0114, 0x0187, 0x01C0, 0x01FF, 0x0200, 0xFFFF] {
             #expect(!WireOperation(rawValue: raw).isKnown, "0x\(String(raw, radix: 16))")
         }
     }

@@ -14,7 +14,7 @@ import Testing
         return writer.takeBytes()
     }
 
-    @Test("the samples hold every result kind 1–9 and every reservation and order status")
+    @Test("the samples hold every result kind 1–10 and every reservation and order status")
     func samplesCoverEveryKind() {
         let kinds = Set(
             WireSamples.results.map { result -> UInt8 in
@@ -22,7 +22,7 @@ import Testing
                 ResultCodec.encode(result, into: &writer)
                 return writer.bytes[0]
             })
-        #expect(kinds == Set(1...9))
+        #expect(kinds == Set(1...10))
         var reservationStatuses: Set<UInt8> = []
         var orderStatuses: Set<UInt8> = []
         for result in WireSamples.results {
@@ -46,7 +46,7 @@ import Testing
         let codes = Set(WireSamples.wireErrors.map(\.code))
         let engineCodes: Set<UInt16> = [
             100, 101, 102, 103, 104, 105, 106, 200, 201, 202, 203, 204, 205,
-            300, 301, 302, 303, 304, 305, 306, 307, 308, 400, 401, 402,
+            300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 400, 401, 402,
         ]
         #expect(codes == engineCodes.union(500...510))
     }

@@ -74,6 +74,9 @@ enum WireSamples {
         .getOrder(OrderReference(store: "s1", orderID: "o3")),
         .listOrders(OrderListQuery(store: "s1", customerID: "c1")),
         .listOrders(OrderListQuery(store: "s1", customerID: "c1", afterOrderID: "o3", limit: 100)),
+        .setPrice(SetPrice(store: "s1", sku: "sku1", currency: "EUR", unitPriceMinor: 1_999, requestKey: "k7")),
+        .setPrice(SetPrice(store: "s1", sku: "sku1", currency: "", unitPriceMinor: nil)),
+        .getPrice(PriceQuery(store: "s1", sku: "sku1")),
     ]
 
     // MARK: Results
@@ -100,6 +103,8 @@ enum WireSamples {
     /// Every result kind (1–9), with every reservation and order status.
     static let results: [CommandResult] = [
         .tick(TickReport(expiredReservations: 3, purgedRecords: 0)),
+        .price(PriceView(sku: "sku1", listed: ListedPrice(currency: "EUR", unitPriceMinor: 1_999), replayed: true)),
+        .price(PriceView(sku: "sku2", listed: nil)),
         .stockRecord(StockRecordView(sku: "sku1", location: "default", levels: levels, replayed: false)),
         .stockRecord(StockRecordView(sku: "sku1", location: "east", levels: StockLevels(), replayed: true)),
         .stock(StockView(sku: "sku1", locations: [], totals: StockLevels())),
@@ -196,6 +201,8 @@ enum WireSamples {
             .busy,
             .shuttingDown,
             .journalFailure(reason: "fdatasync: EIO"),
+            .notOwner(entity: "cart", id: "cart1"),
+            .priceMismatch(sku: "sku1", listed: ListedPrice(currency: "EUR", unitPriceMinor: 1_999)),
         ] + capacityLimits.map { .limitReached($0) }
 
     static let capacityLimits: [CapacityLimit] = [
@@ -210,7 +217,7 @@ enum WireSamples {
 
     // MARK: Events
 
-    /// One event of every kind (1–17).
+    /// One event of every kind (1–18).
     static let eventKinds: [EventKind] = [
         .stockChanged(sku: "sku1", location: "default", levels: levels),
         .lowStock(sku: "sku1", location: "default", available: 2, threshold: 4),
@@ -230,6 +237,8 @@ enum WireSamples {
         .orderPaid(orderID: "o3"),
         .orderFulfilled(orderID: "o3"),
         .orderCancelled(orderID: "o4"),
+        .priceChanged(sku: "sku1", listed: ListedPrice(currency: "EUR", unitPriceMinor: 1_999)),
+        .priceChanged(sku: "sku2", listed: nil),
     ]
 
     static let eventsReplies: [EventsReply] = [
