@@ -41,6 +41,27 @@ struct ClientCommandTests {
         await harness.stop()
     }
 
+    @Test("price set|get|remove: the list a customer's order is priced from")
+    func prices() async throws {
+        let harness = try await ClientCommandHarness()
+        let scope = harness.scoped()
+        _ = try harness.run(["stock", "set", "A", "--on-hand", "10"] + scope)
+        let set = try harness.run(["price", "set", "A", "--currency", "EUR", "--unit-price-minor", "1999"] + scope)
+        #expect(set.status == 0 && set.standardOutput.contains("1999 EUR"))
+        struct Price: Decodable {
+            var listed: Bool
+            var currency: String?
+            var unitPriceMinor: Int64?
+        }
+        let shown = try harness.run(["price", "get", "A", "--json"] + scope).decode(Price.self)
+        #expect(shown.listed && shown.currency == "EUR" && shown.unitPriceMinor == 1_999)
+        let removed = try harness.run(["price", "remove", "A"] + scope)
+        #expect(removed.status == 0 && removed.standardOutput.contains("not listed"))
+        let unknown = try harness.run(["price", "set", "B", "--currency", "EUR", "--unit-price-minor", "1"] + scope)
+        #expect(unknown.status == 3, "an engine refusal: unknown SKU")
+        await harness.stop()
+    }
+
     @Test("reservation create|extend|get|confirm|release")
     func reservations() async throws {
         let harness = try await ClientCommandHarness()

@@ -18,7 +18,7 @@ struct HoldfastCommand: AsyncParsableCommand {
         version: HoldfastVersion.current,
         subcommands: [
             ServeCommand.self, BenchCommand.self, StockCommand.self, ReservationCommand.self, CartCommand.self,
-            OrderCommand.self, EventsCommand.self, StatsCommand.self, DemoCommand.self, SnapshotCommand.self,
+            OrderCommand.self, PriceCommand.self, EventsCommand.self, StatsCommand.self, DemoCommand.self, SnapshotCommand.self,
             WALCommand.self, RestoreCommand.self, BackupCommand.self, CrashDriverCommand.self, TokenCommand.self,
         ]
     )
