@@ -121,6 +121,7 @@ public struct DataDirectory: Sendable {
             "finishedOrderRetentionSeconds": limits.finishedOrderRetentionSeconds,
             "expirationsPerTickMax": Int64(limits.expirationsPerTickMax),
             "purgesPerTickMax": Int64(limits.purgesPerTickMax),
+            "idleCartRetentionSeconds": limits.idleCartRetentionSeconds,
         ]
     }
 
@@ -139,6 +140,9 @@ public struct DataDirectory: Sendable {
         if let v = value("finishedOrderRetentionSeconds") { limits.finishedOrderRetentionSeconds = v }
         if let v = value("expirationsPerTickMax") { limits.expirationsPerTickMax = Int(v) }
         if let v = value("purgesPerTickMax") { limits.purgesPerTickMax = Int(v) }
+        // Added with state encoding 2; a manifest written before has no such key
+        // and takes the build's default (idle carts are kept from then on).
+        if let v = value("idleCartRetentionSeconds") { limits.idleCartRetentionSeconds = v }
         return limits
     }
 }

@@ -5,6 +5,9 @@ import Engine
 /// could give another state, so the manifest, every segment and every snapshot
 /// record their digest and recovery refuses a mismatch. Runtime limits (queue
 /// sizes, batch sizes, tick interval) do not affect replay and are left out.
+/// `idleCartRetentionSeconds`, added later, is pinned by the manifest alone
+/// (its value is read back from there), so directories made before it keep
+/// their digest.
 enum LimitsFingerprint {
     static func encoding(of limits: Limits) -> [UInt8] {
         let values: [Int64] = [

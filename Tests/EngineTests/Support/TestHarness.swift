@@ -28,7 +28,7 @@ struct Harness {
     /// The events the last `apply` produced.
     private(set) var lastEvents: [Event] = []
     /// Every logged command with its timestamp, in LSN order.
-    private(set) var log: [(command: Command, timestamp: Int64)] = []
+    private(set) var log: [(command: Command, timestamp: Int64, caller: Caller)] = []
 
     init(limits: Limits = .standard, clock: Int64 = Harness.start) {
         machine = StateMachine(limits: limits)
@@ -42,18 +42,20 @@ struct Harness {
 
     /// Applies `command` at `clock` and checks what every command must satisfy.
     @discardableResult
-    mutating func apply(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> AppliedCommand {
+    mutating func apply(
+        _ command: Command, by caller: Caller = .service, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> AppliedCommand {
         let stateBefore = stateBefore(at: clock)
         let lastLSNBefore = machine.lastLSN
         let eventCountBefore = machine.events.count
 
-        let applied = machine.apply(command, at: clock)
+        let applied = machine.apply(command, at: clock, by: caller)
 
         lastEvents = Array(machine.events[eventCountBefore...])
         let violations = machine.checkInvariants()
         #expect(violations == [], "invariants broken after \(command)", sourceLocation: sourceLocation)
         if let lsn = applied.lsn {
-            log.append((command, clock))
+            log.append((command, clock, caller))
             #expect(lsn == lastLSNBefore + 1, "LSNs are consecutive", sourceLocation: sourceLocation)
             #expect(machine.lastLSN == lsn, sourceLocation: sourceLocation)
             // Purging retained records is housekeeping with no event kind of its own.
@@ -74,8 +76,10 @@ struct Harness {
 
     /// Applies `command`, records an issue unless it succeeds, and returns its answer.
     @discardableResult
-    mutating func succeed(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> CommandResult? {
-        let applied = apply(command, sourceLocation: sourceLocation)
+    mutating func succeed(
+        _ command: Command, by caller: Caller = .service, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> CommandResult? {
+        let applied = apply(command, by: caller, sourceLocation: sourceLocation)
         switch applied.outcome {
         case .success(let result): return result
         case .failure(let error):
@@ -87,7 +91,7 @@ struct Harness {
     /// Rebuilds the state from the logged commands and compares the encodings.
     func expectReplayMatches(sourceLocation: SourceLocation = #_sourceLocation) {
         var replica = StateMachine(limits: machine.limits)
-        for entry in log { _ = replica.apply(entry.command, at: entry.timestamp) }
+        for entry in log { _ = replica.apply(entry.command, at: entry.timestamp, by: entry.caller) }
         #expect(replica.encodedState() == machine.encodedState(), sourceLocation: sourceLocation)
     }
 
@@ -299,9 +303,14 @@ extension AppliedCommand {
     var locationPriority: [String]? { result?.locationPriority }
     var availability: [LineAvailability]? { result?.availability }
     var orderPage: OrderPage? { result?.orderPage }
+    var priceView: PriceView? { result?.priceView }
 }
 
 extension CommandResult {
+    var priceView: PriceView? {
+        if case .price(let view) = self { view } else { nil }
+    }
+
     var reservation: ReservationView? {
         if case .reservation(let view) = self { view } else { nil }
     }
