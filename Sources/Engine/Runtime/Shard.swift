@@ -144,6 +144,7 @@ final class Shard: @unchecked Sendable {
         metrics.publishActiveReservations(machine.reservations.activeCount)
         if !submissions.isEmpty { metrics.batchSizes.recordFromOwner(UInt64(submissions.count)) }
         guard !replies.isEmpty || !records.isEmpty else { return }
+        Shard.checkConsecutive(records)
 
         releases.waitUntilPending(below: Shard.releaseBacklogMax)
         let ticket = releases.enqueue(replies: replies, events: events, needsDurability: !records.isEmpty)
@@ -161,6 +162,16 @@ final class Shard: @unchecked Sendable {
                 stateLock.broadcast()
             }
             releases.complete(ticket, result)
+        }
+    }
+
+    /// Traps unless a batch's records carry consecutive LSNs: the journal writes
+    /// them as one frame, and recovery checks the same on the way back in.
+    static func checkConsecutive(_ records: [LogRecord]) {
+        guard var previous = records.first?.lsn else { return }
+        for record in records.dropFirst() {
+            precondition(record.lsn == previous + 1, "log records out of order: \(record.lsn) after \(previous)")
+            previous = record.lsn
         }
     }
 

@@ -106,6 +106,7 @@ extension StateMachine {
         case .reserve: stock.records[Int(record)].reserved += quantity
         case .commit: stock.records[Int(record)].committed += quantity
         }
+        stock.records[Int(record)].checkSound()
     }
 
     /// The node on `record` among the nodes from `first` to the end of its chain.

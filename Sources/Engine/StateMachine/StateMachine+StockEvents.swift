@@ -53,6 +53,7 @@ extension StateMachine {
         while index != noSlot {
             let node = lines[index]
             change(&stock.records[Int(node.stockRecord)], node.quantity)
+            stock.records[Int(node.stockRecord)].checkSound()
             index = node.next
         }
     }

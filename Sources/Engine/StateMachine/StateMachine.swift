@@ -58,7 +58,7 @@ public struct StateMachine: Sendable {
     mutating func restoreClock(lastLSN: UInt64, now: Int64) {
         self.lastLSN = lastLSN
         self.now = now
-        pendingLSN = lastLSN &+ 1
+        pendingLSN = lastLSN + 1
     }
 
     /// Applies one command at the batch time `timestamp` (ns since the Unix epoch)
@@ -66,7 +66,7 @@ public struct StateMachine: Sendable {
     public mutating func apply(_ command: Command, at timestamp: Int64, by caller: Caller = .service) -> AppliedCommand {
         let committedNow = now
         now = max(now, timestamp)
-        pendingLSN = lastLSN &+ 1
+        pendingLSN = lastLSN + 1  // traps rather than wrap
         changed = false
         let eventCountBefore = events.count
 
@@ -82,6 +82,7 @@ public struct StateMachine: Sendable {
         self.caller = .service
 
         if changed {
+            precondition(pendingLSN == lastLSN + 1, "LSNs are consecutive")
             lastLSN = pendingLSN
             return AppliedCommand(outcome: outcome, lsn: pendingLSN)
         }
@@ -175,7 +176,7 @@ public struct StateMachine: Sendable {
 
     /// `seconds` from now, as a batch timestamp.
     func deadline(afterSeconds seconds: Int64) -> Int64 {
-        now &+ seconds &* Limits.nanosecondsPerSecond
+        now + seconds * Limits.nanosecondsPerSecond  // traps rather than wrap
     }
 }
 

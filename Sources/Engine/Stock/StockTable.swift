@@ -32,6 +32,16 @@ struct StockRecord: Sendable, Equatable {
     /// What may still be reserved or committed here: available plus the backorder allowance.
     var sellable: Int64 { available + Int64(backorderLimit) }
 
+    /// Traps (in release builds too) if the record breaks what every stock
+    /// change must keep: no negative quantities, sellable (available plus the
+    /// backorder allowance) never below zero. Four compares per changed record.
+    @inline(__always)
+    func checkSound() {
+        precondition(
+            onHand >= 0 && reserved >= 0 && committed >= 0 && sellable >= 0,
+            "stock record broken: onHand \(onHand), reserved \(reserved), committed \(committed), sellable \(sellable)")
+    }
+
     var levels: StockLevels {
         StockLevels(
             onHand: onHand, reserved: reserved, committed: committed, safetyStock: Int64(safetyStock),
