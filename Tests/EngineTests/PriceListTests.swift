@@ -93,5 +93,16 @@ struct PriceListTests {
         let restored = try StateMachine(decoding: harness.machine.encodedState(), limits: harness.limits)
         #expect(restored.encodedState() == harness.machine.encodedState())
         #expect(restored.prices[0] == listed)
+
+        // A version-1 state (no price list section, no cart change times) still loads.
+        var plain = Harness()
+        plain.setStock("A", onHand: 3)
+        plain.reserve("r1", [line("A", 1)])
+        var version1 = plain.machine.encodedState()
+        #expect(Array(version1.suffix(4)) == [0, 0, 0, 0], "an empty price list ends a version-2 state")
+        version1.removeLast(4)
+        version1.replaceSubrange(4..<8, with: [1, 0, 0, 0])
+        let loaded = try StateMachine(decoding: version1, limits: plain.limits)
+        #expect(loaded.encodedState() == plain.machine.encodedState())
     }
 }

@@ -129,8 +129,10 @@ public enum SnapshotFile {
             throw .unsupportedFormat(path: path, reason: "snapshot format version \(fileVersion); this build reads \(version)")
         }
         let stateVersion = header.uint32(at: 20)
-        guard stateVersion == StateMachine.stateEncodingVersion else {
-            throw .unsupportedFormat(path: path, reason: "state encoding version \(stateVersion); this build reads \(StateMachine.stateEncodingVersion)")
+        guard StateMachine.readableStateEncodingVersions.contains(stateVersion) else {
+            throw .unsupportedFormat(
+                path: path,
+                reason: "state encoding version \(stateVersion); this build reads \(StateMachine.readableStateEncodingVersions)")
         }
         let stateBytes = header.uint64(at: 80)
         guard stateBytes == UInt64(fileBytes) - UInt64(headerBytes) else {
