@@ -58,6 +58,33 @@ import Testing
         #expect(try Operations.verify(directory.path)[0].cut == nil)
     }
 
+    @Test("With a snapshot past the end of what is left, --accept-corruption lets the snapshot stand in for the log")
+    func acceptedLossBeforeSnapshot() async throws {
+        let directory = TemporaryDirectory()
+        let shard = directory.sub("shard-000")
+        let node = try DurableNode(path: directory.path, shardCount: 1, options: smallLogOptions())
+        await run(workload(2_000, seed: 11), on: node)
+        _ = try await node.snapshot(shard: 0)
+        await run(workload(2_000, seed: 12), on: node)
+        let snapshot = try await node.snapshot(shard: 0)
+        let state = await encodedStates(node)
+        node.shutdown()
+        let written = segmentFiles(shard).filter { (try? frameOffsets(in: $0).isEmpty) == false }
+        #expect(written.count >= 2, "retention kept the segments after the older snapshot")
+        for path in segmentFiles(shard) where path >= written.last! { try FileManager.default.removeItem(atPath: path) }
+
+        #expect(PersistenceErrorCatcher.error { _ = try DurableNode(path: directory.path, options: smallLogOptions()) } != nil)
+        var options = smallLogOptions()
+        options.acceptCorruption = true
+        let accepted = try DurableNode(path: directory.path, options: options)
+        #expect(accepted.recovery[0].snapshot?.lsn == snapshot.lsn && accepted.recovery[0].quarantine != nil)
+        #expect(await encodedStates(accepted) == state)
+        await run(workload(300, seed: 13), on: accepted)
+        let after = await encodedStates(accepted)
+        accepted.shutdown()
+        try await expectStarts(directory.path, with: after)
+    }
+
     @Test("Crash points around a new segment all start: recorded but empty, created but not recorded, record or segment half-written")
     func crashPointsStart() async throws {
         let directory = TemporaryDirectory()

@@ -82,13 +82,15 @@ public enum Recovery {
         }
         var end = log.end
         if let last = log.lastLSN, last < snapshotLSN, !options.isPartial {
-            // The log stops before the snapshot: with damage the operator may
-            // let the snapshot stand in for the log (all of it is moved aside
-            // and a new log starts after the snapshot); otherwise records are missing.
-            guard let damage = log.damage, options.acceptCorruption, options.repair else {
+            // The log stops before the snapshot: with damage or missing
+            // segments the operator may let the snapshot stand in for the log
+            // (all of it is moved aside and a new log starts after the
+            // snapshot); otherwise records are missing.
+            let damaged = log.damage != nil || log.missingSegments != nil
+            guard damaged, options.acceptCorruption, options.repair else {
                 throw .missingLog(reason: "shard \(shardIndex): the snapshot is at LSN \(snapshotLSN) but the log ends at LSN \(last)")
             }
-            report.cut = damage
+            report.cut = log.damage
             report.quarantine = try quarantineWholeLog(directory: directory)
             end = LogPosition.newLog
             report.log.damage = nil
