@@ -17,7 +17,8 @@ public typealias JournalEventHandler = @Sendable (JournalEvent) -> Void
 /// One failed log operation: what, on which file, and the system's error.
 public struct JournalFailure: Sendable, Equatable, CustomStringConvertible {
     public var shardIndex: Int
-    /// What failed: "write", "fdatasync", "create segment", "open segment", "record log extent".
+    /// The call that failed, as the storage layer names it: "write + fdatasync"
+    /// (strict), "write" (relaxed), "fdatasync", "preallocate segment", "open", "fsync", ...
     public var operation: String
     public var path: String
     /// Where in the file, for a frame write.

@@ -79,6 +79,7 @@ final class LogExtentRecorder: Sendable {
     /// Makes the record cover `sequence` (a segment whose file exists durably);
     /// writes only when it does not yet: once per segment.
     func cover(_ sequence: UInt64) throws(PersistenceError) {
+        precondition(sequence >= 1, "segments are numbered from 1")
         try recorded.withLock { (newest: inout UInt64) throws(PersistenceError) in
             guard sequence > newest else { return }
             try LogExtent.write(newestSegment: sequence, directory: directory)

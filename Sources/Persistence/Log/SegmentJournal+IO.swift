@@ -113,6 +113,7 @@ extension SegmentJournal {
         } catch {
             return JournalFailure(shardIndex: shardIndex, error: error, operation: "open segment", path: path)
         }
+        assert(extentRecorder.newestSegment >= frame.segmentSequence, "a frame goes only into a recorded segment")
         let sync = options.durability == .strict || forceSync
         let operation = sync ? "write + fdatasync" : "write"
         if let injected = faults?.injected(.frameWrite) {

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// Recovering every shard of a node at start, in parallel.
 extension DurableNode {
@@ -38,13 +39,14 @@ extension DurableNode {
 }
 
 /// Collects per-shard recovery results from concurrent workers.
-private final class RecoveryResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<DurableNode.RecoveredShard, PersistenceError>?]
+private final class RecoveryResults: Sendable {
+    private let results: Mutex<[Result<DurableNode.RecoveredShard, PersistenceError>?]>
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    init(count: Int) { results = Mutex(Array(repeating: nil, count: count)) }
+
+    var values: [Result<DurableNode.RecoveredShard, PersistenceError>?] { results.withLock { $0 } }
 
     func set(_ index: Int, _ value: Result<DurableNode.RecoveredShard, PersistenceError>) {
-        lock.withLock { values[index] = value }
+        results.withLock { $0[index] = value }
     }
 }
