@@ -131,7 +131,7 @@ struct RestoreReport: OperatorReport {
         restored \(source) into \(target) (the source was not modified)
         next:
           1. check it:    holdfast wal verify --data-dir \(target)
-          2. start on it: stop the node on \(source), then holdfast serve --data-dir \(target)
+          2. start on it: holdfast serve --data-dir \(target) (stop the node it replaces first)
         """
     }
 }
