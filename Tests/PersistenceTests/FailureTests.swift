@@ -158,11 +158,11 @@ import Testing
         let backup = try Operations.backup(from: source, to: directory.sub("backup"))
         let endState = await encodedStates(node)
         let endLSN = await node.runtime.inspect(shard: 0) { $0.lastLSN }!
-        #expect(backup[0].lsn == endLSN)
+        #expect(backup.shards[0].lsn == endLSN)
         node.shutdown()
 
         let restored = try Operations.restore(from: source, to: directory.sub("at-lsn"), lsnPerShard: [0: midLSN])
-        #expect(restored[0].lsn == midLSN)
+        #expect(restored.shards[0].lsn == midLSN)
         let atLSN = try DurableNode(path: directory.sub("at-lsn"), options: smallLogOptions())
         #expect(await encodedStates(atLSN) == midState)
         await run(workload(20, seed: 62), on: atLSN)
@@ -170,7 +170,7 @@ import Testing
         #expect(try Operations.verify(directory.sub("at-lsn"))[0].cut == nil)
 
         let atTime = try Operations.restore(from: source, to: directory.sub("at-time"), upToTimestamp: midTime)
-        #expect(atTime[0].lsn >= midLSN && atTime[0].lsn < endLSN)
+        #expect(atTime.shards[0].lsn >= midLSN && atTime.shards[0].lsn < endLSN)
 
         let fromBackup = try DurableNode(path: directory.sub("backup"), options: smallLogOptions())
         defer { fromBackup.shutdown() }

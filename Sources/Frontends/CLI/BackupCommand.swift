@@ -9,8 +9,9 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             Per shard, copies the newest valid snapshot and the log segments after it, each up to \
             its last valid frame (a frame being written during the copy is left out, as a crash \
-            would), plus the MANIFEST. Then recovers the copy read-only. --target must not exist \
-            or be empty. The copy is itself a data directory: start on it, restore from it, verify it.
+            would), the token secret (jwt-secret, mode 0600) if the node keeps it there, and last \
+            the MANIFEST. Then recovers the copy read-only. --target must not exist or be empty. \
+            The copy is itself a data directory: start on it, restore from it, verify it.
             """)
 
     @OptionGroup var options: OperatorOptions
@@ -23,8 +24,11 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     func backup() throws -> BackupReport {
-        let points = try Operations.backup(from: options.dataDir, to: target, progress: options.progress)
-        return BackupReport(source: options.dataDir, target: target, shards: points.map(ShardPointRow.init))
+        let copy = try Operations.backup(
+            from: options.dataDir, to: target, carrying: NodeFiles.carried, progress: options.progress)
+        return BackupReport(
+            source: options.dataDir, target: target, shards: copy.shards.map(ShardPointRow.init),
+            carriedFiles: copy.carriedFiles)
     }
 }
 
@@ -32,8 +36,10 @@ struct BackupReport: OperatorReport {
     var source: String
     var target: String
     var shards: [ShardPointRow]
+    var carriedFiles: [String]
 
     func table() -> String {
-        ShardPointRow.table(shards) + "\nbacked up \(source) into \(target); the copy recovers (verified read-only)"
+        ([ShardPointRow.table(shards)] + NodeFiles.lines(carried: carriedFiles, source: source)
+            + ["backed up \(source) into \(target); the copy recovers (verified read-only)"]).joined(separator: "\n")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 import Persistence
 
 /// How a command opens a durable node: `holdfast serve` and `holdfast demo`.
@@ -20,8 +21,16 @@ struct NodeOptions: ParsableArguments {
         """)
     var acceptCorruption = false
 
-    @Option(help: "Shards (writer threads) for a new data directory. Default: cores − 1, at least 1.")
-    var shards: Int = ShardRuntime.defaultShardCount
+    @Option(
+        name: .customLong("shards"),
+        help: """
+            Shards (writer threads) for a new data directory. Default: cores − 1, at least 1. The count \
+            is fixed when the directory is created: a different count for an existing one is refused.
+            """)
+    var requestedShards: Int?
+
+    /// The shard count for a new data directory.
+    var shards: Int { requestedShards ?? ShardRuntime.defaultShardCount }
 
     func validate() throws {
         guard Durability(rawValue: durability) != nil else {
@@ -30,21 +39,42 @@ struct NodeOptions: ParsableArguments {
         guard IOBackend(rawValue: ioBackend) != nil else {
             throw ValidationError("--io-backend must be auto, uring or sync")
         }
-        guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
+        if let requestedShards, !(1...256).contains(requestedShards) {
+            throw ValidationError("--shards must be 1...256")
+        }
     }
 
     /// Opens (or creates) the data directory and recovers it, reporting progress on stderr.
-    func openNode() throws -> DurableNode {
+    /// - Parameter journalLogger: where a shard's log failures and recoveries are logged.
+    func openNode(journalLogger: Logger? = nil) throws -> DurableNode {
         var options = DurableNode.Options()
+        if let journalLogger {
+            options.journalEvents = JournalEventLog.handler(
+                logger: journalLogger, retryIntervalMilliseconds: options.journal.retryIntervalMilliseconds)
+        }
         options.durability = Durability(rawValue: durability)!
         options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
         options.acceptCorruption = acceptCorruption
+        if options.durability != .none { try requireShardCountMatches() }
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: NodeOptions.say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
         NodeOptions.say(
             "opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
         for note in node.notes { NodeOptions.say("note: \(note)") }
         return node
+    }
+
+    /// Refuses `--shards` that differs from an existing data directory's count,
+    /// rather than ignore it: the count is fixed at creation.
+    func requireShardCountMatches() throws {
+        guard let requestedShards, FileManager.default.fileExists(atPath: dataDir + "/" + DataDirectory.manifestName)
+        else { return }
+        let existing = try DataDirectory.open(dataDir).shardCount
+        guard existing != requestedShards else { return }
+        throw OperatorError(
+            "--shards \(requestedShards): the data directory \(dataDir) has \(existing) shard\(existing == 1 ? "" : "s"), "
+                + "and the shard count is fixed when a data directory is created (stores are placed on shards by "
+                + "a hash of their id). Leave out --shards (or give --shards \(existing)) to start on it.")
     }
 
     /// Writes a line to standard error.

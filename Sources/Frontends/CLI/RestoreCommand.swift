@@ -14,7 +14,9 @@ struct RestoreCommand: AsyncParsableCommand {
             exist or be empty. Without --to-lsn or --to-time, restores to the end of the log. \
             --to-lsn N is for a 1-shard directory; otherwise give SHARD:N once per shard to stop \
             (shards not named are restored to the end, or to --to-time). With both, each shard \
-            stops at whichever comes first. A restore reaches back only to the oldest kept snapshot.
+            stops at whichever comes first. A restore reaches back only to the oldest kept snapshot. \
+            The token secret (jwt-secret, mode 0600) comes along if the node keeps it in --data-dir, \
+            so tokens issued before keep working on the new node.
             """)
 
     @OptionGroup var options: OperatorOptions
@@ -49,18 +51,21 @@ struct RestoreCommand: AsyncParsableCommand {
         let directory = try DataDirectory.open(options.dataDir)
         let lsnPerShard = try LSNTarget.perShard(toLSN, shardCount: directory.shardCount)
         try requireTargetParent()
-        let points: [Operations.ShardPoint]
+        let copy: Operations.CopyReport
         do {
-            points = try Operations.restore(
+            copy = try Operations.restore(
                 from: options.dataDir, to: target, lsnPerShard: lsnPerShard,
-                upToTimestamp: toTime.flatMap(OperatorTime.nanoseconds(from:)), progress: options.progress)
+                upToTimestamp: toTime.flatMap(OperatorTime.nanoseconds(from:)), carrying: NodeFiles.carried,
+                progress: options.progress)
         } catch {
             guard case .missingLog(let reason) = error else { throw error }
             throw OperatorError(
                 "log incomplete: \(reason). A restore reaches back only to the oldest kept snapshot (see `holdfast snapshot list`)."
             )
         }
-        return RestoreReport(source: options.dataDir, target: target, shards: points.map(ShardPointRow.init))
+        return RestoreReport(
+            source: options.dataDir, target: target, shards: copy.shards.map(ShardPointRow.init),
+            carriedFiles: copy.carriedFiles)
     }
 
     /// Refuses at once, not after the replay, a target whose parent is missing.
@@ -117,15 +122,16 @@ struct RestoreReport: OperatorReport {
     var source: String
     var target: String
     var shards: [ShardPointRow]
+    var carriedFiles: [String]
 
     func table() -> String {
         """
         \(ShardPointRow.table(shards))
+        \(NodeFiles.lines(carried: carriedFiles, source: source).joined(separator: "\n"))
         restored \(source) into \(target) (the source was not modified)
         next:
           1. check it:    holdfast wal verify --data-dir \(target)
-          2. start on it: start the node with --data-dir \(target)
-                          (`holdfast serve --data-dir \(target)`; serve arrives with the wire-protocol work)
+          2. start on it: holdfast serve --data-dir \(target) (stop the node it replaces first)
         """
     }
 }

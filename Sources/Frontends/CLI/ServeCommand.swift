@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         let durableNode: DurableNode
         let authenticator: Authenticator
         do {
-            durableNode = try node.openNode()
+            durableNode = try node.openNode(journalLogger: Logger(label: "holdfast.journal"))
             do {
                 authenticator = try auth.makeAuthenticator(dataDirectory: node.dataDir, say: NodeOptions.say)
             } catch {

@@ -42,6 +42,9 @@ public struct LogScanReport: Sendable {
     /// The chain hash of the last valid frame: the head of the tamper-evident chain.
     public var headChainHash: Digest256 = .zero
     public var damage: LogDamage?
+    /// Segments the log extent record names but the directory lacks
+    /// (reported only when the scan was told to continue past corruption).
+    public var missingSegments: ClosedRange<UInt64>?
     /// Where a writer continues the log.
     public var end: LogPosition = .newLog
 }
@@ -60,20 +63,48 @@ struct LogScanner {
     let shardCount: Int
     let limitsDigest: Digest256
     var continuePastCorruption = false
+    /// Refuse a log without a `LogExtent` record (data directory version 2 on).
+    var extentRequired = false
 
     typealias Visitor = (LogRecord) throws -> Void
 
-    /// Segment files in the directory, by sequence; gaps are refused.
-    func segmentPaths() throws(PersistenceError) -> [(sequence: UInt64, path: String)] {
-        guard FileSystem.isDirectory(directory) else { return [] }
-        let found = try FileSystem.list(directory).compactMap { name -> (UInt64, String)? in
+    /// Segment files in the directory, by sequence, and the recorded segments
+    /// missing past the newest present (see `LogExtent`); gaps are refused, and
+    /// so are missing segments unless `continuePastCorruption`.
+    func segmentPaths() throws(PersistenceError) -> (
+        found: [(sequence: UInt64, path: String)], missing: ClosedRange<UInt64>?
+    ) {
+        // The record first: a running writer creates a segment before recording it.
+        let extent = try extentRecord()
+        let names = FileSystem.isDirectory(directory) ? try FileSystem.list(directory) : []
+        let found = names.compactMap { name -> (sequence: UInt64, path: String)? in
             guard let sequence = SegmentFormat.segmentSequence(fromName: name) else { return nil }
             return (sequence, FileSystem.join(directory, name))
-        }.sorted { $0.0 < $1.0 }
-        for (previous, next) in zip(found, found.dropFirst()) where next.0 != previous.0 &+ 1 {
-            throw .missingLog(reason: "segments between \(previous.0) and \(next.0) are missing from \(directory)")
+        }.sorted { $0.sequence < $1.sequence }
+        for (previous, next) in zip(found, found.dropFirst()) where next.sequence != previous.sequence &+ 1 {
+            throw .missingLog(
+                reason: "segments between \(previous.sequence) and \(next.sequence) are missing from \(directory)")
         }
-        return found.map { (sequence: $0.0, path: $0.1) }
+        let missing = extent?.missingSegments(newestPresent: found.last?.sequence)
+        if let missing, !continuePastCorruption { throw missingSegmentsError(missing) }
+        return (found, missing)
+    }
+
+    private func extentRecord() throws(PersistenceError) -> LogExtent? {
+        if let extent = try LogExtent.read(directory: directory) { return extent }
+        guard extentRequired else { return nil }
+        throw .missingLog(
+            reason: "\(LogExtent.path(in: directory)) is missing: it records which log segments were written, "
+                + "so without it a deleted segment would go unnoticed (docs/storage-format.md, \"The log extent record\")")
+    }
+
+    private func missingSegmentsError(_ missing: ClosedRange<UInt64>) -> PersistenceError {
+        let first = FileSystem.join(directory, SegmentFormat.segmentName(missing.lowerBound))
+        let files = missing.count == 1 ? first : "\(first) and \(missing.count - 1) later segment(s)"
+        return .missingLog(
+            reason: "log segment \(files) is missing: \(LogExtent.path(in: directory)) records segments up to "
+                + "\(missing.upperBound), so the log's newest records are gone. Put the file back (from a backup), "
+                + "or start with --accept-corruption to continue without them")
     }
 
     /// Scans every segment; calls `visit` for each record with an LSN above
@@ -82,7 +113,8 @@ struct LogScanner {
         decodeAfter: UInt64 = 0, progress: ((SegmentSummary) -> Void)? = nil, visit: Visitor
     ) throws(PersistenceError) -> LogScanReport {
         var report = LogScanReport()
-        let segments = try segmentPaths()
+        let (segments, missing) = try segmentPaths()
+        report.missingSegments = missing
         guard let first = segments.first else { return report }
         report.end.segmentSequence = first.sequence
         var state = ChainState()

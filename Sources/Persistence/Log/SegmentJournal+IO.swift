@@ -58,13 +58,8 @@ extension SegmentJournal {
             if let failure = writeFrame(frame) {
                 let rest = Array(frames[index...])
                 unresolved.append(contentsOf: rest)
-                condition.lock()
-                haltReason = failure
-                statistics.failedWrites += 1
-                metrics.countFailure()
-                condition.broadcast()
-                condition.unlock()
-                failCallbacks(of: rest, reason: failure)
+                halt(failure)
+                failCallbacks(of: rest, reason: failure.description)
                 return
             }
             completed(frame)
@@ -80,27 +75,13 @@ extension SegmentJournal {
         }
         while let frame = unresolved.first {
             if let failure = writeFrame(frame, forceSync: true) {
-                condition.lock()
-                haltReason = failure
-                statistics.failedWrites += 1
-                metrics.countFailure()
-                condition.unlock()
+                halt(failure)
                 return
             }
             unresolved.removeFirst()
             completed(frame)
         }
-        condition.lock()
-        haltReason = nil
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func failCallbacks(of frames: [Frame], reason: String) {
-        let error = JournalError(reason: reason)
-        for frame in frames {
-            for callback in frame.callbacks { callback(.failure(error)) }
-        }
+        resume()
     }
 
     /// Bookkeeping after a frame is durable (strict) or written (relaxed).
@@ -123,24 +104,29 @@ extension SegmentJournal {
     }
 
     /// Writes one frame at its place (and syncs it in strict mode, or when
-    /// `forceSync`); nil on success, else why not.
-    func writeFrame(_ frame: Frame, forceSync: Bool = false) -> String? {
+    /// `forceSync`); nil on success, else what failed.
+    func writeFrame(_ frame: Frame, forceSync: Bool = false) -> JournalFailure? {
+        let path = segmentPath(frame.segmentSequence)
         let fd: Int32
         do {
             fd = try segment(frame.segmentSequence)
         } catch {
-            return "cannot open log segment: \(error)"
+            return JournalFailure(shardIndex: shardIndex, error: error, operation: "open segment", path: path)
         }
-        if let injected = faults?.injected(.frameWrite) {
-            return "log write to \(segmentPath(frame.segmentSequence)) failed: \(String(cString: strerror(injected))) (errno \(injected))"
-        }
+        assert(extentRecorder.newestSegment >= frame.segmentSequence, "a frame goes only into a recorded segment")
         let sync = options.durability == .strict || forceSync
+        let operation = sync ? "write + fdatasync" : "write"
+        if let injected = faults?.injected(.frameWrite) {
+            return JournalFailure(
+                shardIndex: shardIndex, operation: operation, path: path, offset: frame.offset, errno: injected)
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         let status = device.write(
             fd: fd, buffer: frame.buffer.pointer, length: frame.paddedLength, offset: frame.offset, sync: sync)
         let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
         if status != 0 {
-            return "log write to \(segmentPath(frame.segmentSequence)) at byte \(frame.offset) failed: \(String(cString: strerror(status))) (errno \(status))"
+            return JournalFailure(
+                shardIndex: shardIndex, operation: operation, path: path, offset: frame.offset, errno: status)
         }
         if !sync && unsyncedSince == nil { unsyncedSince = DispatchTime.now().uptimeNanoseconds }
         recordLatency(elapsed)
@@ -191,11 +177,7 @@ extension SegmentJournal {
                 metrics.syncLatencyNanoseconds.recordFromOwner(DispatchTime.now().uptimeNanoseconds - started)
             }
             if status != 0 {
-                condition.lock()
-                statistics.failedWrites += 1
-                metrics.countFailure()
-                haltReason = "log sync of \(segmentPath(sequence)) failed: \(String(cString: strerror(status))) (errno \(status))"
-                condition.unlock()
+                halt(JournalFailure(shardIndex: shardIndex, operation: "fdatasync", path: segmentPath(sequence), errno: status))
                 unresolved.insert(contentsOf: unsyncedFrames, at: 0)
                 unsyncedFrames.removeAll()
                 unsyncedSince = nil

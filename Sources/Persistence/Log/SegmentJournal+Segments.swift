@@ -21,9 +21,11 @@ extension SegmentJournal {
         let fd = try openForWriting(path)
         // Frames acknowledged in this file must not vanish with its directory
         // entry: make the entry durable before the first frame goes in, whoever
-        // created the file (the preparer, an earlier run).
+        // created the file (the preparer, an earlier run); then record that
+        // the log reaches this far (usually the preparer did already).
         do {
             try FileSystem.syncDirectory(directory)
+            try extentRecorder.cover(sequence)
         } catch {
             FileSystem.close(fd)
             throw error
@@ -54,7 +56,12 @@ extension SegmentJournal {
         guard !FileSystem.exists(path) else { return }
         preparer.async { [self] in
             guard !FileSystem.exists(path) else { return }
-            _ = try? createSegment(sequence)
+            // Recorded here, off the I/O thread, so the switch to it costs no
+            // extra write; a failure is met again (and reported) by `segment`.
+            do {
+                try createSegment(sequence)
+                try extentRecorder.cover(sequence)
+            } catch {}
         }
     }
 

@@ -66,9 +66,13 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     /// Counters and latency histograms for metrics, readable without the journal's lock.
     public let metrics = JournalMetrics()
 
+    let shardIndex: Int
     let segmentHeader: SegmentFormat.SegmentHeader
     let device: LogDevice
     let faults: StorageFaults?
+    let onEvent: JournalEventHandler?
+    /// Raised before the first frame goes into a newer segment.
+    let extentRecorder: LogExtentRecorder
     let condition = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
     let preparer: BackgroundWorker
@@ -76,6 +80,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     // Guarded by `condition`.
     var pending: [PendingBatch] = []
     var haltReason: String?
+    /// The current failure episode: when it began, and the attempts that failed in it.
+    var haltedSinceNanoseconds: UInt64?
+    var failedAttemptsInEpisode = 0
     var closing = false
     var noteList: [String] = []
     /// Highest LSN written (strict: and synced) and reported to its batch.
@@ -111,16 +118,20 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     var writtenFrameCount: UInt64
 
     /// Opens the log of one shard at `position` (from recovery) and starts its I/O thread.
+    /// - Parameter events: told when writes halt after a failure and when they resume.
     public init(
         directory: String, shardIndex: Int, shardCount: Int, limits: Limits, position: LogPosition,
-        options: JournalOptions, faults: StorageFaults? = nil
+        options: JournalOptions, faults: StorageFaults? = nil, events: JournalEventHandler? = nil
     ) throws(PersistenceError) {
         precondition(options.durability != .none, "durability none has no journal on disk")
         if let problem = options.problem() { throw .invalidRequest(reason: problem) }
         self.directory = directory
+        self.shardIndex = shardIndex
         self.options = options
         self.position = position
         self.faults = faults
+        onEvent = events
+        extentRecorder = try LogExtentRecorder(directory: directory)
         syncedFrameCount = position.nextFrameSequence
         writtenFrameCount = position.nextFrameSequence
         durableLSN = position.lastLSN

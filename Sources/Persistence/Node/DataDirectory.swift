@@ -4,9 +4,15 @@ import Glibc
 
 /// A node's data directory: `MANIFEST` (JSON: format version, shard count, the
 /// engine limits that affect replay), `LOCK`, and one `shard-NNN` directory per
-/// shard holding its log segments and snapshots.
+/// shard holding its log segments, their `LOG-EXTENT` record and snapshots.
+///
+/// Version 2 added the per-shard `LOG-EXTENT` record. Version 1 directories
+/// still open: read-only tools read them as they are, and a node upgrades one
+/// when it takes the lock (`upgradedIfNeeded`).
 public struct DataDirectory: Sendable {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    /// Versions this build opens.
+    public static let readableVersions = 1...2
     public static let manifestName = "MANIFEST"
 
     public struct Manifest: Codable, Sendable, Equatable {
@@ -51,8 +57,10 @@ public struct DataDirectory: Sendable {
         guard manifest.format == "holdfast-data" else {
             throw .unsupportedFormat(path: manifestPath, reason: "format \"\(manifest.format)\"")
         }
-        guard manifest.version == formatVersion else {
-            throw .unsupportedFormat(path: manifestPath, reason: "data directory version \(manifest.version); this build reads \(formatVersion)")
+        guard readableVersions.contains(manifest.version) else {
+            throw .unsupportedFormat(
+                path: manifestPath,
+                reason: "data directory version \(manifest.version); this build reads versions \(readableVersions.lowerBound) to \(readableVersions.upperBound)")
         }
         guard (1...256).contains(manifest.shardCount) else {
             throw .corrupt(path: manifestPath, offset: 0, reason: "shard count \(manifest.shardCount) out of range")
@@ -64,7 +72,14 @@ public struct DataDirectory: Sendable {
     }
 
     /// Creates a new data directory (the directory may exist but must be empty).
-    public static func create(_ path: String, shardCount: Int, limits: Limits) throws(PersistenceError) -> DataDirectory {
+    ///
+    /// The MANIFEST is written last, after the shard directories with their
+    /// `LOG-EXTENT` records and whatever `populate` puts in place (a restore's
+    /// snapshots, carried files): a directory with a MANIFEST is complete.
+    public static func create(
+        _ path: String, shardCount: Int, limits: Limits,
+        populate: (DataDirectory) throws(PersistenceError) -> Void = { _ throws(PersistenceError) in }
+    ) throws(PersistenceError) -> DataDirectory {
         guard (1...256).contains(shardCount) else { throw .invalidRequest(reason: "shard count must be 1...256") }
         try FileSystem.makeDirectory(path)
         let existing = try FileSystem.list(path).filter { $0 != "LOCK" }
@@ -74,7 +89,39 @@ public struct DataDirectory: Sendable {
         let formatter = ISO8601DateFormatter()
         let manifest = Manifest(shardCount: shardCount, createdAt: formatter.string(from: Date()), limits: limitFields(of: limits))
         let directory = DataDirectory(path: path, manifest: manifest)
-        for shard in 0..<shardCount { try FileSystem.makeDirectory(directory.shardPath(shard)) }
+        for shard in 0..<shardCount {
+            try FileSystem.makeDirectory(directory.shardPath(shard))
+            try LogExtent.write(newestSegment: 0, directory: directory.shardPath(shard))
+        }
+        try populate(directory)
+        try writeManifest(manifest, in: path)
+        try FileSystem.syncDirectory(FileSystem.directoryOf(path))
+        return directory
+    }
+
+    /// This directory at the current format version. A version 1 directory
+    /// gets a `LOG-EXTENT` record per shard (covering the newest segment
+    /// present), then — last, so a crash in between redoes it — a version 2
+    /// MANIFEST. The caller holds the directory's lock.
+    public func upgradedIfNeeded() throws(PersistenceError) -> DataDirectory {
+        guard manifest.version < DataDirectory.formatVersion else { return self }
+        for shard in 0..<shardCount {
+            let shardPath = shardPath(shard)
+            try FileSystem.makeDirectory(shardPath)
+            let present = try FileSystem.list(shardPath).compactMap(SegmentFormat.segmentSequence(fromName:)).max() ?? 0
+            let recorded = try LogExtent.read(directory: shardPath)?.newestSegment ?? 0
+            try LogExtent.write(newestSegment: max(present, recorded), directory: shardPath)
+        }
+        var upgraded = manifest
+        upgraded.version = DataDirectory.formatVersion
+        try DataDirectory.writeManifest(upgraded, in: path)
+        return DataDirectory(path: path, manifest: upgraded)
+    }
+
+    /// Whether every shard must have a `LOG-EXTENT` record (version 2 on).
+    public var requiresLogExtent: Bool { manifest.version >= 2 }
+
+    private static func writeManifest(_ manifest: Manifest, in path: String) throws(PersistenceError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
@@ -84,8 +131,6 @@ public struct DataDirectory: Sendable {
             throw .invalidRequest(reason: "cannot encode manifest: \(error)")
         }
         try FileSystem.writeAtomically(Array(data) + [0x0A], to: FileSystem.join(path, manifestName))
-        try FileSystem.syncDirectory(FileSystem.directoryOf(path))
-        return directory
     }
 
     /// Opens `path`, or creates it if it does not exist or is empty.

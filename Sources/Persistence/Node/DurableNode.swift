@@ -18,6 +18,9 @@ public final class DurableNode: @unchecked Sendable {
         /// Start past corruption before the log's tail (see `Recovery.Options`).
         public var acceptCorruption = false
         public var faults: StorageFaults?
+        /// Told, on a journal's I/O thread, when a shard's writes halt after a
+        /// log failure and when they resume (`holdfast serve` logs them).
+        public var journalEvents: JournalEventHandler?
 
         public init() {}
 
@@ -83,48 +86,32 @@ public final class DurableNode: @unchecked Sendable {
             return
         }
 
-        let directory = try DataDirectory.openOrCreate(path, shardCount: shardCount, limits: limits)
-        try directory.check(limits: limits)
-        let lock = try directory.lock()
+        let opened = try DataDirectory.openOrCreate(path, shardCount: shardCount, limits: limits)
+        try opened.check(limits: limits)
+        let lock = try opened.lock()
         self.lock = lock
+        let directory: DataDirectory
+        let recovered: [DurableNode.RecoveredShard]
+        do {
+            directory = try opened.upgradedIfNeeded()
+            recovered = try DurableNode.recoverShards(of: directory, limits: limits, options: options, progress: progress)
+        } catch {
+            lock.release()
+            throw error
+        }
         self.shardCount = directory.shardCount
         let count = directory.shardCount
-
-        // Recover shards in parallel; each is independent.
-        let results = RecoveryResults(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { shard in
-            let shardPath = directory.shardPath(shard)
-            do {
-                try FileSystem.makeDirectory(shardPath)
-                let recovered = try Recovery.recoverShard(
-                    directory: shardPath, shardIndex: shard, shardCount: count, limits: limits,
-                    options: Recovery.Options(acceptCorruption: options.acceptCorruption), progress: progress)
-                results.set(shard, .success(recovered))
-            } catch {
-                results.set(shard, .failure(error as? PersistenceError ?? .invalidRequest(reason: "\(error)")))
-            }
-        }
-        var states: [StateMachine] = []
-        var reports: [ShardRecoveryReport] = []
-        var ends: [LogPosition] = []
-        for result in results.values {
-            switch result! {
-            case .failure(let error):
-                lock.release()
-                throw error
-            case .success(let recovered):
-                states.append(recovered.state)
-                reports.append(recovered.report)
-                ends.append(recovered.end)
-            }
-        }
+        let states = recovered.map(\.state)
+        let reports = recovered.map(\.report)
+        let ends = recovered.map(\.end)
         var journals: [SegmentJournal] = []
         var notes: [String] = []
         do {
             for shard in 0..<count {
                 let journal = try SegmentJournal(
                     directory: directory.shardPath(shard), shardIndex: shard, shardCount: count, limits: limits,
-                    position: ends[shard], options: options.journal, faults: options.faults)
+                    position: ends[shard], options: options.journal, faults: options.faults,
+                    events: options.journalEvents)
                 journals.append(journal)
                 notes.append(contentsOf: journal.notes.map { "shard \(shard): \($0)" })
             }
@@ -136,6 +123,7 @@ public final class DurableNode: @unchecked Sendable {
         for report in reports {
             if let cut = report.cut { notes.append("shard \(report.shardIndex): \(cut)") }
             for rejected in report.rejectedSnapshots { notes.append("shard \(report.shardIndex): skipped snapshot: \(rejected)") }
+            if let missing = report.missingSegments { notes.append("shard \(report.shardIndex): \(missing)") }
         }
         self.journals = journals
         self.recovery = reports
@@ -311,19 +299,6 @@ public final class DurableNode: @unchecked Sendable {
     }
 
     deinit { shutdown() }
-}
-
-/// Collects per-shard recovery results from concurrent workers.
-private final class RecoveryResults: @unchecked Sendable {
-    typealias Recovered = (state: StateMachine, report: ShardRecoveryReport, end: LogPosition)
-    private let lock = NSLock()
-    private(set) var values: [Result<Recovered, PersistenceError>?]
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<Recovered, PersistenceError>) {
-        lock.withLock { values[index] = value }
-    }
 }
 
 import Glibc

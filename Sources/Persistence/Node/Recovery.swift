@@ -16,71 +16,10 @@ public struct ShardRecoveryReport: Sendable {
     public var cut: LogDamage?
     /// Where files past a damaged point were moved (accept-corruption only).
     public var quarantine: String?
+    /// Recorded log segments found missing and accepted as lost (accept-corruption only).
+    public var missingSegments: String?
     public var lastLSN: UInt64 = 0
     public var seconds: Double = 0
-}
-
-/// Carries decoded log records from the reading thread to the applying one,
-/// in chunks, with a bounded number of chunks in between.
-private final class RecordPipe: @unchecked Sendable {
-    private static let chunkSize = 4_096
-    private static let chunksInFlight = 4
-    private let condition = NSCondition()
-    private var chunks: [[LogRecord]] = []
-    private var filling: [LogRecord] = []
-    private var result: Result<LogScanReport, PersistenceError>?
-    private var cancelled = false
-
-    /// Reader side: adds a record; throws once the applier gave up.
-    func put(_ record: LogRecord) throws(PersistenceError) {
-        filling.append(record)
-        guard filling.count >= RecordPipe.chunkSize else { return }
-        try flush()
-    }
-
-    private func flush() throws(PersistenceError) {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.count >= RecordPipe.chunksInFlight && !cancelled { condition.wait() }
-        if cancelled { throw .invalidRequest(reason: "replay stopped") }
-        chunks.append(filling)
-        filling = []
-        filling.reserveCapacity(RecordPipe.chunkSize)
-        condition.broadcast()
-    }
-
-    /// Reader side: the scan is over.
-    func finish(_ outcome: Result<LogScanReport, PersistenceError>) {
-        if case .success = outcome, !filling.isEmpty { try? flush() }
-        condition.lock()
-        result = outcome
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Applier side: the next chunk, or nil when the scan is over.
-    func take() -> [LogRecord]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.isEmpty && result == nil { condition.wait() }
-        guard !chunks.isEmpty else { return nil }
-        condition.broadcast()
-        return chunks.removeFirst()
-    }
-
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func waitForResult() -> Result<LogScanReport, PersistenceError> {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
 }
 
 /// Rebuilds shard state at start: the newest valid snapshot, then the log.
@@ -95,12 +34,18 @@ public enum Recovery {
         public var upToLSN: UInt64?
         /// Stop applying records stamped after this time, ns since the epoch (restore).
         public var upToTimestamp: Int64?
+        /// Refuse a shard log without its `LOG-EXTENT` record (data directory version 2 on).
+        public var logExtentRequired: Bool
 
-        public init(repair: Bool = true, acceptCorruption: Bool = false, upToLSN: UInt64? = nil, upToTimestamp: Int64? = nil) {
+        public init(
+            repair: Bool = true, acceptCorruption: Bool = false, upToLSN: UInt64? = nil, upToTimestamp: Int64? = nil,
+            logExtentRequired: Bool = false
+        ) {
             self.repair = repair
             self.acceptCorruption = acceptCorruption
             self.upToLSN = upToLSN
             self.upToTimestamp = upToTimestamp
+            self.logExtentRequired = logExtentRequired
         }
 
         var isPartial: Bool { upToLSN != nil || upToTimestamp != nil }
@@ -123,23 +68,29 @@ public enum Recovery {
             directory: directory, shardIndex: shardIndex, shardCount: shardCount,
             limitsDigest: LimitsFingerprint.digest(of: limits))
         scanner.continuePastCorruption = options.acceptCorruption
+        scanner.extentRequired = options.logExtentRequired
         var log = try replay(
             scanner, into: &machine, shardIndex: shardIndex, directory: directory, options: options, report: &report,
             progress: progress)
         report.log = log
+        if let missing = log.missingSegments {
+            report.missingSegments = try acceptMissingSegments(missing, directory: directory, repair: options.repair)
+        }
 
         if let first = log.firstLSN, report.snapshot == nil, first != 1 {
             throw .missingLog(reason: "shard \(shardIndex): no snapshot, and the log starts at LSN \(first) instead of 1")
         }
         var end = log.end
         if let last = log.lastLSN, last < snapshotLSN, !options.isPartial {
-            // The log stops before the snapshot: with damage the operator may
-            // let the snapshot stand in for the log (all of it is moved aside
-            // and a new log starts after the snapshot); otherwise records are missing.
-            guard let damage = log.damage, options.acceptCorruption, options.repair else {
+            // The log stops before the snapshot: with damage or missing
+            // segments the operator may let the snapshot stand in for the log
+            // (all of it is moved aside and a new log starts after the
+            // snapshot); otherwise records are missing.
+            let damaged = log.damage != nil || log.missingSegments != nil
+            guard damaged, options.acceptCorruption, options.repair else {
                 throw .missingLog(reason: "shard \(shardIndex): the snapshot is at LSN \(snapshotLSN) but the log ends at LSN \(last)")
             }
-            report.cut = damage
+            report.cut = log.damage
             report.quarantine = try quarantineWholeLog(directory: directory)
             end = LogPosition.newLog
             report.log.damage = nil
@@ -247,6 +198,9 @@ public enum Recovery {
     static func quarantineWholeLog(directory: String) throws(PersistenceError) -> String {
         let target = FileSystem.join(directory, "quarantine-\(Int(Date().timeIntervalSince1970))")
         try FileSystem.makeDirectory(target)
+        // Lower the record before the files go, so a crash in between leaves
+        // segments past the record (read as usual), never a recorded one missing.
+        try lowerLogExtent(to: 0, directory: directory)
         for name in try FileSystem.list(directory) where SegmentFormat.segmentSequence(fromName: name) != nil {
             try FileSystem.rename(FileSystem.join(directory, name), FileSystem.join(target, name))
         }
@@ -267,6 +221,7 @@ public enum Recovery {
         if damage.validFramesFollow {
             let target = FileSystem.join(directory, "quarantine-\(Int(Date().timeIntervalSince1970))")
             try FileSystem.makeDirectory(target)
+            try lowerLogExtent(to: damage.segmentSequence, directory: directory)
             let copy = try FileSystem.readFile(damage.path)
             try FileSystem.writeAtomically(copy, to: FileSystem.join(target, (damage.path as NSString).lastPathComponent))
             for (_, path) in later {
@@ -303,6 +258,22 @@ public enum Recovery {
         }
         let status = FileSystem.fdatasync(fd)
         if status != 0 { throw .io(operation: "fdatasync", path: path, errno: status) }
+    }
+
+    /// Accepts (operator's flag) that recorded segments are gone: with `repair`,
+    /// lowers the record to the newest present so the log continues from there.
+    private static func acceptMissingSegments(
+        _ missing: ClosedRange<UInt64>, directory: String, repair: Bool
+    ) throws(PersistenceError) -> String {
+        let first = FileSystem.join(directory, SegmentFormat.segmentName(missing.lowerBound))
+        if repair { try lowerLogExtent(to: missing.lowerBound - 1, directory: directory) }
+        return "accepted the loss of \(missing.count) missing log segment(s) from \(first) on; their records are gone"
+    }
+
+    /// Rewrites the log extent record (if the directory has one) to `newestSegment`.
+    static func lowerLogExtent(to newestSegment: UInt64, directory: String) throws(PersistenceError) {
+        guard let extent = try LogExtent.read(directory: directory), extent.newestSegment > newestSegment else { return }
+        try LogExtent.write(newestSegment: newestSegment, directory: directory)
     }
 
     /// Removes `*.tmp` files left by a crash during segment preallocation or a snapshot.

@@ -133,25 +133,42 @@ enum FileSystem {
         return bytes
     }
 
-    /// Writes `bytes` to `path` durably and atomically: a temporary file,
-    /// fsync, rename over `path`, fsync of the directory.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(PersistenceError) {
+    /// Writes `bytes` to `path` durably and atomically: a temporary file with
+    /// exactly `mode`, fsync, rename over `path`, fsync of the directory.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(PersistenceError) {
         let temporary = path + ".tmp"
-        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        let status = bytes.withUnsafeBytes { pwriteAll(fd, $0.baseAddress!, $0.count, at: 0) }
+        // A temporary file left by a crash keeps its old mode under O_TRUNC: start afresh.
+        try remove(temporary)
+        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+        var status = fchmod(fd, mode) == 0 ? 0 : errno
+        if status == 0 { status = bytes.withUnsafeBytes { pwriteAll(fd, $0.baseAddress!, $0.count, at: 0) } }
         if status != 0 {
             close(fd)
+            try? remove(temporary)
             throw .io(operation: "write", path: temporary, errno: status)
         }
         do {
             try fsync(fd, path: temporary)
         } catch {
             close(fd)
+            try? remove(temporary)
             throw error
         }
         close(fd)
         try rename(temporary, path)
         try syncDirectory(directoryOf(path))
+    }
+
+    /// The permission bits of `path`, nil if it does not exist.
+    static func permissions(of path: String) -> mode_t? {
+        var info = Glibc.stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = Glibc.stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The directory holding `path` ("a/b/" → "a"; "b" → ".").
