@@ -52,7 +52,10 @@ import Testing
         #expect(encoding.count == 12 * 8)
         #expect(encoding.int64(at: 0) == Int64(Limits.standard.storesPerShardMax))
         #expect(encoding.int64(at: 88) == Int64(Limits.standard.purgesPerTickMax))
-        #expect(DataDirectory.limitFields(of: .standard).count == 12)
+        // The manifest also pins idleCartRetentionSeconds, which is not in the
+        // fingerprint (directories made before it keep their digest).
+        #expect(DataDirectory.limitFields(of: .standard).count == 13)
+        #expect(DataDirectory.limitFields(of: .standard)["idleCartRetentionSeconds"] == 7 * 86_400)
         var changed = Limits.standard
         changed.shardQueueCapacity = 7  // runtime only: does not affect replay
         #expect(LimitsFingerprint.digest(of: changed) == LimitsFingerprint.digest(of: .standard))
