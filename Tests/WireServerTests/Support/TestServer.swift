@@ -28,8 +28,10 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// A raw connection that has completed the handshake.
-    func handshakenSocket(clientID: String = "test", credentials: String = "") throws -> RawSocket {
-        let socket = try RawSocket(port: port)
+    func handshakenSocket(
+        clientID: String = "test", credentials: String = "", receiveBufferBytes: Int32? = nil
+    ) throws -> RawSocket {
+        let socket = try RawSocket(port: port, receiveBufferBytes: receiveBufferBytes)
         try socket.send(WireFrames.hello(clientID: clientID, credentials: credentials))
         guard let reply = try socket.receiveFrame(), reply.header.status == 0 else { throw RawSocketError.closed }
         return socket
