@@ -33,17 +33,17 @@ struct NodeOptions: ParsableArguments {
         guard (1...256).contains(shards) else { throw ValidationError("--shards must be 1...256") }
     }
 
-    /// Opens (or creates) the data directory and recovers it, reporting progress on stderr.
-    func openNode() throws -> DurableNode {
+    /// Opens (or creates) the data directory and recovers it, reporting progress on `say` (stderr by default).
+    func openNode(say: @escaping @Sendable (String) -> Void = NodeOptions.say) throws -> DurableNode {
         var options = DurableNode.Options()
         options.durability = Durability(rawValue: durability)!
         options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
         options.acceptCorruption = acceptCorruption
-        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: NodeOptions.say)
+        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
-        NodeOptions.say(
+        say(
             "opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
-        for note in node.notes { NodeOptions.say("note: \(note)") }
+        for note in node.notes { say("note: \(note)") }
         return node
     }
 
