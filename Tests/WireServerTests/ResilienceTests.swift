@@ -51,6 +51,12 @@ struct ResilienceTests {
                 _ = try socket.receiveFrame()
             }
             sockets.append(socket)
+            // In steps of 250, wait for the server to accept them: connecting faster than a loaded
+            // server accepts overflows the listen backlog, and the kernel drops silent connections.
+            if sockets.count % 250 == 0 {
+                let count = sockets.count
+                #expect(await eventually { server.server.openConnections == count }, "\(count) accepted")
+            }
         }
         #expect(await eventually { server.server.stats.connectionsOpen == 2_000 })
         let active = try server.handshakenSocket(clientID: "active")

@@ -49,7 +49,7 @@ struct ShutdownTests {
         if moment == .afterServerFIN {
             #expect(
                 await eventually { socket.hasServerQueuedFIN(serverPort: server.port) },
-                "the server ended its side after its last reply")
+                "the server ended its side after its last reply (state \(socket.serverSocketState(serverPort: server.port) ?? "unlisted"), \(server.server.stats))")
         }
         try socket.send(WireFrames.session(.ping, requestID: 99))
 

@@ -34,14 +34,16 @@ final class RawSocket: @unchecked Sendable {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0 else {
-            close(descriptor)
-            throw RawSocketError.failed("connect: errno \(errno)")
-        }
+        // No close here: the instance is fully initialised, so a throw runs deinit, which
+        // closes the descriptor. Closing it twice would close whatever socket another
+        // thread opened meanwhile under the same number (a server's listener, say).
+        guard result == 0 else { throw RawSocketError.failed("connect: errno \(errno)") }
         setReceiveTimeout(seconds: Self.receiveTimeoutSeconds)
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     func setReceiveTimeout(seconds: Double) {
         var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
@@ -125,19 +127,40 @@ final class RawSocket: @unchecked Sendable {
     }
 
     /// Whether the server's end of this connection (on 127.0.0.1:`serverPort`) has
-    /// sent its FIN — read from the kernel's table (/proc/net/tcp), so it holds even
-    /// while the FIN waits behind replies the client has not read.
+    /// sent its FIN — read from the kernel's table, so it holds even while the FIN
+    /// waits behind replies the client has not read.
     func hasServerQueuedFIN(serverPort: Int) -> Bool {
-        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+        let finishing: Set<String> = ["04", "05", "0B"]  // FIN_WAIT1, FIN_WAIT2, CLOSING
+        return serverSocketState(serverPort: serverPort).map(finishing.contains) ?? false
+    }
+
+    /// The kernel's TCP state (hex, as in /proc/net/tcp) of the server's end of this
+    /// connection; nil when not listed (the table can miss entries while it changes).
+    func serverSocketState(serverPort: Int) -> String? {
+        let table = Self.readWholeFile("/proc/net/tcp")
         let local = String(format: "0100007F:%04X", serverPort)
         let remote = String(format: "0100007F:%04X", localPort)
-        let finishing: Set<Substring> = ["04", "05", "0B"]  // FIN_WAIT1, FIN_WAIT2, CLOSING
         for line in table.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            guard fields.count > 3, fields[1] == local, fields[2] == remote else { continue }
-            return finishing.contains(fields[3])
+            if fields.count > 3, fields[1] == local, fields[2] == remote { return String(fields[3]) }
         }
-        return false  // not listed (the table can miss entries while it changes): look again
+        return nil
+    }
+
+    /// A /proc file read to its end (its size is reported as 0, so read until EOF).
+    private static func readWholeFile(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return "" }
+        defer { Glibc.close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Closes the connection now (the descriptor stays reserved until deinit).

@@ -15,6 +15,9 @@ final class TestServer: @unchecked Sendable {
         runtime = ShardRuntime(shardCount: shards, limits: limits)
         var configuration = WireServerConfiguration()
         configuration.port = 0
+        // A client's connect and hello can be seconds apart when the machine is loaded
+        // (the test's task waits for a thread); tests of the timeout set their own.
+        configuration.handshakeTimeoutSeconds = 300
         configure(&configuration)
         server = WireServer(runtime: runtime, configuration: configuration)
         try await server.start()
