@@ -79,10 +79,7 @@ public final class WireServer: Sendable {
                 // Without it a failed accept (EMFILE, ENFILE, ENOMEM) is retried at once, in a spin.
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in
-                            counters.acceptFailures.add(1, ordering: .relaxed)
-                            return backoff
-                        })
+                        ListenerBackoffHandler(backoff: backoff) { counters.acceptFailures.add(1, ordering: .relaxed) })
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
