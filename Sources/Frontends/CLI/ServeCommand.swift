@@ -91,12 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve(log: ServeLog) async throws {
         let logger = Logger(label: "holdfast.serve")
-        let openFilesMax = OpenFilesLimit.raiseToHardLimit()
-        if openFilesMax < UInt64(connections.connectionsMax) + OpenFilesLimit.reservedDescriptors {
-            log.warning(
-                "the open-files limit (\(openFilesMax)) is below --connections-max plus \(OpenFilesLimit.reservedDescriptors); raise the hard limit (ulimit -Hn, LimitNOFILE=)",
-                ["event": "open_files_low", "open_files_max": .stringConvertible(openFilesMax)])
-        }
+        let openFilesMax = connections.raiseOpenFilesLimit(log: log)
         let registry = MetricsRegistry()
         // REST listens first so /healthz and /readyz answer during recovery.
         let rest = try await startREST(registry: registry, log: log)
@@ -114,7 +109,6 @@ struct ServeCommand: AsyncParsableCommand {
             await rest?.shutdown()
             throw error
         }
-        rest?.backend.markReady(runtime: durableNode.runtime, authenticator: authenticator)
         let server = WireServer(
             runtime: durableNode.runtime, configuration: serverConfiguration(authenticator, logger: logger))
         do {
@@ -125,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
             durableNode.shutdown()
             throw ValidationError("metrics: \(error)")
         }
+        rest?.backend.markReady(runtime: durableNode.runtime, authenticator: authenticator)
         do {
             try await server.start()
         } catch {

@@ -12,6 +12,19 @@ struct ServeConnectionOptions: ParsableArguments {
             throw ValidationError("--connections-max must be 1...1000000")
         }
     }
+
+    /// Raises the open-files limit to its hard limit; warns when that cannot hold
+    /// `connectionsMax` connections besides the node's own files. Returns the limit.
+    func raiseOpenFilesLimit(log: ServeLog) -> UInt64 {
+        let openFilesMax = OpenFilesLimit.raiseToHardLimit()
+        let reserved = OpenFilesLimit.reservedDescriptors
+        if openFilesMax < UInt64(connectionsMax) + reserved {
+            log.warning(
+                "the open-files limit (\(openFilesMax)) is below --connections-max (\(connectionsMax)) plus \(reserved); raise the hard limit (ulimit -Hn, systemd LimitNOFILE=)",
+                ["event": "open_files_low", "open_files_max": .stringConvertible(openFilesMax)])
+        }
+        return openFilesMax
+    }
 }
 
 /// The process's limit on open files (RLIMIT_NOFILE), which bounds connections.
