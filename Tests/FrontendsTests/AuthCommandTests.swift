@@ -105,7 +105,7 @@ struct AuthCommandTests {
         let dataDirectory = directory + "/data"
         let server = try ServeProcess(["--data-dir", dataDirectory])
         defer { server.stop() }
-        let port = try server.waitUntilReady()
+        let port = try await server.waitUntilReady()
         let secretPath = dataDirectory + "/jwt-secret"
         let attributes = try FileManager.default.attributesOfItem(atPath: secretPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -128,20 +128,20 @@ struct AuthCommandTests {
         let denied = try Self.run(
             ["stock", "set", "A", "--on-hand", "5", "--store", "eu", "--token", customerToken] + serverOption)
         #expect(denied.status == 6 && denied.errors.contains("ACCESS_DENIED (510)"))
-        let line = try server.waitForLine(containing: "\"status\":403")
+        let line = try await server.waitForLine(containing: "\"status\":403")
         #expect(
             line.contains("\"status\":403") && line.contains("\"operation\":\"setStock\"")
                 && line.contains("\"role\":\"customer\"") && line.contains("\"customer\":\"***\""),
             "a customer's id is masked in the log: \(line)")
         #expect(!line.contains(customerToken) && !line.contains(secret))
-        let refusedLine = try server.waitForLine(containing: "\"status\":401")
+        let refusedLine = try await server.waitForLine(containing: "\"status\":401")
         #expect(refusedLine.contains("\"level\":\"warning\"") && refusedLine.contains("\"operation\":\"hello\""))
 
         // A second start reuses the secret.
         server.stop()
         let again = try ServeProcess(["--data-dir", dataDirectory])
         defer { again.stop() }
-        _ = try again.waitUntilReady()
+        _ = try await again.waitUntilReady()
         #expect(again.errors.contains("secret from \(secretPath)"))
         #expect(try String(contentsOfFile: secretPath, encoding: .utf8).trimmingCharacters(in: .newlines) == secret)
         again.stop()
@@ -153,8 +153,11 @@ struct AuthCommandTests {
         let directory = Self.temporaryDirectory()
         let server = try ServeProcess(["--data-dir", directory + "/data", "--insecure-disable-auth"])
         defer { server.stop() }
-        let port = try server.waitUntilReady()
-        #expect(server.errors.contains("WARNING: --insecure-disable-auth: AUTHENTICATION IS OFF."))
+        let port = try await server.waitUntilReady()
+        let warning = try await server.waitForLine(containing: "AUTHENTICATION IS OFF")
+        #expect(warning.hasPrefix("{") && warning.contains("\"level\":\"warning\""), "a JSON warning line: \(warning)")
+        let lines = server.errors.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("{\"ts\":") && $0.hasSuffix("}") }, "standard error is JSON lines only")
         #expect(!FileManager.default.fileExists(atPath: directory + "/data/jwt-secret"))
         #expect(try Self.run(["stats", "--server", "127.0.0.1:\(port)"]).status == 0)
         server.stop()
@@ -198,24 +201,34 @@ final class ServeProcess: @unchecked Sendable {
 
     var errors: String { collected.text.withLock { $0 } }
 
-    /// Waits for "ready"; returns the TCP port printed at start.
-    func waitUntilReady() throws -> Int {
-        let line = try waitForLine(containing: "(wire protocol 1)")
-        _ = try waitForLine(containing: "ready")
-        guard let portText = line.split(separator: " ").first(where: { $0.hasPrefix("127.0.0.1:") })?.split(separator: ":").last, let port = Int(portText)
-        else {
-            throw CrashTestFailure("no port in '\(line)'")
-        }
-        return port
+    /// Waits for the ready line (a JSON line, "msg":"ready"); returns the wire port it carries.
+    func waitUntilReady() async throws -> Int {
+        try await readyPorts().wire
     }
 
-    /// The first line of standard error containing `text`, waiting up to 30 s.
-    func waitForLine(containing text: String) throws -> String {
-        for _ in 0..<3_000 {
+    /// The wire and REST ports of the ready line, once it is printed.
+    func readyPorts() async throws -> (wire: Int, http: Int) {
+        let line = try await waitForLine(containing: "\"msg\":\"ready\"")
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let wire = object["wire_port"] as? Int, let http = object["http_port"] as? Int
+        else { throw CrashTestFailure("no wire_port and http_port in '\(line)'") }
+        return (wire, http)
+    }
+
+    /// How long a line may take: a debug build starting on a machine loaded by other
+    /// builds has been seen to need more than 30 s. The bound only ends a failing test.
+    static let lineTimeoutSeconds = 300.0
+
+    /// The first line of standard error containing `text`, checked every 10 ms
+    /// without holding a thread of the cooperative pool.
+    func waitForLine(containing text: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(Self.lineTimeoutSeconds)
+        while ContinuousClock.now < deadline {
             if let line = errors.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
             guard process.isRunning else { break }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
+        if let line = errors.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
         throw CrashTestFailure("serve never printed '\(text)'; it printed:\n\(errors)")
     }
 

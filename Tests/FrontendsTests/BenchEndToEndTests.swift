@@ -16,6 +16,8 @@ import WireServer
         let runtime = ShardRuntime(shardCount: 1, limits: limits)
         var serverConfiguration = WireServerConfiguration()
         serverConfiguration.port = 0
+        // The bench's connects and hellos can be seconds apart on a loaded machine.
+        serverConfiguration.handshakeTimeoutSeconds = 300
         let server = WireServer(runtime: runtime, configuration: serverConfiguration)
         try await server.start()
         let port = try #require(server.boundTCPPort)

@@ -30,6 +30,8 @@ final class ClientCommandHarness: Sendable {
         runtime = ShardRuntime(shardCount: shards, limits: limits)
         var configuration = WireServerConfiguration()
         configuration.port = 0
+        // A child process's connect and hello can be seconds apart on a loaded machine.
+        configuration.handshakeTimeoutSeconds = 300
         configure(&configuration)
         server = WireServer(runtime: runtime, configuration: configuration)
         try await server.start()

@@ -23,8 +23,7 @@ struct DiskFullTests {
 
         let server = try ServeProcess(["--data-dir", data, "--insecure-disable-auth"])
         defer { server.stop() }
-        let port = try server.waitUntilReady()
-        let restPort = try Self.restPort(server)
+        let (port, restPort) = try await server.readyPorts()
         let wire = ["--server", "127.0.0.1:\(port)"]
         var refused: (status: Int32, output: String, errors: String)?
         for index in 0..<100 where refused == nil {
@@ -35,7 +34,7 @@ struct DiskFullTests {
         let failure = try #require(refused, "the log ran out of room")
         #expect(failure.errors.contains("No space left on device"), "\(failure.errors)")
 
-        let halted = try server.waitForLine(containing: "JOURNAL_WRITES_HALTED")
+        let halted = try await server.waitForLine(containing: "JOURNAL_WRITES_HALTED")
         #expect(halted.contains("\"level\":\"error\"") && halted.contains("\"errno\":28"))
         #expect(halted.contains("\"errno_name\":\"ENOSPC\"") && halted.contains("(ENOSPC, errno 28)"))
         #expect(halted.contains("\"path\":\"\(data)/shard-000/wal-000000000002.log\""), "\(halted)")
@@ -47,7 +46,7 @@ struct DiskFullTests {
         #expect(Self.lines(of: server, containing: "JOURNAL_WRITES_HALTED") == 1)
 
         try FileManager.default.removeItem(atPath: filler)
-        let resumed = try server.waitForLine(containing: "JOURNAL_WRITES_RESUMED")
+        let resumed = try await server.waitForLine(containing: "JOURNAL_WRITES_RESUMED")
         #expect(resumed.contains("\"level\":\"info\"") && resumed.contains("\"shard\":0"), "\(resumed)")
         let after = try AuthCommandTests.run(["stock", "set", "after", "--on-hand", "1", "--store", "eu"] + wire)
         #expect(after.status == 0, "writes resume by themselves: \(after.errors)")
@@ -61,14 +60,6 @@ struct DiskFullTests {
         server.errors.split(separator: "\n").filter { $0.contains(text) }.count
     }
 
-    static func restPort(_ server: ServeProcess) throws -> Int {
-        let line = try server.waitForLine(containing: "REST API on http://127.0.0.1:")
-        let after = line.split(separator: "127.0.0.1:").last ?? ""
-        guard let port = Int(after.prefix { $0.isNumber }) else { throw CrashTestFailure("no REST port in '\(line)'") }
-        return port
-    }
-
-    /// Polls `/metrics` until the journal counted `count` failed attempts.
     static func waitForFailures(atLeast count: Int, restPort: Int) throws {
         for _ in 0..<600 {
             let metrics = try Self.curl("http://127.0.0.1:\(restPort)/metrics")

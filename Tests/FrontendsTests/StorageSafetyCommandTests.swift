@@ -9,13 +9,13 @@ import Testing
 @Suite("holdfast backup/restore/serve on real data directories", .serialized)
 struct StorageSafetyCommandTests {
     @Test("backup → restore → a token made before the backup works against a node on the restored directory")
-    func tokensSurviveBackupAndRestore() throws {
+    func tokensSurviveBackupAndRestore() async throws {
         let scratch = AuthCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let data = scratch + "/data"
         let server = try ServeProcess(["--data-dir", data])
         defer { server.stop() }
-        let port = try server.waitUntilReady()
+        let port = try await server.waitUntilReady()
         let token = try AuthCommandTests.run([
             "token", "create", "--role", "admin", "--store", "*", "--subject", "ops", "--data-dir", data,
             "--ttl-seconds", "86400",
@@ -41,7 +41,7 @@ struct StorageSafetyCommandTests {
 
         let restored = try ServeProcess(["--data-dir", scratch + "/restored"])
         defer { restored.stop() }
-        let restoredPort = try restored.waitUntilReady()
+        let restoredPort = try await restored.waitUntilReady()
         #expect(restored.errors.contains("secret from \(scratch)/restored/jwt-secret"), "no new secret was made")
         let read = try AuthCommandTests.run(
             ["stock", "get", "A", "--store", "eu", "--json", "--token", token, "--server", "127.0.0.1:\(restoredPort)"])
@@ -81,7 +81,7 @@ struct StorageSafetyCommandTests {
                 && refused.errors.contains("fixed when a data directory is created"), "\(refused.errors)")
         let same = try ServeProcess(["--data-dir", data])  // passes --shards 1: the directory's own count
         defer { same.stop() }
-        _ = try same.waitUntilReady()
+        _ = try await same.waitUntilReady()
     }
 
     // MARK: Helpers

@@ -60,7 +60,7 @@ class HoldfastServer:
         self.process = processes.start(serve_command(self.binary, data, self.port, durability), self.log_path)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if "ready" in open(self.log_path).read().split():
+            if '"msg":"ready"' in open(self.log_path).read():
                 # serve has created its JWT secret by now.
                 self.token = bench_token(self.binary, data)
                 return

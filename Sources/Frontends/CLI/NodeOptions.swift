@@ -44,9 +44,11 @@ struct NodeOptions: ParsableArguments {
         }
     }
 
-    /// Opens (or creates) the data directory and recovers it, reporting progress on stderr.
+    /// Opens (or creates) the data directory and recovers it, reporting progress on `say` (stderr by default).
     /// - Parameter journalLogger: where a shard's log failures and recoveries are logged.
-    func openNode(journalLogger: Logger? = nil) throws -> DurableNode {
+    func openNode(
+        journalLogger: Logger? = nil, say: @escaping @Sendable (String) -> Void = NodeOptions.say
+    ) throws -> DurableNode {
         var options = DurableNode.Options()
         if let journalLogger {
             options.journalEvents = JournalEventLog.handler(
@@ -56,11 +58,11 @@ struct NodeOptions: ParsableArguments {
         options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
         options.acceptCorruption = acceptCorruption
         if options.durability != .none { try requireShardCountMatches() }
-        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: NodeOptions.say)
+        let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)
-        NodeOptions.say(
+        say(
             "opened \(dataDir) (\(node.shardCount) shard(s), durability \(durability)), \(replayed) log records replayed")
-        for note in node.notes { NodeOptions.say("note: \(note)") }
+        for note in node.notes { say("note: \(note)") }
         return node
     }
 

@@ -30,17 +30,20 @@ struct ServeAuthOptions: ParsableArguments {
         }
     }
 
-    /// The authenticator the options describe, reporting what it uses on `say` (never a secret).
-    /// Creates `<dataDirectory>/jwt-secret` when no key is configured and it does not exist yet.
-    func makeAuthenticator(dataDirectory: String, say: (String) -> Void) throws -> Authenticator {
+    /// The authenticator the options describe, reporting what it uses on `say` and what is
+    /// unsafe on `warn` (never a secret). Creates `<dataDirectory>/jwt-secret` when no key
+    /// is configured and it does not exist yet.
+    func makeAuthenticator(
+        dataDirectory: String, say: (String) -> Void, warn: (String) -> Void
+    ) throws -> Authenticator {
         if insecureDisableAuth {
-            say(Self.insecureWarning)
+            warn(Self.insecureWarning)
             return .disabled
         }
         var secret: [UInt8]?
         let environmentSecret = ProcessInfo.processInfo.environment["HOLDFAST_JWT_SECRET"].map { Array($0.utf8) }
         if let jwtSecretFile {
-            secret = try SecretFile.read(jwtSecretFile, say: say)
+            secret = try SecretFile.read(jwtSecretFile, say: warn)
             say("auth: HS256 tokens, secret from \(jwtSecretFile)")
         } else if let environmentSecret, !environmentSecret.isEmpty {
             secret = TokenKeys.secret(fromFileContents: environmentSecret)
@@ -48,7 +51,7 @@ struct ServeAuthOptions: ParsableArguments {
         } else if jwtPublicKeyFile == nil {
             let path = (dataDirectory as NSString).appendingPathComponent(Self.defaultSecretFileName)
             let created = try SecretFile.createIfMissing(path)
-            secret = try SecretFile.read(path, say: say)
+            secret = try SecretFile.read(path, say: warn)
             say("auth: HS256 tokens, secret \(created ? "created in" : "from") \(path) (mode 0600; never printed)")
             say(
                 "auth: make a token with: holdfast token create --data-dir \(dataDirectory) --role admin --store '*' --subject <you>"

@@ -52,7 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var auth: ServeAuthOptions
 
-    @Option(help: "Least level of the JSON log lines on standard error: trace, debug, info, notice, warning, error, critical.")
+    @OptionGroup var connections: ServeConnectionOptions
+
+    @OptionGroup var logOptions: ServeLogOptions
+
+    @Option(help: "Least level of the log lines on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
     func validate() throws {
@@ -75,16 +79,28 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         StructuredLogging.bootstrap(level: StructuredLogging.level(named: logLevel) ?? .info)
+        let log = ServeLog(format: logOptions.format)
+        do {
+            try await serve(log: log)
+        } catch {
+            // Reported on the log (JSON lines stay JSON lines), then the usual exit status.
+            log.failure("\(error)")
+            throw ExitCode(error is ValidationError ? 64 : 1)
+        }
+    }
+
+    private func serve(log: ServeLog) async throws {
         let logger = Logger(label: "holdfast.serve")
+        let openFilesMax = connections.raiseOpenFilesLimit(log: log)
         let registry = MetricsRegistry()
         // REST listens first so /healthz and /readyz answer during recovery.
-        let rest = try await startREST(registry: registry)
+        let rest = try await startREST(registry: registry, log: log)
         let durableNode: DurableNode
         let authenticator: Authenticator
         do {
-            durableNode = try node.openNode(journalLogger: Logger(label: "holdfast.journal"))
+            durableNode = try node.openNode(journalLogger: Logger(label: "holdfast.journal"), say: log.say)
             do {
-                authenticator = try auth.makeAuthenticator(dataDirectory: node.dataDir, say: NodeOptions.say)
+                authenticator = try auth.makeAuthenticator(dataDirectory: node.dataDir, say: log.say, warn: log.warn)
             } catch {
                 durableNode.shutdown()
                 throw error
@@ -93,16 +109,17 @@ struct ServeCommand: AsyncParsableCommand {
             await rest?.shutdown()
             throw error
         }
+        let server = WireServer(
+            runtime: durableNode.runtime, configuration: serverConfiguration(authenticator, logger: logger))
         do {
             _ = try NodeMetrics(node: durableNode, registry: registry)
+            try ServeWireMetrics.register(server, on: registry)
         } catch {
             await rest?.shutdown()
             durableNode.shutdown()
             throw ValidationError("metrics: \(error)")
         }
         rest?.backend.markReady(runtime: durableNode.runtime, authenticator: authenticator)
-        let server = WireServer(
-            runtime: durableNode.runtime, configuration: serverConfiguration(authenticator, logger: logger))
         do {
             try await server.start()
         } catch {
@@ -110,19 +127,20 @@ struct ServeCommand: AsyncParsableCommand {
             durableNode.shutdown()
             throw ValidationError("cannot listen: \(error)")
         }
-        if let bound = server.boundTCPPort { NodeOptions.say("listening on \(host):\(bound) (wire protocol 1)") }
-        if let unixSocket { NodeOptions.say("listening on unix:\(unixSocket)") }
-        NodeOptions.say("ready")
+        log.ready(
+            wire: server.boundTCPPort.map { (host, $0) }, unixSocket: unixSocket,
+            rest: rest.map { (httpHost, $0.boundPort ?? httpPort) }, connectionsMax: connections.connectionsMax,
+            openFilesMax: openFilesMax)
         let signal = await ShutdownSignal.wait()
-        NodeOptions.say("received \(signal): draining connections")
+        log.note("received \(signal): draining connections", ["event": "stopping", "signal": .string(signal)])
         await rest?.shutdown()
         await server.shutdown()
         durableNode.shutdown()
-        NodeOptions.say("stopped: log synced, data directory closed")
+        log.note("stopped: log synced, data directory closed", ["event": "stopped"])
     }
 
     /// Starts the REST API (not yet ready: API requests get 503 until recovery ends).
-    private func startREST(registry: MetricsRegistry) async throws -> RESTServer? {
+    private func startREST(registry: MetricsRegistry, log: ServeLog) async throws -> RESTServer? {
         guard httpHost != "none" else { return nil }
         var configuration = RESTConfiguration()
         configuration.host = httpHost
@@ -139,7 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot listen for REST on \(httpHost):\(httpPort): \(error)")
         }
-        NodeOptions.say("REST API on http://\(httpHost):\(rest.boundPort ?? httpPort)/api/v1 (OpenAPI: /api/v1/openapi.yaml)")
+        let url = "http://\(httpHost):\(rest.boundPort ?? httpPort)"
+        log.note("REST API on \(url)/api/v1 (OpenAPI: /api/v1/openapi.yaml)", ["event": "listening", "url": .string(url)])
         return rest
     }
 
@@ -150,6 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.unixSocketPath = unixSocket
         configuration.networkThreads = networkThreads
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.connectionsMax = connections.connectionsMax
         configuration.limits = WireLimits(
             frameBytesMax: frameBytesMax, itemsPerFrameMax: WireLimits.standard.itemsPerFrameMax,
             inFlightPerConnectionMax: inFlightPerConnection)

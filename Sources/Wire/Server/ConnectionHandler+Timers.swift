@@ -1,8 +1,8 @@
 import NIOCore
 import Wire
 
-// The connection's clocks: handshake, partial-frame (read), idle and unread
-// replies (write). Each is a one-shot timer set when its condition starts, so
+// The connection's clocks: handshake, partial-frame (read), idle, unread
+// replies (write) and the linger after FIN (ConnectionHandler+Closing.swift). Each is a one-shot timer set when its condition starts, so
 // thousands of quiet connections cost no periodic wake-ups.
 extension ConnectionHandler {
     func startTimers() {
@@ -15,11 +15,12 @@ extension ConnectionHandler {
     }
 
     func cancelTimers() {
-        for timer in [handshakeTimer, idleTimer, readTimer, writeTimer] { timer?.cancel() }
+        for timer in [handshakeTimer, idleTimer, readTimer, writeTimer, lingerTimer] { timer?.cancel() }
         handshakeTimer = nil
         idleTimer = nil
         readTimer = nil
         writeTimer = nil
+        lingerTimer = nil
     }
 
     private func scheduleIdleTimer(at deadline: NIODeadline) {
@@ -69,7 +70,7 @@ extension ConnectionHandler {
         fail(.protocolViolation(.timeout, reason), operation: .error, requestID: 0)
     }
 
-    private func schedule(after secondsValue: Double, _ body: @escaping (ConnectionHandler) -> Void) -> Scheduled<Void>? {
+    func schedule(after secondsValue: Double, _ body: @escaping (ConnectionHandler) -> Void) -> Scheduled<Void>? {
         guard let context else { return nil }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let bodyBound = NIOLoopBound(body, eventLoop: context.eventLoop)

@@ -17,7 +17,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var outbox: ReplyOutbox?
 
     /// Bytes received and not yet cut into frames.
-    private var cumulation: ByteBuffer?
+    var cumulation: ByteBuffer?
     /// Replies and errors encoded on the loop, written at the end of a read or a flush.
     var frames = FrameWriter(reservingCapacity: 4_096)
 
@@ -30,7 +30,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var sessionDeadline = Int64.max
     /// Set by `shutdown`: no new work; close once nothing is in flight.
     var isDraining = false
-    /// Set once a fatal error was sent: further input is ignored.
+    /// Set when the client half-closed (sent FIN): close once nothing is in flight.
+    var isInputClosed = false
+    /// Set once the connection is ending (its last frames are being written, then
+    /// FIN, then the client's input is discarded until it closes): input is ignored.
     var isClosing = false
     /// Operations received whose replies have not been written yet.
     var operationsInFlight = 0
@@ -46,6 +49,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var idleTimer: Scheduled<Void>?
     var readTimer: Scheduled<Void>?
     var writeTimer: Scheduled<Void>?
+    var lingerTimer: Scheduled<Void>?
 
     init(server: ServerContext, connectionID: UInt64) {
         self.server = server
@@ -85,9 +89,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now()
         guard !isClosing else { return }
         var incoming = unwrapInboundIn(data)
-        lastActivity = .now()
         if cumulation == nil {
             cumulation = incoming
         } else {
@@ -173,28 +177,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         closeAfterWriting()
     }
 
-    /// Writes what is pending and closes once it has left.
-    func closeAfterWriting() {
-        guard let context, !isClosing else { return }
-        isClosing = true
-        cumulation = nil
-        var buffer = context.channel.allocator.buffer(capacity: frames.count)
-        buffer.writeBytes(frames.writer.bytes)
-        frames.reset()
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
-    }
-
-    /// Closes a draining connection once nothing is in flight.
-    func closeIfDrained() {
-        guard isDraining, operationsInFlight == 0, !isClosing else { return }
-        closeAfterWriting()
-    }
-
     // MARK: Back-pressure
 
     func read(context: ChannelHandlerContext) {
-        if isReadPaused {
+        if isReadPaused && !isClosing {
             hasHeldRead = true
         } else {
             context.read()
@@ -215,11 +201,5 @@ final class ConnectionHandler: ChannelDuplexHandler {
             scheduleWriteTimer()
         }
         context.fireChannelWritabilityChanged()
-    }
-
-    /// Starts draining (server shutdown): new frames are refused with `shuttingDown`.
-    func beginDraining() {
-        isDraining = true
-        closeIfDrained()
     }
 }

@@ -5,6 +5,10 @@ import Wire
 final class ServerCounters: Sendable {
     let connectionsOpen = Atomic<Int>(0)
     let connectionsAccepted = Atomic<UInt64>(0)
+    /// Connections closed at once because `connectionsMax` were open.
+    let connectionsRefused = Atomic<UInt64>(0)
+    /// Failed `accept` calls (out of file descriptors, memory); each pauses accepting briefly.
+    let acceptFailures = Atomic<UInt64>(0)
     let framesReceived = Atomic<UInt64>(0)
     let operationsReceived = Atomic<UInt64>(0)
     let busyRefusals = Atomic<UInt64>(0)

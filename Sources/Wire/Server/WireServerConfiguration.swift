@@ -20,12 +20,22 @@ public struct WireServerConfiguration: Sendable {
     public var idleTimeoutSeconds = 600.0
     /// A connection whose replies stay unread (socket not writable) this long is closed.
     public var writeTimeoutSeconds = 30.0
+    /// Each connection's kernel send buffer (SO_SNDBUF), in bytes; nil leaves the
+    /// kernel's automatic sizing.
+    public var socketSendBufferBytes: Int32? = nil
     /// Event-loop threads for all connections.
     public var networkThreads = 1
     /// How long `shutdown()` waits for in-flight work before closing connections anyway.
     public var drainTimeoutSeconds = 30.0
-    /// Most connections open at once; more are accepted and closed at once.
-    public var connectionsMax = 16_384
+    /// After its last reply a closing connection sends FIN, then reads (and discards)
+    /// until the client closes too, or has sent nothing for this long; then it closes.
+    public var lingerSeconds = 2.0
+    /// The longest a closing connection reads after its FIN, however much the client sends.
+    public var lingerMaxSeconds = 30.0
+    /// Most connections open at once; more are accepted and closed at once (and counted).
+    public var connectionsMax = WireServerConfiguration.connectionsMaxDefault
+    /// How long accepting pauses after a failed `accept` (no file descriptors, no memory).
+    public var acceptBackoffSeconds = 0.25
     /// The name sent in the handshake reply.
     public var serverName = "holdfast"
     /// Checks the handshake's credentials (a bearer JWT) and yields the connection's
@@ -40,4 +50,7 @@ public struct WireServerConfiguration: Sendable {
     public var unixTimeSeconds: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     public init() {}
+
+    /// The default of `connectionsMax`.
+    public static let connectionsMaxDefault = 4_096
 }

@@ -15,6 +15,9 @@ final class TestServer: @unchecked Sendable {
         runtime = ShardRuntime(shardCount: shards, limits: limits)
         var configuration = WireServerConfiguration()
         configuration.port = 0
+        // A client's connect and hello can be seconds apart when the machine is loaded
+        // (the test's task waits for a thread); tests of the timeout set their own.
+        configuration.handshakeTimeoutSeconds = 300
         configure(&configuration)
         server = WireServer(runtime: runtime, configuration: configuration)
         try await server.start()
@@ -28,8 +31,10 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// A raw connection that has completed the handshake.
-    func handshakenSocket(clientID: String = "test", credentials: String = "") throws -> RawSocket {
-        let socket = try RawSocket(port: port)
+    func handshakenSocket(
+        clientID: String = "test", credentials: String = "", receiveBufferBytes: Int32? = nil
+    ) throws -> RawSocket {
+        let socket = try RawSocket(port: port, receiveBufferBytes: receiveBufferBytes)
         try socket.send(WireFrames.hello(clientID: clientID, credentials: credentials))
         guard let reply = try socket.receiveFrame(), reply.header.status == 0 else { throw RawSocketError.closed }
         return socket
