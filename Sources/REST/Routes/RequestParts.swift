@@ -4,15 +4,16 @@ import HTTPTypes
 import Hummingbird
 import Observability
 
-/// Reading the parts of a request: path parameters (percent-decoded), query
+/// Reading the parts of a request: path parameters (percent-decoded byte for byte), query
 /// parameters as bounded integers, and the `Idempotency-Key` header.
 enum RequestParts {
-    /// A path parameter, percent-decoded; the engine checks it as an identifier.
+    /// A path parameter, percent-decoded byte for byte (`PathSegment.decode`);
+    /// the engine checks it as an identifier.
     static func path(_ name: String, _ context: RESTContext) throws -> String {
         guard let raw = context.parameters.get(name) else {
             throw Problem(.notFound, status: .notFound, detail: "missing path parameter '\(name)'")
         }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard let decoded = PathSegment.decode(raw) else {
             throw Problem.malformed("path parameter '\(name)' is not valid percent-encoded UTF-8")
         }
         return decoded
