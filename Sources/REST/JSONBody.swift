@@ -1,5 +1,6 @@
 import Auth
 import Hummingbird
+import NIOCore
 
 /// Strict decoding of request bodies, in one parse: `application/json` in
 /// UTF-8 only, a JSON object with no duplicate or unknown fields, no nulls, no
@@ -17,9 +18,11 @@ enum JSONBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: bytesMax)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw Problem(
                 .payloadTooLarge, status: .contentTooLarge, detail: "the body is larger than \(bytesMax) bytes")
+        } catch {
+            throw Problem.malformed("the body could not be read (\(error))")
         }
         return try decode(type, from: Array(buffer.readableBytesView))
     }
