@@ -36,6 +36,9 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
 
     deinit { close(descriptor) }
 
+    /// Closes both directions (FIN); the descriptor stays until deinit.
+    func finish() { shutdown(descriptor, Int32(SHUT_RDWR)) }
+
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) throws {
@@ -82,18 +85,17 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
         var open = connections.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         var buffer = [UInt8](repeating: 0, count: 4_096)
-        while !open.isEmpty {
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { break }
-            let ready = poll(&open, nfds_t(open.count), Int32(min(remaining, 1) * 1_000))
-            guard ready > 0 else { continue }
-            open.removeAll { poller in
-                guard poller.revents != 0 else { return false }
-                let count = buffer.withUnsafeMutableBytes { recv(poller.fd, $0.baseAddress, $0.count, 0) }
-                return count <= 0
+        repeat {
+            let remaining = max(0, deadline.timeIntervalSinceNow)
+            if poll(&open, nfds_t(open.count), Int32(min(remaining, 1) * 1_000)) > 0 {
+                open.removeAll { poller in
+                    guard poller.revents != 0 else { return false }
+                    let count = buffer.withUnsafeMutableBytes { recv(poller.fd, $0.baseAddress, $0.count, 0) }
+                    return count <= 0
+                }
+                for index in open.indices { open[index].revents = 0 }
             }
-            for index in open.indices { open[index].revents = 0 }
-        }
+        } while !open.isEmpty && deadline.timeIntervalSinceNow > 0
         return open.count
     }
 
