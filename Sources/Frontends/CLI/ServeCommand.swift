@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the REST API (0: any free port, printed at start).")
     var httpPort = 7480
 
+    @OptionGroup var http: ServeHTTPOptions
+
     @OptionGroup var auth: ServeAuthOptions
 
     @Option(help: "Least level of the JSON log lines on standard error: trace, debug, info, notice, warning, error, critical.")
@@ -127,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = RESTConfiguration()
         configuration.host = httpHost
         configuration.port = httpPort
+        http.apply(to: &configuration)
         configuration.metricsText = { registry.render() }
         do {
             configuration.metrics = try HTTPMetrics(registry: registry)
