@@ -101,6 +101,25 @@ struct RESTStrictInputTests {
         }
     }
 
+    @Test("query parameters are their percent-decoded bytes exactly; invalid or repeated → 400")
+    func queryParameters() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        _ = try await rest.send("PUT", "/api/v1/stores/s1/inventory/a", json: #"{"onHand": 5}"#)
+        let placed = try await rest.send(
+            "POST", "/api/v1/stores/s1/orders",
+            json: #"{"customerID": "c", "currency": "EUR", "lines": [{"sku": "a", "quantity": 1, "unitPriceMinor": 1}]}"#)
+        #expect(placed.status == 201)
+        let own = try await Self.get(rest, "/api/v1/stores/s1/orders?customer=c")
+        #expect((own.json["orders"] as? [Any])?.count == 1, "\(own.text)")
+        let lookalike = try await Self.get(rest, "/api/v1/stores/s1/orders?customer=%EF%BB%BFc")
+        #expect(lookalike.status != 200 || (lookalike.json["orders"] as? [Any])?.isEmpty == true, "\(lookalike.text)")
+        for query in ["customer=%FF", "customer=c%4", "customer=c&customer=d", "customer=c&limit=1&limit=2"] {
+            let reply = try await Self.get(rest, "/api/v1/stores/s1/orders?\(query)")
+            #expect(reply.status == 400 && reply.json["code"] as? String == "MALFORMED_REQUEST", "\(query): \(reply.text)")
+        }
+    }
+
     static func utf16LittleEndian(_ text: String) -> [UInt8] {
         Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     }
