@@ -4,7 +4,7 @@ import Testing
 /// Refusals at the HTTP level are problems too, and end the connection.
 @Suite("REST: HTTP framing refusals")
 struct RESTFramingTests {
-    @Test("unknown method, malformed request line or header, bad chunk framing → 400 problem+json, then close")
+    @Test("unknown method, malformed request line or header, bad chunk framing, oversized head → 400 problem+json, then close")
     func malformedRequests() async throws {
         let rest = try await RESTHarness.start()
         defer { Task { await rest.stop() } }
@@ -18,6 +18,8 @@ struct RESTFramingTests {
             "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
             "PUT /api/v1/stores/s1/inventory/a HTTP/1.1\r\nHost: x\r\n\(token)Content-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n" + String(repeating: "X-Many: m\r\n", count: 101) + "\r\n",
         ]
         for request in requests {
             let connection = try rest.connect()
@@ -25,7 +27,7 @@ struct RESTFramingTests {
                 try connection.send(request)
                 return (try connection.readResponse(), connection.waitForClose(timeoutSeconds: 30))
             }
-            let shown = request.replacingOccurrences(of: RESTHarness.adminToken, with: "…")
+            let shown = request.replacingOccurrences(of: RESTHarness.adminToken, with: "…").prefix(200)
             #expect(response.status == 400, "\(shown): \(response.text)")
             #expect(response.headers["content-type"] == "application/problem+json", "\(shown)")
             #expect(response.json["code"] as? String == "MALFORMED_REQUEST", "\(shown): \(response.text)")

@@ -29,7 +29,7 @@ struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.addHandler(headTimeout)
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: RESTConnectionLimits.decoderLimits)
             try pipeline.addHandler(HTTPFramingGuard(headTimeout: headTimeout))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
@@ -48,4 +48,17 @@ struct RESTConnectionLimits: Sendable {
     var headerTimeout: TimeAmount
     var idleTimeout: TimeAmount
     var connectionsMax: Int
+
+    /// Largest request head, in bytes of header lines (a bearer token is at most 8 KiB).
+    static let headerBytesMax = 32 * 1_024
+    /// Most header fields in a request head.
+    static let headerFieldsMax = 100
+
+    static var decoderLimits: NIOHTTPDecoderLimitConfiguration {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = headerBytesMax
+        limits.maxHeaderListSize = headerBytesMax
+        limits.maxHeaderFieldCount = headerFieldsMax
+        return limits
+    }
 }
