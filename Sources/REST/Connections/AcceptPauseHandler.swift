@@ -32,6 +32,21 @@ final class AcceptPauseHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.logger = logger
     }
 
+    /// Puts a handler first on `listener`'s pipeline (where accept errors arrive
+    /// first, and read requests leave last).
+    static func install(
+        on listener: any Channel, pause: TimeAmount, metrics: HTTPConnectionMetrics, logger: Logger
+    ) async {
+        do {
+            try await listener.eventLoop.submit {
+                let handler = AcceptPauseHandler(pause: pause, metrics: metrics, logger: logger)
+                try listener.pipeline.syncOperations.addHandler(handler, position: .first)
+            }.get()
+        } catch {
+            logger.error("REST listener: cannot add the accept pause handler", metadata: ["error": "\(error)"])
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let ioError = error as? IOError, Self.pausingErrors.contains(ioError.errnoCode) else {
             context.fireErrorCaught(error)
