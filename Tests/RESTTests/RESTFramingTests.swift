@@ -18,6 +18,8 @@ struct RESTFramingTests {
             "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
             "PUT /api/v1/stores/s1/inventory/a HTTP/1.1\r\nHost: x\r\n\(token)Content-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
             "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 40_000))\r\n\r\n",
             "GET /healthz HTTP/1.1\r\nHost: x\r\n" + String(repeating: "X-Many: m\r\n", count: 101) + "\r\n",
         ]
@@ -34,6 +36,19 @@ struct RESTFramingTests {
             #expect(closed, "\(shown): the connection stays open")
         }
         #expect(try await rest.send("GET", "/healthz").status == 200)
+    }
+
+    @Test("CONNECT → 400 and close (NIO's encoder sends no body in a response to CONNECT)")
+    func connectMethod() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        let connection = try rest.connect()
+        let (response, closed) = try await RawConnection.blocking {
+            try connection.send("CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (try connection.readResponse(), connection.waitForClose(timeoutSeconds: 30))
+        }
+        #expect(response.status == 400 && response.headers["content-type"] == "application/problem+json")
+        #expect(closed)
     }
 
     @Test("HTTP/1.0 with Transfer-Encoding: chunked → 400 problem+json naming it, nothing applied")

@@ -1,11 +1,13 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import Observability
 
 /// Behind the HTTP decoder: refuses what the decoder cannot parse (unknown
 /// method, malformed request line or headers, bad chunked framing) and what it
-/// parses but RFC 9112 forbids (`Transfer-Encoding` in HTTP/1.0, a version
-/// other than 1.x) with a 400 `application/problem+json`, then closes the
+/// parses but RFC 9112 forbids (`Transfer-Encoding` in HTTP/1.0 or not ending
+/// in `chunked`, a version other than 1.x) or this server does not do
+/// (`CONNECT`) with a 400 `application/problem+json`, then closes the
 /// connection. Hummingbird alone would answer an empty 400.
 ///
 /// A refusal is written at once when no response is in flight. Otherwise the
@@ -109,11 +111,18 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
-    /// What RFC 9112 forbids in a head the decoder accepted.
+    /// What RFC 9112 forbids, or this server does not do, in a head the decoder accepted.
     static func framingProblem(_ head: HTTPRequestHead) -> String? {
         guard head.version.major == 1 else { return "HTTP/\(head.version.major).\(head.version.minor) is not supported" }
-        if head.version.minor == 0, head.headers.contains(name: "Transfer-Encoding") {
+        if head.method == .CONNECT { return "CONNECT is not supported: this is not a proxy" }
+        let codings = head.headers["Transfer-Encoding"].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !codings.isEmpty else { return nil }
+        if head.version.minor == 0 {
             return "Transfer-Encoding is not allowed in an HTTP/1.0 request (RFC 9112 §6.1)"
+        }
+        if codings.last != "chunked" {
+            return "a request's Transfer-Encoding must end with chunked (RFC 9112 §6.3)"
         }
         return nil
     }
