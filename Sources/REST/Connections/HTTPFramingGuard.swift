@@ -73,6 +73,7 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         context.write(data, promise: promise)
         guard case .end = unwrapOutboundIn(data) else { return }
+        assert(requestsOpen > 0, "a response was sent for no request")
         requestsOpen -= 1
         headTimeout.responseSent()
         if case .closingAfterResponse = state, requestsOpen == 0 {
