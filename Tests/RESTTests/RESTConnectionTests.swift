@@ -16,8 +16,8 @@ struct RESTConnectionTests {
         let descriptorLimit = Self.raiseDescriptorLimit()
         let idleCount = min(2_000, (descriptorLimit - 1_000) / 2)
         let rest = try await RESTHarness.start { configuration in
-            configuration.headerTimeoutSeconds = 1
-            configuration.idleTimeoutSeconds = 3
+            configuration.headerTimeoutSeconds = 2
+            configuration.idleTimeoutSeconds = 4
         }
         defer { Task { await rest.stop() } }
         let metrics = rest.server.connectionMetrics
@@ -33,11 +33,14 @@ struct RESTConnectionTests {
         #expect(metrics.headerTimeouts.value >= UInt64(idleCount + 200))
 
         let timeoutsBefore = metrics.headerTimeouts.value
-        let keptAlive = try (0..<20).map { _ in try rest.connect() }
+        let port = rest.port
         let keptAliveOpen = try await RawConnection.blocking { () throws -> Int in
-            for connection in keptAlive {
+            var keptAlive: [RawConnection] = []
+            for _ in 0..<20 {
+                let connection = try RawConnection(port: port)
                 try connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 guard try connection.readResponse().status == 200 else { return -1 }
+                keptAlive.append(connection)
             }
             return RawConnection.waitForClose(keptAlive, timeoutSeconds: 60)
         }
@@ -51,6 +54,7 @@ struct RESTConnectionTests {
         let registry = MetricsRegistry()
         let rest = try await RESTHarness.start { configuration in
             configuration.connectionsMax = 50
+            configuration.headerTimeoutSeconds = 300
             configuration.metrics = try! HTTPMetrics(registry: registry)
             configuration.metricsText = { registry.render() }
         }
