@@ -12,7 +12,8 @@ struct JSONObject {
     ///   `allowed`, or a null field (an optional field is left out instead).
     init(_ value: JSONValue, path: String, allowed: Set<String>) throws(Problem) {
         guard case .object(let members) = value else {
-            throw Problem.malformed(path.isEmpty ? "the body must be a JSON object" : "field '\(path.dropLast())' must be an object")
+            throw Problem.malformed(
+                path.isEmpty ? "the body must be a JSON object" : "field '\(path.dropLast())' must be an object")
         }
         for (name, member) in members.sorted(by: { $0.key < $1.key }) {
             guard allowed.contains(name) else {
@@ -71,7 +72,9 @@ struct JSONObject {
     }
 
     /// An array of objects, each read as `Element`.
-    func objects<Element: RequestBody>(_ name: String, as type: Element.Type = Element.self) throws(Problem) -> [Element] {
+    func objects<Element: RequestBody>(_ name: String, as type: Element.Type = Element.self) throws(Problem)
+        -> [Element]
+    {
         try elements(name).enumerated().map { (index, element) throws(Problem) in
             try Element(JSONObject(element, path: "\(path)\(name)[\(index)].", allowed: Element.fieldNames))
         }

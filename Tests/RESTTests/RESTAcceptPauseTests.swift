@@ -11,7 +11,9 @@ import Glibc
 /// since it lowers the process's descriptor limit.
 @Suite("REST: accepting when out of file descriptors")
 struct RESTAcceptPauseTests {
-    @Test("at the descriptor limit the process stays idle, counts the failures, and serves again once descriptors are free")
+    @Test(
+        "at the descriptor limit the process stays idle, counts the failures, and serves again once descriptors are free"
+    )
     func pausesAtDescriptorLimit() async {
         await #expect(processExitsWith: .success) {
             try await RESTAcceptPauseTests.runAtDescriptorLimit()
@@ -37,7 +39,9 @@ struct RESTAcceptPauseTests {
             try? connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             return (try? connection.readResponse(timeoutSeconds: 5))?.status == 200
         }
-        guard served else { fail("not served once descriptors were free (\(metrics.acceptErrors.value) accept errors)") }
+        guard served else {
+            fail("not served once descriptors were free (\(metrics.acceptErrors.value) accept errors)")
+        }
     }
 
     /// Why the listener misbehaves while accepts fail, or nil: the process

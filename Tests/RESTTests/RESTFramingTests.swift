@@ -4,7 +4,9 @@ import Testing
 /// Refusals at the HTTP level are problems too, and end the connection.
 @Suite("REST: HTTP framing refusals")
 struct RESTFramingTests {
-    @Test("unknown method, malformed request line or header, bad chunk framing, oversized head → 400 problem+json, then close")
+    @Test(
+        "unknown method, malformed request line or header, bad chunk framing, oversized head → 400 problem+json, then close"
+    )
     func malformedRequests() async throws {
         let rest = try await RESTHarness.start()
         defer { Task { await rest.stop() } }

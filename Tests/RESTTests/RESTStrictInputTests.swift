@@ -97,7 +97,9 @@ struct RESTStrictInputTests {
         }
         for invalid in ["%zzabc", "abc%4", "%C3", "%FF%FE"] {
             let reply = try await Self.get(rest, "/api/v1/stores/s1/inventory/\(invalid)")
-            #expect(reply.status == 400 && reply.json["code"] as? String == "MALFORMED_REQUEST", "\(invalid): \(reply.text)")
+            #expect(
+                reply.status == 400 && reply.json["code"] as? String == "MALFORMED_REQUEST", "\(invalid): \(reply.text)"
+            )
         }
     }
 
@@ -108,7 +110,8 @@ struct RESTStrictInputTests {
         _ = try await rest.send("PUT", "/api/v1/stores/s1/inventory/a", json: #"{"onHand": 5}"#)
         let placed = try await rest.send(
             "POST", "/api/v1/stores/s1/orders",
-            json: #"{"customerID": "c", "currency": "EUR", "lines": [{"sku": "a", "quantity": 1, "unitPriceMinor": 1}]}"#)
+            json:
+                #"{"customerID": "c", "currency": "EUR", "lines": [{"sku": "a", "quantity": 1, "unitPriceMinor": 1}]}"#)
         #expect(placed.status == 201)
         let own = try await Self.get(rest, "/api/v1/stores/s1/orders?customer=c")
         #expect((own.json["orders"] as? [Any])?.count == 1, "\(own.text)")
@@ -116,7 +119,8 @@ struct RESTStrictInputTests {
         #expect(lookalike.status != 200 || (lookalike.json["orders"] as? [Any])?.isEmpty == true, "\(lookalike.text)")
         for query in ["customer=%FF", "customer=c%4", "customer=c&customer=d", "customer=c&limit=1&limit=2"] {
             let reply = try await Self.get(rest, "/api/v1/stores/s1/orders?\(query)")
-            #expect(reply.status == 400 && reply.json["code"] as? String == "MALFORMED_REQUEST", "\(query): \(reply.text)")
+            #expect(
+                reply.status == 400 && reply.json["code"] as? String == "MALFORMED_REQUEST", "\(query): \(reply.text)")
         }
     }
 

@@ -5,13 +5,13 @@ import REST
 /// send a request head, how long an idle connection stays open, and how many
 /// connections may be open at once.
 struct ServeHTTPOptions: ParsableArguments {
-    @Option(help: "Close a REST connection that has not sent a whole request head this many seconds after it opened (or after the first byte of a later request).")
+    @Option(help: "Close a REST connection that sends no whole request head within this many seconds.")
     var httpHeaderTimeoutSeconds = RESTConfiguration().headerTimeoutSeconds
 
     @Option(help: "Close a REST connection with no request in progress after this many seconds.")
     var httpIdleTimeoutSeconds = RESTConfiguration().idleTimeoutSeconds
 
-    @Option(help: "Open REST connections at most; more are closed at once (counted in holdfast_rest_connections_refused_total).")
+    @Option(help: "Open REST connections at most; more are closed at once and counted.")
     var httpConnectionsMax = RESTConfiguration().connectionsMax
 
     func validate() throws {

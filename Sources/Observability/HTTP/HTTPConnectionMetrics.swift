@@ -22,9 +22,18 @@ public final class HTTPConnectionMetrics: Sendable {
             Double(open)
         }
         let counters: [(String, String, Counter)] = [
-            ("holdfast_rest_connections_refused_total", "REST connections closed at once: the cap was reached.", refusedByCap),
-            ("holdfast_rest_header_timeouts_total", "REST connections closed: no complete request head in time.", headerTimeouts),
-            ("holdfast_rest_accept_errors_total", "REST accept failures (out of file descriptors or memory); accepting paused.", acceptErrors),
+            (
+                "holdfast_rest_connections_refused_total", "REST connections closed at once: the cap was reached.",
+                refusedByCap
+            ),
+            (
+                "holdfast_rest_header_timeouts_total", "REST connections closed: no complete request head in time.",
+                headerTimeouts
+            ),
+            (
+                "holdfast_rest_accept_errors_total",
+                "REST accept failures (out of file descriptors or memory); accepting paused.", acceptErrors
+            ),
         ]
         for (name, help, counter) in counters {
             try registry.sampledCounter(name: name, help: help) { [LabelledSample(labels: [], value: counter.value)] }

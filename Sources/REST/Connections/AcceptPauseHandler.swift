@@ -57,7 +57,9 @@ final class AcceptPauseHandler: ChannelDuplexHandler, RemovableChannelHandler {
         paused = true
         logger.warning(
             "REST accept failed; accepting paused",
-            metadata: ["error": "\(ioError)", "pause_ms": "\(pause.nanoseconds / 1_000_000)", "open": "\(metrics.open)"])
+            metadata: [
+                "error": "\(ioError)", "pause_ms": "\(pause.nanoseconds / 1_000_000)", "open": "\(metrics.open)",
+            ])
         setAutoRead(false, context)
         context.eventLoop.assumeIsolated().scheduleTask(in: pause) { [self] in
             paused = false

@@ -114,7 +114,9 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// What RFC 9112 forbids, or this server does not do, in a head the decoder accepted.
     static func framingProblem(_ head: HTTPRequestHead) -> String? {
-        guard head.version.major == 1 else { return "HTTP/\(head.version.major).\(head.version.minor) is not supported" }
+        guard head.version.major == 1 else {
+            return "HTTP/\(head.version.major).\(head.version.minor) is not supported"
+        }
         if head.method == .CONNECT { return "CONNECT is not supported: this is not a proxy" }
         let codings = head.headers["Transfer-Encoding"].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
