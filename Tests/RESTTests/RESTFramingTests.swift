@@ -38,6 +38,7 @@ struct RESTFramingTests {
             #expect(closed, "\(shown): the connection stays open")
         }
         #expect(try await rest.send("GET", "/healthz").status == 200)
+        #expect(rest.server.connectionMetrics.framingRefusals.value == UInt64(requests.count))
     }
 
     @Test("CONNECT → 400 and close (NIO's encoder sends no body in a response to CONNECT)")

@@ -1,9 +1,10 @@
 import Synchronization
 
 /// The REST listener's connections: how many are open, and how many were
-/// refused by the cap, closed by the request-head timeout, or delayed by a
-/// failed accept (out of file descriptors). Lock-free; registered on a
-/// registry by `HTTPMetrics`, or standalone (counted, not exposed).
+/// refused by the cap, closed by the request-head timeout or by a framing
+/// refusal, or delayed by a failed accept (out of file descriptors).
+/// Lock-free; registered on a registry by `HTTPMetrics`, or standalone
+/// (counted, not exposed).
 public final class HTTPConnectionMetrics: Sendable {
     private let openCount = Atomic<Int>(0)
     /// Connections closed at once because `connectionsMax` were already open.
@@ -12,11 +13,14 @@ public final class HTTPConnectionMetrics: Sendable {
     public let headerTimeouts = Counter()
     /// `accept` failures (EMFILE, ENFILE, ENOBUFS, ENOMEM) after which accepting paused.
     public let acceptErrors = Counter()
+    /// Requests refused by HTTP/1.1 framing (unparseable, or forbidden framing); their connections close.
+    public let framingRefusals = Counter()
 
     public init() {}
 
     /// Registers `holdfast_rest_connections_open`, `holdfast_rest_connections_refused_total`,
-    /// `holdfast_rest_header_timeouts_total` and `holdfast_rest_accept_errors_total`.
+    /// `holdfast_rest_header_timeouts_total`, `holdfast_rest_accept_errors_total` and
+    /// `holdfast_rest_framing_refusals_total`.
     public func register(on registry: MetricsRegistry) throws(MetricsError) {
         try registry.gauge(name: "holdfast_rest_connections_open", help: "REST connections open now.") { [self] in
             Double(open)
@@ -33,6 +37,10 @@ public final class HTTPConnectionMetrics: Sendable {
             (
                 "holdfast_rest_accept_errors_total",
                 "REST accept failures (out of file descriptors or memory); accepting paused.", acceptErrors
+            ),
+            (
+                "holdfast_rest_framing_refusals_total",
+                "REST requests refused by HTTP/1.1 framing (400, connection closed).", framingRefusals
             ),
         ]
         for (name, help, counter) in counters {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Observability
@@ -29,13 +30,17 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let headTimeout: RequestHeadTimeoutHandler
+    private let metrics: HTTPConnectionMetrics
+    private let logger: Logger
     private var state = State.serving
     /// Heads passed on whose response has not been sent.
     private var requestsOpen = 0
     private var readingBody = false
 
-    init(headTimeout: RequestHeadTimeoutHandler) {
+    init(headTimeout: RequestHeadTimeoutHandler, metrics: HTTPConnectionMetrics, logger: Logger) {
         self.headTimeout = headTimeout
+        self.metrics = metrics
+        self.logger = logger
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -45,7 +50,7 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let head):
             headTimeout.headDecoded()
             if let problem = Self.framingProblem(head) {
-                refuse(context, detail: problem, path: head.uri)
+                refuse(context, detail: problem, method: head.method.rawValue, path: head.uri)
                 return
             }
             requestsOpen += 1
@@ -63,7 +68,7 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard case .serving = state else { return }
         if readingBody { context.fireErrorCaught(error) }
-        refuse(context, detail: "the request is not valid HTTP/1.1 (\(parserError))", path: "")
+        refuse(context, detail: "the request is not valid HTTP/1.1 (\(parserError))", method: "OTHER", path: "")
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -90,14 +95,19 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers 400 with a problem and closes, or, with a response in flight,
     /// closes once it is sent.
-    private func refuse(_ context: ChannelHandlerContext, detail: String, path: String) {
+    private func refuse(_ context: ChannelHandlerContext, detail: String, method: String, path: String) {
+        metrics.framingRefusals.increment()
+        let requestID = RequestID.generate()
+        var metadata = StructuredLogging.requestMetadata(
+            requestID: requestID, method: method, path: HTTPMetrics.unmatchedRoute, status: 400, durationNanoseconds: 0)
+        metadata["reason"] = .string(detail)
+        logger.info("request refused by HTTP framing", metadata: metadata)
         guard requestsOpen == 0 else {
             state = .closingAfterResponse
             return
         }
         state = .closed
         let problem = Problem.malformed(detail)
-        let requestID = RequestID.generate()
         let body = problem.body(requestID: requestID, path: path)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/problem+json")

@@ -30,7 +30,7 @@ struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: RESTConnectionLimits.decoderLimits)
-            try pipeline.addHandler(HTTPFramingGuard(headTimeout: headTimeout))
+            try pipeline.addHandler(HTTPFramingGuard(headTimeout: headTimeout, metrics: metrics, logger: logger))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
             return try NIOAsyncChannel(
