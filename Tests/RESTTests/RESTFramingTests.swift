@@ -41,6 +41,21 @@ struct RESTFramingTests {
         #expect(rest.server.connectionMetrics.framingRefusals.value == UInt64(requests.count))
     }
 
+    @Test("a request asking to upgrade is served as HTTP/1.1, then the connection closes")
+    func upgradeRequest() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        let connection = try rest.connect()
+        let (response, closed) = try await RawConnection.blocking {
+            try connection.send(
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                    + "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (try connection.readResponse(), connection.waitForClose(timeoutSeconds: 30))
+        }
+        #expect(response.status == 200 && response.json["status"] as? String == "alive")
+        #expect(closed)
+    }
+
     @Test("CONNECT → 400 and close (NIO's encoder sends no body in a response to CONNECT)")
     func connectMethod() async throws {
         let rest = try await RESTHarness.start()

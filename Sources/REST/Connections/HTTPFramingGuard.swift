@@ -11,6 +11,10 @@ import Observability
 /// (`CONNECT`) with a 400 `application/problem+json`, then closes the
 /// connection. Hummingbird alone would answer an empty 400.
 ///
+/// A request asking for a protocol upgrade (`Connection: upgrade`) is served
+/// as plain HTTP/1.1, then the connection closes: the decoder parses nothing
+/// after it.
+///
 /// A refusal is written at once when no response is in flight. Otherwise the
 /// response in flight is finished and the connection closed: a pipelined
 /// request after it is not answered, and a body that fails to decode fails
@@ -36,6 +40,9 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Heads passed on whose response has not been sent.
     private var requestsOpen = 0
     private var readingBody = false
+    /// A request asked to upgrade the protocol: the decoder stops parsing
+    /// after it, so the connection closes once its response is sent.
+    private var closesWhenAnswered = false
 
     init(headTimeout: RequestHeadTimeoutHandler, metrics: HTTPConnectionMetrics, logger: Logger) {
         self.headTimeout = headTimeout
@@ -55,6 +62,9 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
             requestsOpen += 1
             readingBody = true
+            if head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "upgrade" }) {
+                closesWhenAnswered = true
+            }
         case .body: break
         case .end: readingBody = false
         }
@@ -81,7 +91,7 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         assert(requestsOpen > 0, "a response was sent for no request")
         requestsOpen -= 1
         headTimeout.responseSent()
-        if case .closingAfterResponse = state, requestsOpen == 0 {
+        if requestsOpen == 0, closesWhenAnswered || state == .closingAfterResponse {
             state = .closed
             context.flush()
             context.close(promise: nil)
