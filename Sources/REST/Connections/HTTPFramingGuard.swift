@@ -56,8 +56,8 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch part {
         case .head(let head):
             headTimeout.headDecoded()
-            if let problem = Self.framingProblem(head) {
-                refuse(context, detail: problem, method: head.method.rawValue, path: head.uri)
+            if let refusal = Self.framingProblem(head) {
+                refuse(context, detail: refusal, method: head.method.rawValue, path: head.uri)
                 return
             }
             requestsOpen += 1
