@@ -2,30 +2,50 @@ import Engine
 
 // The JSON request bodies, one per operation that takes one. Field names match
 // the JSON views (and the engine's command fields); every number is an integer.
+// Each is read from the strict parser's object by `JSONObject`, which refuses
+// unknown fields, nulls and wrong types.
 
-struct LineBody: Decodable {
+struct LineBody: RequestBody {
     var sku: String
     var location: String?
     var quantity: Int64
 
     static let fieldNames: Set<String> = ["sku", "location", "quantity"]
     var request: LineRequest { LineRequest(sku: sku, location: location, quantity: quantity) }
+
+    init(_ object: JSONObject) throws(Problem) {
+        sku = try object.string("sku")
+        location = try object.optionalString("location")
+        quantity = try object.integer("quantity")
+    }
 }
 
-struct PricedLineBody: Decodable {
+struct PricedLineBody: RequestBody {
     var sku: String
     var location: String?
     var quantity: Int64
     var unitPriceMinor: Int64
 
     static let fieldNames: Set<String> = ["sku", "location", "quantity", "unitPriceMinor"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        sku = try object.string("sku")
+        location = try object.optionalString("location")
+        quantity = try object.integer("quantity")
+        unitPriceMinor = try object.integer("unitPriceMinor")
+    }
 }
 
-struct PriceBody: Decodable {
+struct PriceBody: RequestBody {
     var sku: String
     var unitPriceMinor: Int64
 
     static let fieldNames: Set<String> = ["sku", "unitPriceMinor"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        sku = try object.string("sku")
+        unitPriceMinor = try object.integer("unitPriceMinor")
+    }
 }
 
 struct SetStockBody: RequestBody {
@@ -36,6 +56,14 @@ struct SetStockBody: RequestBody {
     var backorderLimit: Int64?
 
     static let fieldNames: Set<String> = ["location", "onHand", "safetyStock", "lowStockThreshold", "backorderLimit"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        location = try object.optionalString("location")
+        onHand = try object.optionalInteger("onHand")
+        safetyStock = try object.optionalInteger("safetyStock")
+        lowStockThreshold = try object.optionalInteger("lowStockThreshold")
+        backorderLimit = try object.optionalInteger("backorderLimit")
+    }
 }
 
 struct AdjustStockBody: RequestBody {
@@ -44,19 +72,32 @@ struct AdjustStockBody: RequestBody {
     var reason: String
 
     static let fieldNames: Set<String> = ["location", "delta", "reason"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        location = try object.optionalString("location")
+        delta = try object.integer("delta")
+        reason = try object.string("reason")
+    }
 }
 
 struct LocationPriorityBody: RequestBody {
     var locations: [String]
 
     static let fieldNames: Set<String> = ["locations"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        locations = try object.strings("locations")
+    }
 }
 
 struct LinesBody: RequestBody {
     var lines: [LineBody]
 
     static let fieldNames: Set<String> = ["lines"]
-    static var nestedFieldNames: [String: Set<String>] { ["lines": LineBody.fieldNames] }
+
+    init(_ object: JSONObject) throws(Problem) {
+        lines = try object.objects("lines")
+    }
 }
 
 struct ReserveBody: RequestBody {
@@ -66,13 +107,23 @@ struct ReserveBody: RequestBody {
     var owner: String?
 
     static let fieldNames: Set<String> = ["reservationID", "lines", "ttlSeconds", "owner"]
-    static var nestedFieldNames: [String: Set<String>] { ["lines": LineBody.fieldNames] }
+
+    init(_ object: JSONObject) throws(Problem) {
+        reservationID = try object.optionalString("reservationID")
+        lines = try object.objects("lines")
+        ttlSeconds = try object.optionalInteger("ttlSeconds")
+        owner = try object.optionalString("owner")
+    }
 }
 
 struct ExtendBody: RequestBody {
     var ttlSeconds: Int64
 
     static let fieldNames: Set<String> = ["ttlSeconds"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        ttlSeconds = try object.integer("ttlSeconds")
+    }
 }
 
 /// What turns a reservation or a cart into an order.
@@ -88,7 +139,16 @@ struct OrderTermsBody: RequestBody {
     static let fieldNames: Set<String> = [
         "orderID", "customerID", "currency", "prices", "taxMinor", "shippingMinor", "discountMinor",
     ]
-    static var nestedFieldNames: [String: Set<String>] { ["prices": PriceBody.fieldNames] }
+
+    init(_ object: JSONObject) throws(Problem) {
+        orderID = try object.optionalString("orderID")
+        customerID = try object.string("customerID")
+        currency = try object.string("currency")
+        prices = try object.objects("prices")
+        taxMinor = try object.optionalInteger("taxMinor")
+        shippingMinor = try object.optionalInteger("shippingMinor")
+        discountMinor = try object.optionalInteger("discountMinor")
+    }
 
     func terms(orderID: String) -> OrderTerms {
         OrderTerms(
@@ -104,6 +164,12 @@ struct ConfigureCartBody: RequestBody {
     var holdTTLSeconds: Int64?
 
     static let fieldNames: Set<String> = ["customerID", "holdStock", "holdTTLSeconds"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        customerID = try object.optionalString("customerID")
+        holdStock = try object.optionalBool("holdStock")
+        holdTTLSeconds = try object.optionalInteger("holdTTLSeconds")
+    }
 }
 
 struct AddCartItemBody: RequestBody {
@@ -111,12 +177,21 @@ struct AddCartItemBody: RequestBody {
     var quantity: Int64
 
     static let fieldNames: Set<String> = ["sku", "quantity"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        sku = try object.string("sku")
+        quantity = try object.integer("quantity")
+    }
 }
 
 struct SetCartItemBody: RequestBody {
     var quantity: Int64
 
     static let fieldNames: Set<String> = ["quantity"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        quantity = try object.integer("quantity")
+    }
 }
 
 struct PlaceOrderBody: RequestBody {
@@ -131,5 +206,14 @@ struct PlaceOrderBody: RequestBody {
     static let fieldNames: Set<String> = [
         "orderID", "customerID", "lines", "currency", "taxMinor", "shippingMinor", "discountMinor",
     ]
-    static var nestedFieldNames: [String: Set<String>] { ["lines": PricedLineBody.fieldNames] }
+
+    init(_ object: JSONObject) throws(Problem) {
+        orderID = try object.optionalString("orderID")
+        customerID = try object.string("customerID")
+        lines = try object.objects("lines")
+        currency = try object.string("currency")
+        taxMinor = try object.optionalInteger("taxMinor")
+        shippingMinor = try object.optionalInteger("shippingMinor")
+        discountMinor = try object.optionalInteger("discountMinor")
+    }
 }

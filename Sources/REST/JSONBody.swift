@@ -1,112 +1,93 @@
-import Foundation
+import Auth
 import Hummingbird
+import NIOCore
 
-/// Strict decoding of request bodies: JSON objects only, no unknown fields, no
-/// wrong types, no numbers outside 64-bit integers — each refused with a 400
-/// problem that names the field.
+/// Strict decoding of request bodies, in one parse: `application/json` in
+/// UTF-8 only, a JSON object with no duplicate or unknown fields, no nulls, no
+/// trailing commas, integers written as integers within 64 bits — anything else
+/// is refused with a problem that names what is wrong.
 enum JSONBody {
     /// Largest request body accepted (the biggest valid request, 256 priced
     /// lines with 64-byte ids, is about 40 KiB).
     static let bytesMax = 1 << 20
+    /// Deepest nesting of arrays and objects in a body (the deepest valid one is 3).
+    static let depthMax = 8
 
     static func decode<Body: RequestBody>(_ type: Body.Type, from request: Request) async throws -> Body {
-        if let contentType = request.headers[.contentType],
-            !contentType.lowercased().hasPrefix("application/json")
-        {
-            throw Problem(
-                .unsupportedMediaType, status: .unsupportedMediaType,
-                detail: "Content-Type must be application/json, not '\(contentType)'")
-        }
+        try MediaType.requireJSON(request.headers[.contentType])
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: bytesMax)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw Problem(
                 .payloadTooLarge, status: .contentTooLarge, detail: "the body is larger than \(bytesMax) bytes")
-        }
-        return try decode(type, from: Data(buffer.readableBytesView))
-    }
-
-    static func decode<Body: RequestBody>(_ type: Body.Type, from data: Data) throws -> Body {
-        guard !data.isEmpty else { throw Problem.malformed("the body is empty; a JSON object is expected") }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
         } catch {
-            throw Problem.malformed("the body is not valid JSON")
+            throw Problem.malformed("the body could not be read (\(error))")
         }
-        guard let fields = object as? [String: Any] else {
-            throw Problem.malformed("the body must be a JSON object")
-        }
-        try checkKeys(fields, allowed: Body.fieldNames, path: "")
-        for (key, allowed) in Body.nestedFieldNames {
-            guard let items = fields[key] as? [Any] else { continue }
-            for (index, item) in items.enumerated() {
-                guard let object = item as? [String: Any] else {
-                    throw Problem.malformed("field '\(key)[\(index)]' must be an object")
-                }
-                try checkKeys(object, allowed: allowed, path: "\(key)[\(index)].")
-            }
-        }
-        do {
-            return try JSONDecoder().decode(Body.self, from: data)
-        } catch let error as DecodingError {
-            throw Problem.malformed(describe(error))
-        }
+        return try decode(type, from: Array(buffer.readableBytesView))
     }
 
-    /// Unknown fields are refused, so a misspelt optional field is never silently ignored.
-    private static func checkKeys(_ object: [String: Any], allowed: Set<String>, path: String) throws {
-        for key in object.keys.sorted() {
-            guard allowed.contains(key) else {
-                throw Problem.malformed(
-                    "unknown field '\(path)\(key)'; allowed: \(allowed.sorted().joined(separator: ", "))")
-            }
-            if object[key] is NSNull {
-                throw Problem.malformed("field '\(path)\(key)' is null; leave an optional field out instead")
-            }
+    static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8]) throws(Problem) -> Body {
+        guard !bytes.isEmpty else { throw Problem.malformed("the body is empty; a JSON object is expected") }
+        if let encodingProblem = encodingProblem(bytes) { throw Problem.malformed(encodingProblem) }
+        let members: [String: JSONValue]
+        do throws(StrictJSON.Failure) {
+            members = try StrictJSON.parseObject(bytes, depthMax: depthMax)
+        } catch {
+            throw Problem.malformed("the body is not valid JSON: \(error.reason) (at byte \(error.offset))")
         }
+        return try Body(JSONObject(.object(members), path: "", allowed: Body.fieldNames))
     }
 
-    private static func describe(_ error: DecodingError) -> String {
-        func name(_ path: [any CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+    /// Why `bytes` are not UTF-8 JSON text, for the encodings a client might
+    /// send by mistake: a byte order mark, UTF-16 or UTF-32 (RFC 8259 §8.1).
+    static func encodingProblem(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return "the body starts with a UTF-8 byte order mark; send UTF-8 without one"
         }
-        switch error {
-        case .keyNotFound(let key, let context):
-            let parent = name(context.codingPath)
-            return "missing field '\(parent.isEmpty ? "" : parent + ".")\(key.stringValue)'"
-        case .typeMismatch(let type, let context):
-            return "field '\(name(context.codingPath))' must be \(JSONBody.typeName(type))"
-        case .valueNotFound(let type, let context):
-            return "field '\(name(context.codingPath))' must be \(JSONBody.typeName(type)), not null"
-        case .dataCorrupted(let context):
-            let field = name(context.codingPath)
-            let subject = field.isEmpty ? "a value" : "field '\(field)'"
-            return "\(subject) is out of range or not a whole number (integers are 64-bit, money in minor units)"
-        @unknown default:
-            return "the body does not have the expected shape"
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.prefix(4).contains(0) {
+            return "the body is UTF-16 or UTF-32; JSON bodies must be UTF-8"
         }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Int64.Type, is Int.Type: "an integer"
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is [Any].Type: "an array"
-        default: "an object"
-        }
+        return nil
     }
 }
 
-/// A request body: Decodable, with the set of field names it accepts.
-protocol RequestBody: Decodable {
-    static var fieldNames: Set<String> { get }
-    /// Fields that hold arrays of objects, and the fields those objects accept.
-    static var nestedFieldNames: [String: Set<String>] { get }
+/// The request's `Content-Type`: JSON bodies must say `application/json`
+/// (parameters allowed, a charset only if it is UTF-8).
+enum MediaType {
+    static func requireJSON(_ contentType: String?) throws(Problem) {
+        guard let contentType else {
+            throw unsupported("a body needs Content-Type: application/json; the request has none")
+        }
+        let parts = contentType.split(separator: ";", omittingEmptySubsequences: false)
+        let essence = parts[0].trimmingWhitespace().lowercased()
+        guard essence == "application/json" else {
+            throw unsupported("Content-Type must be application/json, not '\(contentType.prefix(128))'")
+        }
+        for parameter in parts.dropFirst() {
+            let trimmed = parameter.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            let pair = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace().lowercased() }
+            guard pair.count == 2 else {
+                throw unsupported("Content-Type has a malformed parameter '\(parameter.prefix(64))'")
+            }
+            if pair[0] == "charset", !["utf-8", "\"utf-8\""].contains(pair[1]) {
+                throw unsupported("JSON bodies must be UTF-8, not charset '\(pair[1].prefix(64))'")
+            }
+        }
+    }
+
+    private static func unsupported(_ detail: String) -> Problem {
+        Problem(.unsupportedMediaType, status: .unsupportedMediaType, detail: detail)
+    }
 }
 
-extension RequestBody {
-    static var nestedFieldNames: [String: Set<String>] { [:] }
+extension Substring {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+    fileprivate func trimmingWhitespace() -> Substring {
+        var text = self
+        while text.first == " " || text.first == "\t" { text = text.dropFirst() }
+        while text.last == " " || text.last == "\t" { text = text.dropLast() }
+        return text
+    }
 }

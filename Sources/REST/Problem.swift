@@ -139,6 +139,15 @@ extension Problem {
     /// The response: the problem as JSON, `application/problem+json`, and
     /// `Retry-After` when the client should come back.
     func response(requestID: String, path: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let wwwAuthenticate { headers[.wwwAuthenticate] = wwwAuthenticate }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body(requestID: requestID, path: path)))
+    }
+
+    /// The problem's JSON document.
+    func body(requestID: String, path: String) -> ByteBuffer {
         var object: [String: ProblemField] = fields
         object["type"] = .text("https://holdfast.dev/problems/\(code.lowercased().replacingOccurrences(of: "_", with: "-"))")
         object["title"] = .text(title)
@@ -148,11 +157,7 @@ extension Problem {
         object["number"] = .integer(Int64(number))
         object["instance"] = .text(path)
         object["requestID"] = .text(requestID)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/problem+json"
-        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        if let wwwAuthenticate { headers[.wwwAuthenticate] = wwwAuthenticate }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONOutput.encode(object)))
+        return JSONOutput.encode(object)
     }
 }
 

@@ -29,6 +29,14 @@ public final class RESTBackend: Sendable {
 
     public var isReady: Bool { runtime != nil }
 
+    /// Whether shutdown has begun.
+    var isStopping: Bool {
+        phase.withLock { phase in
+            if case .stopping = phase { return true }
+            return false
+        }
+    }
+
     /// The runtime once ready; nil while recovering or stopping.
     public var runtime: ShardRuntime? {
         phase.withLock { phase in

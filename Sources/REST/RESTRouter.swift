@@ -16,11 +16,7 @@ enum RESTRouter {
         router.get("healthz") { _, _ in
             PlainResponse.json(#"{"status":"alive"}"#)
         }
-        router.get("readyz") { _, _ in
-            backend.isReady
-                ? PlainResponse.json(#"{"status":"ready"}"#)
-                : PlainResponse.json(#"{"status":"recovering"}"#, status: .serviceUnavailable)
-        }
+        router.get("readyz") { _, _ in Readiness.response(backend) }
         if let metricsText = configuration.metricsText {
             router.get("metrics") { _, _ in
                 PlainResponse.text(metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")

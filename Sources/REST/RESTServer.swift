@@ -1,25 +1,12 @@
 import Engine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Observability
 import ServiceLifecycle
 import Synchronization
-
-/// Where and how the REST API listens, and the hooks `holdfast serve` fills.
-public struct RESTConfiguration: Sendable {
-    public var host = "127.0.0.1"
-    /// 0 picks a free port (see `RESTServer.boundPort`).
-    public var port = 7480
-    public var serverName = "holdfast"
-    /// Prometheus text for `GET /metrics`; nil answers 404.
-    public var metricsText: (@Sendable () -> String)?
-    /// Where requests are counted by method, route and status, with latency per route.
-    public var metrics: HTTPMetrics?
-
-    public init() {}
-}
 
 /// The REST API (DESIGN §7) on Hummingbird 2: its own port, in the same process
 /// as the wire server, translating requests into engine commands through the
@@ -31,11 +18,14 @@ public final class RESTServer: Sendable {
     private let group = Mutex<ServiceGroup?>(nil)
     private let task = Mutex<Task<Void, any Error>?>(nil)
     private let port = Mutex<Int?>(nil)
+    /// Open connections, refusals by the cap, head time-outs, accept failures.
+    public let connectionMetrics: HTTPConnectionMetrics
 
     public init(configuration: RESTConfiguration, backend: RESTBackend = RESTBackend(), logger: Logger) {
         self.configuration = configuration
         self.backend = backend
         self.logger = logger
+        connectionMetrics = configuration.metrics?.connections ?? HTTPConnectionMetrics()
     }
 
     /// The TCP port it listens on, once started.
@@ -45,16 +35,10 @@ public final class RESTServer: Sendable {
     public func start() async throws {
         let router = try RESTRouter.make(backend: backend, configuration: configuration, logger: logger)
         let (stream, continuation) = AsyncStream<Int?>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port),
-                serverName: configuration.serverName, reuseAddress: true),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port)
-                continuation.finish()
-            },
-            logger: logger)
+        let app = makeApplication(router: router) { channel in
+            continuation.yield(channel.localAddress?.port)
+            continuation.finish()
+        }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         group.withLock { $0 = serviceGroup }
@@ -69,6 +53,28 @@ public final class RESTServer: Sendable {
             throw RESTServerError.notListening("\(configuration.host):\(configuration.port)")
         }
         port.withLock { $0 = bound }
+    }
+
+    /// Hummingbird's application with Holdfast's connection set-up (`RESTChildChannel`)
+    /// and the accept pause on the listener; `onListening` runs once it listens.
+    private func makeApplication(
+        router: Router<RESTContext>, onListening: @escaping @Sendable (any Channel) -> Void
+    ) -> some Service {
+        let (limits, metrics, logger) = (configuration.connectionLimits, connectionMetrics, logger)
+        let acceptPause = TimeAmount.milliseconds(configuration.acceptPauseMilliseconds)
+        return Application(
+            router: router,
+            server: HTTPServerBuilder { responder in
+                RESTChildChannel(responder: responder, limits: limits, metrics: metrics)
+            },
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: configuration.serverName, reuseAddress: true),
+            onServerRunning: { listener in
+                await AcceptPauseHandler.install(on: listener, pause: acceptPause, metrics: metrics, logger: logger)
+                onListening(listener)
+            },
+            logger: logger)
     }
 
     /// Stops taking new API requests (503), finishes those in flight, closes the listener.

@@ -13,11 +13,18 @@ final class RESTHarness: Sendable {
     let server: RESTServer
     let base: String
 
-    static func start(ready: Bool = true, shards: Int = 1) async throws -> RESTHarness {
-        let runtime = ShardRuntime(shardCount: shards)
+    /// - Parameters:
+    ///   - runtime: the engine behind the API; one in-memory shard per `shards` when nil.
+    ///   - configure: changes to the REST configuration (limits, timeouts, metrics).
+    static func start(
+        ready: Bool = true, shards: Int = 1, runtime: ShardRuntime? = nil,
+        configure: (inout RESTConfiguration) -> Void = { _ in }
+    ) async throws -> RESTHarness {
+        let runtime = runtime ?? ShardRuntime(shardCount: shards)
         var configuration = RESTConfiguration()
         configuration.port = 0
         configuration.metricsText = { "holdfast_test_metric 1\n" }
+        configure(&configuration)
         var logger = Logger(label: "test.rest")
         logger.logLevel = .error
         let server = RESTServer(configuration: configuration, logger: logger)
@@ -31,6 +38,11 @@ final class RESTHarness: Sendable {
         self.server = server
         self.base = base
     }
+
+    var port: Int { server.boundPort! }
+
+    /// A raw TCP connection to the REST port.
+    func connect() throws -> RawConnection { try RawConnection(port: port) }
 
     /// HS256 with a fixed test secret; `token(...)` makes tokens it accepts.
     static let secret = Array("rest-tests-secret-0123456789abcdef".utf8)

@@ -1,8 +1,9 @@
-/// A JSON value as a token header or claim set holds it.
-enum JSONValue: Equatable {
+/// A JSON value as a token header, a claim set or a REST request body holds it.
+public enum JSONValue: Equatable, Sendable {
     case string(String)
     case integer(Int64)
-    /// A number with a fraction or exponent; tokens' numeric claims must be integers.
+    /// A number not spelt as a plain integer: with a fraction or an exponent
+    /// (`1.0`, `1e0`), or `-0`. Integer fields refuse it.
     case fractional
     case bool(Bool)
     case null
@@ -10,29 +11,50 @@ enum JSONValue: Equatable {
     case object([String: JSONValue])
 }
 
-/// A small strict JSON parser (RFC 8259) for token headers and claims:
-/// duplicate member names, trailing bytes, invalid UTF-8, unescaped control
-/// characters and nesting deeper than `AuthLimits.jsonDepthMax` are refused.
-struct StrictJSON {
-    struct Failure: Error {
-        var reason: String
+/// The one strict JSON parser (RFC 8259) of the code base, for token headers
+/// and claims and for REST request bodies: duplicate member names, trailing
+/// commas, trailing bytes, invalid UTF-8, unescaped control characters, integers
+/// outside 64 bits and nesting deeper than the given depth are refused.
+public struct StrictJSON {
+    /// Why the bytes are not a JSON object, and the byte offset where that was found.
+    public struct Failure: Error, Sendable {
+        public var reason: String
+        public var offset: Int
+
+        init(reason: String, offset: Int = 0) {
+            self.reason = reason
+            self.offset = offset
+        }
     }
 
     private let bytes: [UInt8]
+    private let depthMax: Int
     private var index = 0
 
-    private init(_ bytes: [UInt8]) {
+    private init(_ bytes: [UInt8], depthMax: Int) {
         self.bytes = bytes
+        self.depthMax = depthMax
     }
 
     /// The object `bytes` hold, or the reason they are not one.
-    static func parseObject(_ bytes: [UInt8]) throws(Failure) -> [String: JSONValue] {
-        var parser = StrictJSON(bytes)
-        parser.skipWhitespace()
-        guard parser.peek == UInt8(ascii: "{") else { throw Failure(reason: "not a JSON object") }
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw Failure(reason: "bytes after the JSON object") }
+    /// - Parameter depthMax: the deepest nesting of arrays and objects accepted.
+    public static func parseObject(
+        _ bytes: [UInt8], depthMax: Int = AuthLimits.jsonDepthMax
+    ) throws(Failure) -> [String: JSONValue] {
+        var parser = StrictJSON(bytes, depthMax: depthMax)
+        do throws(Failure) {
+            return try parser.parseTopLevelObject()
+        } catch {
+            throw Failure(reason: error.reason, offset: parser.index)
+        }
+    }
+
+    private mutating func parseTopLevelObject() throws(Failure) -> [String: JSONValue] {
+        skipWhitespace()
+        guard peek == UInt8(ascii: "{") else { throw Failure(reason: "not a JSON object") }
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        guard index == bytes.count else { throw Failure(reason: "bytes after the JSON object") }
         guard case .object(let members) = value else { throw Failure(reason: "not a JSON object") }
         return members
     }
@@ -51,7 +73,7 @@ struct StrictJSON {
     }
 
     private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= AuthLimits.jsonDepthMax else { throw Failure(reason: "JSON nested too deeply") }
+        guard depth <= depthMax else { throw Failure(reason: "JSON nested too deeply") }
         skipWhitespace()
         guard let byte = peek else { throw Failure(reason: "JSON ends early") }
         switch byte {
@@ -139,7 +161,7 @@ struct StrictJSON {
             try skipDigits()
             isFractional = true
         }
-        if isFractional { return .fractional }
+        if isFractional || bytes[start..<index].elementsEqual("-0".utf8) { return .fractional }
         guard let value = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
             throw Failure(reason: "JSON integer out of range")
         }

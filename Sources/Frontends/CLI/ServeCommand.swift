@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the REST API (0: any free port, printed at start).")
     var httpPort = 7480
 
+    @OptionGroup var http: ServeHTTPOptions
+
     @OptionGroup var auth: ServeAuthOptions
 
     @OptionGroup var connections: ServeConnectionOptions
@@ -145,6 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = RESTConfiguration()
         configuration.host = httpHost
         configuration.port = httpPort
+        http.apply(to: &configuration)
         configuration.metricsText = { registry.render() }
         do {
             configuration.metrics = try HTTPMetrics(registry: registry)

@@ -2,7 +2,8 @@ import Synchronization
 
 /// The REST server's request families, on a shared registry:
 /// `holdfast_http_requests_total{method,route,status}` and
-/// `holdfast_http_request_duration_seconds{method,route}`.
+/// `holdfast_http_request_duration_seconds{method,route}`, and the listener's
+/// connection families (`HTTPConnectionMetrics`).
 ///
 /// Make one `RouteMetrics` per route when routes are registered (a lookup
 /// under a lock, once) and keep it; recording a request is then lock-free.
@@ -13,6 +14,8 @@ public final class HTTPMetrics: Sendable {
 
     private let durations: HistogramFamily
     private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
+    /// Open connections, and those refused by the cap or closed by the head timeout.
+    public let connections = HTTPConnectionMetrics()
 
     private struct RouteKey: Hashable {
         var method: String
@@ -36,6 +39,7 @@ public final class HTTPMetrics: Sendable {
                 }
             }
         }
+        try connections.register(on: registry)
     }
 
     /// The handle of one route: `method` (`GET`) and the route's pattern

@@ -24,12 +24,12 @@ struct OrderRoutes {
         }
         stores.get("orders") { request, context in
             let store = try RequestParts.path("store", context)
-            guard let customer = RequestParts.query("customer", request) else {
+            guard let customer = try RequestParts.query("customer", request) else {
                 throw Problem.malformed("query parameter 'customer' is required")
             }
             let limit = try RequestParts.integer("limit", request, in: 1...Limits.orderPageSizeMax)
             let query = OrderListQuery(
-                store: store, customerID: customer, afterOrderID: RequestParts.query("after", request),
+                store: store, customerID: customer, afterOrderID: try RequestParts.query("after", request),
                 limit: limit ?? Limits.orderPageSizeDefault)
             return try await responder.run(.listOrders(query), context)
         }

@@ -37,4 +37,9 @@ struct SetPriceBody: RequestBody {
     var unitPriceMinor: Int64
 
     static let fieldNames: Set<String> = ["currency", "unitPriceMinor"]
+
+    init(_ object: JSONObject) throws(Problem) {
+        currency = try object.string("currency")
+        unitPriceMinor = try object.integer("unitPriceMinor")
+    }
 }

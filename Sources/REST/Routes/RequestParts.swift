@@ -4,29 +4,42 @@ import HTTPTypes
 import Hummingbird
 import Observability
 
-/// Reading the parts of a request: path parameters (percent-decoded), query
-/// parameters as bounded integers, and the `Idempotency-Key` header.
+/// Reading the parts of a request: path and query parameters (percent-decoded
+/// byte for byte), query integers within bounds, and the `Idempotency-Key` header.
 enum RequestParts {
-    /// A path parameter, percent-decoded; the engine checks it as an identifier.
+    /// A path parameter, percent-decoded byte for byte (`PathSegment.decode`);
+    /// the engine checks it as an identifier.
     static func path(_ name: String, _ context: RESTContext) throws -> String {
         guard let raw = context.parameters.get(name) else {
             throw Problem(.notFound, status: .notFound, detail: "missing path parameter '\(name)'")
         }
-        guard let decoded = raw.removingPercentEncoding else {
+        guard let decoded = PathSegment.decode(raw) else {
             throw Problem.malformed("path parameter '\(name)' is not valid percent-encoded UTF-8")
         }
         return decoded
     }
 
-    static func query(_ name: String, _ request: Request) -> String? {
-        request.uri.queryParameters.get(name)
+    /// A query parameter, percent-decoded byte for byte like a path segment;
+    /// nil when absent. Given twice, or not valid percent-encoded UTF-8: 400.
+    static func query(_ name: String, _ request: Request) throws -> String? {
+        var found: String?
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name else { continue }
+            guard found == nil else { throw Problem.malformed("query parameter '\(name)' is given more than once") }
+            guard let value = PathSegment.decode(parts.count == 2 ? parts[1] : "") else {
+                throw Problem.malformed("query parameter '\(name)' is not valid percent-encoded UTF-8")
+            }
+            found = value
+        }
+        return found
     }
 
     /// An optional integer query parameter within `range`.
     static func integer<Value: FixedWidthInteger>(
         _ name: String, _ request: Request, in range: ClosedRange<Value>
     ) throws -> Value? {
-        guard let text = query(name, request) else { return nil }
+        guard let text = try query(name, request) else { return nil }
         guard let value = Value(text), range.contains(value) else {
             throw Problem.malformed("query parameter '\(name)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
