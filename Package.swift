@@ -57,10 +57,14 @@ let package = Package(
         .target(name: "Auth", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Auth"),
         /// The wire protocol's frames and messages (docs/wire-protocol.md), shared by server and client.
         .target(name: "Wire", dependencies: ["Engine", "CHoldfastSupport"], path: "Sources/Wire/Codec"),
+        /// What both listeners of `holdfast serve` share on their sockets: the accept pause.
+        .target(
+            name: "NetworkSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/NetworkSupport"),
         .target(
             name: "WireServer",
             dependencies: [
-                "Engine", "Wire", "Auth",
+                "Engine", "Wire", "Auth", "NetworkSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -87,7 +91,7 @@ let package = Package(
         .target(
             name: "REST",
             dependencies: [
-                "Engine", "Wire", "Auth", "Observability",
+                "Engine", "Wire", "Auth", "Observability", "NetworkSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

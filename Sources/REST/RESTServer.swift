@@ -71,7 +71,7 @@ public final class RESTServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: configuration.serverName, reuseAddress: true),
             onServerRunning: { listener in
-                await AcceptPauseHandler.install(on: listener, pause: acceptPause, metrics: metrics, logger: logger)
+                await RESTAcceptPause.install(on: listener, pause: acceptPause, metrics: metrics, logger: logger)
                 onListening(listener)
             },
             logger: logger)

@@ -1,4 +1,5 @@
 import Engine
+import NetworkSupport
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -79,7 +80,8 @@ public final class WireServer: Sendable {
                 // Without it a failed accept (EMFILE, ENFILE, ENOMEM) is retried at once, in a spin.
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ListenerBackoffHandler(backoff: backoff) { counters.acceptFailures.add(1, ordering: .relaxed) })
+                        AcceptPauseHandler(pause: backoff) { _ in counters.acceptFailures.add(1, ordering: .relaxed) },
+                        position: .first)
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
