@@ -99,7 +99,7 @@ extension StateMachine {
 
     /// A customer's order lines carry list prices only (the same rule as `pricedTerms`).
     private func customerLinePricesError(_ command: PlaceOrder, store: Int32) -> EngineError? {
-        guard caller != .service else { return nil }
+        guard case .customer = caller else { return nil }
         let skus = command.lines.map(\.sku)
         let stated = command.lines.map { UnitPrice(sku: $0.sku, unitPriceMinor: $0.unitPriceMinor) }
         let terms = OrderTerms(

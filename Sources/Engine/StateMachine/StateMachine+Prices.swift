@@ -40,7 +40,7 @@ extension StateMachine {
     /// than the list price is `priceMismatch`, and tax, shipping and discount
     /// must be 0 (a customer cannot set amounts).
     func pricedTerms(_ terms: OrderTerms, store: Int32, skus: [String]) -> Result<OrderTerms, EngineError> {
-        guard caller != .service else { return .success(terms) }
+        guard case .customer = caller else { return .success(terms) }
         for (field, value) in [
             ("taxMinor", terms.taxMinor), ("shippingMinor", terms.shippingMinor), ("discountMinor", terms.discountMinor),
         ] where value != 0 {

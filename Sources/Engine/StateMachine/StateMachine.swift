@@ -74,7 +74,7 @@ public struct StateMachine: Sendable {
         let outcome: Outcome
         if let error = Validation.caller(caller) {
             outcome = .failure(error)
-        } else if caller != .service && !command.isOpenToCustomers {
+        } else if case .customer = caller, !command.isOpenToCustomers {
             outcome = .failure(.notOwner(entity: "operation", id: command.operationName))
         } else {
             outcome = dispatchKeyed(command)
