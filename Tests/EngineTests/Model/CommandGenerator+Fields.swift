@@ -133,13 +133,13 @@ extension CommandGenerator {
         return identifier("\(kind == .reservation ? "r" : "o")\(counter)", maxBytes: 64)
     }
 
-    static func remember(_ pool: inout [(store: String, id: String)], _ entry: (store: String, id: String)) {
+    static func remember(_ pool: inout [GeneratedEntity], _ entry: GeneratedEntity) {
         pool.append(entry)
         if pool.count > 40 { pool.removeFirst() }
     }
 
     /// One of the ids created lately (most often one of the latest), or nil now and then.
-    mutating func recent(_ pool: [(store: String, id: String)]) -> (store: String, id: String)? {
+    mutating func recent(_ pool: [GeneratedEntity]) -> GeneratedEntity? {
         guard !pool.isEmpty, random.chance(0.95) else { return nil }
         let newest = random.chance(0.6) ? 5 : 40
         return pool[random.int(max(0, pool.count - newest)...(pool.count - 1))]
