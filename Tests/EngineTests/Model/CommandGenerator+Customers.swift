@@ -45,10 +45,10 @@ extension CommandGenerator {
         case 8:
             let cart = cartReference(for: customer)
             return (.removeCartItem(RemoveCartItem(store: cart.store, cartID: cart.cartID, sku: sku())), caller)
-        case 9: return (.clearCart(cartReference(for: customer)), caller)
-        case 10: return (.getCart(cartReference(for: customer)), caller)
+        case 9: return (.clearCart(cartReference(for: customer, existing: true)), caller)
+        case 10: return (.getCart(cartReference(for: customer, existing: true)), caller)
         case 11:
-            let cart = cartReference(for: customer)
+            let cart = cartReference(for: customer, existing: true)
             let terms = customerTerms(customer, store: cart.store)
             return (.checkoutCart(CheckoutCart(store: cart.store, cartID: cart.cartID, terms: terms)), caller)
         case 12: return (customerPlaceOrder(customer), caller)
@@ -90,9 +90,10 @@ extension CommandGenerator {
         return reservationReference()
     }
 
-    /// One of the customer's carts, a new cart of its own, or any cart id.
-    mutating func cartReference(for customer: String) -> CartReference {
-        switch random.weighted([55, 20, 25]) {
+    /// One of the customer's carts, a new cart of its own, or any cart id;
+    /// rarely a new one for commands that need an `existing` cart.
+    mutating func cartReference(for customer: String, existing: Bool = false) -> CartReference {
+        switch random.weighted(existing ? [75, 5, 20] : [55, 20, 25]) {
         case 0:
             if let entity = owned(recentCarts, by: customer) { return CartReference(store: entity.store, cartID: entity.id) }
             return CartReference(store: store(), cartID: cartID())
@@ -179,6 +180,53 @@ extension CommandGenerator {
                 limit: random.int(1...4)))
     }
 
+    // MARK: Journeys
+
+    /// After a customer's new reservation or changed cart, now and then queues
+    /// its next step (confirm, add or check out) or another customer's attempt on it.
+    mutating func scheduleFollowUp(after command: Command, result: CommandResult, by customer: String) {
+        guard followUps.count < 4, let target = command.store else { return }
+        let other = random.pick(customerNames)
+        switch result {
+        case .reservation(let view) where !view.replayed && Self.isReserve(command):
+            let reference = ReservationReference(store: target, reservationID: view.reservationID)
+            switch random.weighted([40, 15, 45]) {
+            case 0:
+                let terms = customerTerms(customer, store: target)
+                followUps.append((.confirmReservation(ConfirmReservation(store: target, reservationID: view.reservationID, terms: terms)), .customer(customer)))
+            case 1:
+                let attempt: Command =
+                    random.chance(0.5)
+                    ? .releaseReservation(reference)
+                    : .confirmReservation(
+                        ConfirmReservation(store: target, reservationID: view.reservationID, terms: customerTerms(other, store: target)))
+                followUps.append((attempt, .customer(other)))
+            default: break
+            }
+        case .cart(let view) where !view.replayed && !view.lines.isEmpty:
+            let cart = CartReference(store: target, cartID: view.cartID)
+            switch random.weighted([15, 15, 10, 60]) {
+            case 0:
+                followUps.append((.checkoutCart(CheckoutCart(store: target, cartID: view.cartID, terms: customerTerms(customer, store: target))), .customer(customer)))
+            case 1:
+                followUps.append((.addCartItem(AddCartItem(store: target, cartID: view.cartID, sku: sku(), quantity: random.int64(1...3))), .customer(customer)))
+            case 2:
+                let attempt: Command =
+                    random.chance(0.5)
+                    ? .getCart(cart)
+                    : .checkoutCart(CheckoutCart(store: target, cartID: view.cartID, terms: customerTerms(other, store: target)))
+                followUps.append((attempt, .customer(other)))
+            default: break
+            }
+        default: break
+        }
+    }
+
+    static func isReserve(_ command: Command) -> Bool {
+        if case .reserve = command { return true }
+        return false
+    }
+
     // MARK: Refusals and retries
 
     /// A command only a service caller may send.
@@ -213,11 +261,11 @@ extension CommandGenerator {
         }
     }
 
-    /// Usually one of `customer`'s recent entities (most often a new one);
+    /// Usually one of `customer`'s recent entities (most often its newest);
     /// otherwise any recent one, which may be another's; nil now and then.
     mutating func owned(_ pool: [GeneratedEntity], by customer: String) -> GeneratedEntity? {
         let own = pool.filter { $0.owner == customer }
-        guard !own.isEmpty, random.chance(0.7) else { return recent(pool) }
-        return own[random.int(max(0, own.count - 5)...(own.count - 1))]
+        guard let newest = own.last, random.chance(0.7) else { return recent(pool) }
+        return random.chance(0.5) ? newest : own[random.int(max(0, own.count - 5)...(own.count - 1))]
     }
 }

@@ -67,6 +67,9 @@ struct CommandGenerator {
     /// The list prices the workload has set, by "store/sku", as the engine answered.
     var listPrices: [String: ListedPrice] = [:]
     var lastCommand: Command?
+    var lastCaller = Caller.service
+    /// A customer's next step in a journey (or another's attempt on its work), taken soon.
+    var followUps: [(command: Command, caller: Caller)] = []
     /// A scripted burst, consumed before random commands (last element first).
     var scriptedCommands: [Command] = []
     /// Whether this seed still has to run the burst that fills a cart past 256 lines.
@@ -101,6 +104,7 @@ struct CommandGenerator {
     /// determined by the seed, so the workload stays reproducible.
     mutating func observe(_ outcome: Outcome) {
         guard case .success(let result) = outcome, let command = lastCommand else { return }
+        if case .customer(let customer) = lastCaller { scheduleFollowUp(after: command, result: result, by: customer) }
         switch (command, result) {
         case (.reserve(let command), .reservation(let view)) where !view.replayed:
             Self.remember(&recentReservations, GeneratedEntity(store: command.store, id: command.reservationID, owner: view.owner))
@@ -127,6 +131,7 @@ struct CommandGenerator {
     /// The next command and its timestamp.
     mutating func next() -> WorkloadStep {
         lastCommand = nil
+        lastCaller = .service
         if let setup = setupCommands.popLast() {
             lastCommand = setup
             return WorkloadStep(command: setup, timestamp: clock)
@@ -144,12 +149,15 @@ struct CommandGenerator {
         let command: Command
         if let scripted = scriptedCommands.popLast() {
             command = scripted
+        } else if !followUps.isEmpty && random.chance(0.5) {
+            (command, caller) = followUps.removeFirst()
         } else if random.chance(0.3) {
             (command, caller) = customerStep()
         } else {
             command = nextCommand()
         }
         lastCommand = command
+        lastCaller = caller
         if command.isMutation {
             recentMutations.append((command, caller))
             if recentMutations.count > 40 { recentMutations.removeFirst() }

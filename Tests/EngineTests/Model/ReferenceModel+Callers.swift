@@ -123,8 +123,8 @@ extension ReferenceModel {
         case .failure(.invalidArgument(_, let reason)) where reason.hasPrefix("only a service caller"):
             notable["customer amounts refused", default: 0] += 1
         case .failure(.idempotencyConflict): notable["idempotencyConflict (\(by))", default: 0] += 1
-        case .success(.order(let view)) where customer != nil:
-            notable[view.replayed ? "customer order replayed" : "customer order made", default: 0] += 1
+        case .success(.order(let view)) where customer != nil && Self.name(of: command) != "getOrder":
+            notable["customer \(Self.name(of: command))\(view.replayed ? " replayed" : "")", default: 0] += 1
         case .success(.reservation(let view)) where customer != nil && !view.replayed && Self.name(of: command) == "reserve":
             notable["customer reserved", default: 0] += 1
         case .success(.cart(let view)) where customer != nil && !view.replayed:

@@ -121,8 +121,12 @@ extension ReferenceModel {
 
     mutating func replayExistingOrder(store: String, orderID: String, origin: ModelOrderOrigin) -> Outcome? {
         guard let order = orders[ModelKey(store: store, name: orderID)] else { return nil }
-        if order.placedBy != caller { notable["order id reused across callers", default: 0] += 1 }
-        guard order.origin == origin else { return .failure(.idempotencyConflict(key: orderID)) }
+        let acrossCallers = order.placedBy != caller
+        guard order.origin == origin else {
+            if acrossCallers { notable["order id conflict across callers", default: 0] += 1 }
+            return .failure(.idempotencyConflict(key: orderID))
+        }
+        if acrossCallers { notable["order replayed across callers", default: 0] += 1 }
         return .success(.order(view(order, id: orderID, replayed: true)))
     }
 

@@ -15,7 +15,7 @@ extension ReferenceModel {
                 if entry.caller != caller { notable["request key conflict across callers", default: 0] += 1 }
                 return .failure(.idempotencyConflict(key: key))
             }
-            notable["replayed request key", default: 0] += 1
+            notable[customer == nil ? "replayed request key" : "replayed request key (customer)", default: 0] += 1
             return .success(Self.markedReplayed(entry.result))
         }
         let outcome = dispatch(command)
