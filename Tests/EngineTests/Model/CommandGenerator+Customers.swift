@@ -12,51 +12,15 @@ extension CommandGenerator {
 
     /// A command and the customer it comes from.
     mutating func customerStep() -> (Command, Caller) {
-        let customer = random.chance(0.99) ? random.pick(customerNames) : invalidText(maxBytes: Limits.customerIDMaxBytes)
+        let customer =
+            random.chance(0.99) ? random.pick(customerNames) : invalidText(maxBytes: Limits.customerIDMaxBytes)
         let caller = Caller.customer(customer)
-        switch random.weighted([10, 3, 3, 7, 2, 4, 8, 2, 1, 1, 2, 6, 7, 2, 2, 3, 2, 5, 3]) {
-        case 0: return (customerReserve(customer), caller)
-        case 1:
-            let reference = reservationReference(for: customer)
-            let ttl: Int64 = random.pick([1, 10, 60, 900])
-            return (
-                .extendReservation(
-                    ExtendReservation(
-                        store: reference.store, reservationID: reference.reservationID, ttlSeconds: ttl,
-                        requestKey: requestKey())), caller
-            )
-        case 2: return (.releaseReservation(reservationReference(for: customer)), caller)
+        if random.chance(0.07) { return customerRetry(caller) }
+        switch random.weighted([25, 24, 11, 3, 2, 3]) {
+        case 0: return (customerReservationCommand(customer), caller)
+        case 1: return (customerCartCommand(customer), caller)
+        case 2: return (customerOrderCommand(customer), caller)
         case 3:
-            let reference = reservationReference(for: customer)
-            let terms = customerTerms(customer, store: reference.store)
-            return (.confirmReservation(ConfirmReservation(store: reference.store, reservationID: reference.reservationID, terms: terms)), caller)
-        case 4: return (.getReservation(reservationReference(for: customer)), caller)
-        case 5: return (customerConfigureCart(customer), caller)
-        case 6:
-            let cart = cartReference(for: customer)
-            return (
-                .addCartItem(
-                    AddCartItem(store: cart.store, cartID: cart.cartID, sku: sku(), quantity: quantity(), requestKey: requestKey())),
-                caller
-            )
-        case 7:
-            let cart = cartReference(for: customer)
-            return (.setCartItem(SetCartItem(store: cart.store, cartID: cart.cartID, sku: sku(), quantity: cartQuantity())), caller)
-        case 8:
-            let cart = cartReference(for: customer)
-            return (.removeCartItem(RemoveCartItem(store: cart.store, cartID: cart.cartID, sku: sku())), caller)
-        case 9: return (.clearCart(cartReference(for: customer, existing: true)), caller)
-        case 10: return (.getCart(cartReference(for: customer, existing: true)), caller)
-        case 11:
-            let cart = cartReference(for: customer, existing: true)
-            let terms = customerTerms(customer, store: cart.store)
-            return (.checkoutCart(CheckoutCart(store: cart.store, cartID: cart.cartID, terms: terms)), caller)
-        case 12: return (customerPlaceOrder(customer), caller)
-        case 13:
-            let order = owned(recentOrders, by: customer).map { OrderReference(store: $0.store, orderID: $0.id) }
-            return (.getOrder(order ?? orderReference()), caller)
-        case 14: return (customerListOrders(customer), caller)
-        case 15:
             let query: Command =
                 switch random.int(0...2) {
                 case 0: .getStock(StockQuery(store: store(), sku: sku()))
@@ -64,9 +28,61 @@ extension CommandGenerator {
                 default: .getPrice(PriceQuery(store: store(), sku: sku()))
                 }
             return (query, caller)
-        case 16: return (serviceOnlyCommand(), caller)
-        case 17: return customerRetry(caller)
+        case 4: return (serviceOnlyCommand(), caller)
         default: return (nextCommand(), caller)
+        }
+    }
+
+    mutating func customerReservationCommand(_ customer: String) -> Command {
+        if random.weighted([10, 15]) == 0 { return customerReserve(customer) }
+        let reference = reservationReference(for: customer)
+        switch random.weighted([3, 3, 7, 2]) {
+        case 0:
+            let ttl: Int64 = random.pick([1, 10, 60, 900])
+            return .extendReservation(
+                ExtendReservation(
+                    store: reference.store, reservationID: reference.reservationID, ttlSeconds: ttl,
+                    requestKey: requestKey()))
+        case 1: return .releaseReservation(reference)
+        case 2:
+            let terms = customerTerms(customer, store: reference.store)
+            return .confirmReservation(
+                ConfirmReservation(store: reference.store, reservationID: reference.reservationID, terms: terms))
+        default: return .getReservation(reference)
+        }
+    }
+
+    mutating func customerCartCommand(_ customer: String) -> Command {
+        switch random.weighted([4, 8, 2, 1, 1, 2, 6]) {
+        case 0: return customerConfigureCart(customer)
+        case 1:
+            let cart = cartReference(for: customer)
+            return .addCartItem(
+                AddCartItem(
+                    store: cart.store, cartID: cart.cartID, sku: sku(), quantity: quantity(), requestKey: requestKey()))
+        case 2:
+            let cart = cartReference(for: customer)
+            return .setCartItem(
+                SetCartItem(store: cart.store, cartID: cart.cartID, sku: sku(), quantity: cartQuantity()))
+        case 3:
+            let cart = cartReference(for: customer)
+            return .removeCartItem(RemoveCartItem(store: cart.store, cartID: cart.cartID, sku: sku()))
+        case 4: return .clearCart(cartReference(for: customer, existing: true))
+        case 5: return .getCart(cartReference(for: customer, existing: true))
+        default:
+            let cart = cartReference(for: customer, existing: true)
+            let terms = customerTerms(customer, store: cart.store)
+            return .checkoutCart(CheckoutCart(store: cart.store, cartID: cart.cartID, terms: terms))
+        }
+    }
+
+    mutating func customerOrderCommand(_ customer: String) -> Command {
+        switch random.weighted([7, 2, 2]) {
+        case 0: return customerPlaceOrder(customer)
+        case 1:
+            let order = owned(recentOrders, by: customer).map { OrderReference(store: $0.store, orderID: $0.id) }
+            return .getOrder(order ?? orderReference())
+        default: return customerListOrders(customer)
         }
     }
 
@@ -95,7 +111,9 @@ extension CommandGenerator {
     mutating func cartReference(for customer: String, existing: Bool = false) -> CartReference {
         switch random.weighted(existing ? [75, 5, 20] : [55, 20, 25]) {
         case 0:
-            if let entity = owned(recentCarts, by: customer) { return CartReference(store: entity.store, cartID: entity.id) }
+            if let entity = owned(recentCarts, by: customer) {
+                return CartReference(store: entity.store, cartID: entity.id)
+            }
             return CartReference(store: store(), cartID: cartID())
         case 1: return CartReference(store: store(), cartID: "\(customer)-cart\(random.int(0...1))")
         default: return CartReference(store: store(), cartID: cartID())
@@ -162,11 +180,13 @@ extension CommandGenerator {
         let lines = lineRequests().enumerated().map { index, line in
             var unitPriceMinor = listPrices["\(target)/\(line.sku)"]?.unitPriceMinor ?? price()
             if index == wrongLine && unitPriceMinor < Limits.amountMinorMax { unitPriceMinor += 1 }
-            return PricedLineRequest(sku: line.sku, location: line.location, quantity: line.quantity, unitPriceMinor: unitPriceMinor)
+            return PricedLineRequest(
+                sku: line.sku, location: line.location, quantity: line.quantity, unitPriceMinor: unitPriceMinor)
         }
         return .placeOrder(
             PlaceOrder(
-                store: target, orderID: terms.orderID, customerID: terms.customerID, lines: lines, currency: terms.currency,
+                store: target, orderID: terms.orderID, customerID: terms.customerID, lines: lines,
+                currency: terms.currency,
                 taxMinor: terms.taxMinor, shippingMinor: terms.shippingMinor, discountMinor: terms.discountMinor))
     }
 
@@ -178,53 +198,6 @@ extension CommandGenerator {
             OrderListQuery(
                 store: target, customerID: random.chance(0.85) ? customer : self.customer(), afterOrderID: after,
                 limit: random.int(1...4)))
-    }
-
-    // MARK: Journeys
-
-    /// After a customer's new reservation or changed cart, now and then queues
-    /// its next step (confirm, add or check out) or another customer's attempt on it.
-    mutating func scheduleFollowUp(after command: Command, result: CommandResult, by customer: String) {
-        guard followUps.count < 4, let target = command.store else { return }
-        let other = random.pick(customerNames)
-        switch result {
-        case .reservation(let view) where !view.replayed && Self.isReserve(command):
-            let reference = ReservationReference(store: target, reservationID: view.reservationID)
-            switch random.weighted([40, 15, 45]) {
-            case 0:
-                let terms = customerTerms(customer, store: target)
-                followUps.append((.confirmReservation(ConfirmReservation(store: target, reservationID: view.reservationID, terms: terms)), .customer(customer)))
-            case 1:
-                let attempt: Command =
-                    random.chance(0.5)
-                    ? .releaseReservation(reference)
-                    : .confirmReservation(
-                        ConfirmReservation(store: target, reservationID: view.reservationID, terms: customerTerms(other, store: target)))
-                followUps.append((attempt, .customer(other)))
-            default: break
-            }
-        case .cart(let view) where !view.replayed && !view.lines.isEmpty:
-            let cart = CartReference(store: target, cartID: view.cartID)
-            switch random.weighted([15, 15, 10, 60]) {
-            case 0:
-                followUps.append((.checkoutCart(CheckoutCart(store: target, cartID: view.cartID, terms: customerTerms(customer, store: target))), .customer(customer)))
-            case 1:
-                followUps.append((.addCartItem(AddCartItem(store: target, cartID: view.cartID, sku: sku(), quantity: random.int64(1...3))), .customer(customer)))
-            case 2:
-                let attempt: Command =
-                    random.chance(0.5)
-                    ? .getCart(cart)
-                    : .checkoutCart(CheckoutCart(store: target, cartID: view.cartID, terms: customerTerms(other, store: target)))
-                followUps.append((attempt, .customer(other)))
-            default: break
-            }
-        default: break
-        }
-    }
-
-    static func isReserve(_ command: Command) -> Bool {
-        if case .reserve = command { return true }
-        return false
     }
 
     // MARK: Refusals and retries

@@ -91,8 +91,8 @@ struct CommandGenerator {
                 }
                 if random.chance(0.8) {
                     let currency = random.chance(0.9) ? Self.listCurrency : "USD"
-                    setupCommands.append(
-                        .setPrice(SetPrice(store: store, sku: sku, currency: currency, unitPriceMinor: random.int64(1...500))))
+                    let price = SetPrice(store: store, sku: sku, currency: currency, unitPriceMinor: random.int64(1...500))
+                    setupCommands.append(.setPrice(price))
                 }
             }
         }
@@ -107,13 +107,16 @@ struct CommandGenerator {
         if case .customer(let customer) = lastCaller { scheduleFollowUp(after: command, result: result, by: customer) }
         switch (command, result) {
         case (.reserve(let command), .reservation(let view)) where !view.replayed:
-            Self.remember(&recentReservations, GeneratedEntity(store: command.store, id: command.reservationID, owner: view.owner))
+            let reservation = GeneratedEntity(store: command.store, id: command.reservationID, owner: view.owner)
+            Self.remember(&recentReservations, reservation)
         case (.placeOrder(let command), .order(let view)) where !view.replayed:
             Self.remember(&recentOrders, GeneratedEntity(store: command.store, id: command.orderID, owner: view.customerID))
         case (.confirmReservation(let command), .order(let view)) where !view.replayed:
-            Self.remember(&recentOrders, GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID))
+            let order = GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID)
+            Self.remember(&recentOrders, order)
         case (.checkoutCart(let command), .order(let view)) where !view.replayed:
-            Self.remember(&recentOrders, GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID))
+            let order = GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID)
+            Self.remember(&recentOrders, order)
             recentCarts.removeAll { $0.store == command.store && $0.id == command.cartID }
         case (.clearCart(let command), .cart(let view)) where !view.replayed:
             recentCarts.removeAll { $0.store == command.store && $0.id == command.cartID }

@@ -87,14 +87,18 @@ extension ReferenceModel {
         }
         checks += command.lines.map { ($0.sku, $0.unitPriceMinor) }
         for check in checks {
-            let listed = listPrice(store: command.store, sku: check.sku, currency: command.currency, stated: check.stated)
+            let listed = listPrice(
+                store: command.store, sku: check.sku, currency: command.currency, stated: check.stated)
             if case .failure(let error) = listed { return error }
         }
         return nil
     }
 
     private func customerAmountsError(_ terms: OrderTerms) -> EngineError? {
-        let amounts = [("taxMinor", terms.taxMinor), ("shippingMinor", terms.shippingMinor), ("discountMinor", terms.discountMinor)]
+        let amounts = [
+            ("taxMinor", terms.taxMinor), ("shippingMinor", terms.shippingMinor),
+            ("discountMinor", terms.discountMinor),
+        ]
         guard let (field, _) = amounts.first(where: { $0.1 != 0 }) else { return nil }
         return .invalidArgument(field: field, reason: "only a service caller may set it")
     }
@@ -125,7 +129,8 @@ extension ReferenceModel {
         case .failure(.idempotencyConflict): notable["idempotencyConflict (\(by))", default: 0] += 1
         case .success(.order(let view)) where customer != nil && Self.name(of: command) != "getOrder":
             notable["customer \(Self.name(of: command))\(view.replayed ? " replayed" : "")", default: 0] += 1
-        case .success(.reservation(let view)) where customer != nil && !view.replayed && Self.name(of: command) == "reserve":
+        case .success(.reservation(let view))
+        where customer != nil && !view.replayed && Self.name(of: command) == "reserve":
             notable["customer reserved", default: 0] += 1
         case .success(.cart(let view)) where customer != nil && !view.replayed:
             notable["customer cart changed", default: 0] += 1

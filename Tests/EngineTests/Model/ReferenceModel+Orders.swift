@@ -88,7 +88,9 @@ extension ReferenceModel {
     func getOrder(_ query: OrderReference) -> Outcome {
         if let error = existingOrderError(store: query.store, id: query.orderID) { return .failure(error) }
         let order = orders[ModelKey(store: query.store, name: query.orderID)]!
-        if let error = ownerError(entity: "order", id: query.orderID, owner: order.customerID) { return .failure(error) }
+        if let error = ownerError(entity: "order", id: query.orderID, owner: order.customerID) {
+            return .failure(error)
+        }
         return .success(.order(view(order, id: query.orderID, replayed: false)))
     }
 

@@ -33,8 +33,8 @@ extension ReferenceModel {
             purgeOldestFinishedReservation()
         }
         let reservation = ModelReservation(
-            request: command, owner: owner, status: .active, deadline: deadline(afterSeconds: command.ttlSeconds), finishedAt: 0,
-            allocations: allocated.taken.map(LineAllocation.init), orderID: nil, slot: takeSlot())
+            request: command, owner: owner, status: .active, deadline: deadline(afterSeconds: command.ttlSeconds),
+            finishedAt: 0, allocations: allocated.taken.map(LineAllocation.init), orderID: nil, slot: takeSlot())
         reservations[key] = reservation
         return .success(.reservation(view(reservation, replayed: false)))
     }
@@ -93,7 +93,8 @@ extension ReferenceModel {
         }
         let lines = allocations.map {
             OrderLine(
-                sku: $0.sku, location: $0.location, quantity: $0.quantity, unitPriceMinor: price(of: $0.sku, in: terms)!)
+                sku: $0.sku, location: $0.location, quantity: $0.quantity,
+                unitPriceMinor: price(of: $0.sku, in: terms)!)
         }
         let totals: OrderTotals
         switch orderTotals(lines: lines, terms: terms) {
@@ -156,7 +157,9 @@ extension ReferenceModel {
         {
             return error
         }
-        guard let reservation = reservations[ModelKey(store: store, name: id)] else { return .unknownReservation(id: id) }
+        guard let reservation = reservations[ModelKey(store: store, name: id)] else {
+            return .unknownReservation(id: id)
+        }
         return ownerError(entity: "reservation", id: id, owner: reservation.owner)
     }
 
