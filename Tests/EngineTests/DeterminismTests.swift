@@ -6,7 +6,8 @@ import Testing
 /// with their timestamps into an empty machine gives the same LSNs, the same
 /// answers and byte-identical `encodedState()` — checked along the way and at
 /// the end, for random workloads that include time jumps, clocks stepping back,
-/// expiry, eviction and failures that change state.
+/// expiry, eviction, failures that change state and customer callers (a log
+/// record carries its caller, and replay applies it for the same caller).
 @Suite("Determinism: replaying the log")
 struct DeterminismTests {
     static let seeds = WorkloadSeeds.selected(default: 101...108)
@@ -26,7 +27,7 @@ struct DeterminismTests {
         var logged: [LoggedStep] = []
         for _ in 0..<commandsPerSeed {
             let step = generator.next()
-            let applied = machine.apply(step.command, at: step.timestamp)
+            let applied = machine.apply(step.command, at: step.timestamp, by: step.caller)
             generator.observe(applied.outcome)
             machine.events.removeAll(keepingCapacity: true)
             steps.append(step)
@@ -45,19 +46,19 @@ struct DeterminismTests {
 
         for index in 0..<Self.commandsPerSeed {
             let step = generator.next()
-            let applied = original.apply(step.command, at: step.timestamp)
+            let applied = original.apply(step.command, at: step.timestamp, by: step.caller)
             generator.observe(applied.outcome)
             defer { original.events.removeAll(keepingCapacity: true) }
             if let lsn = applied.lsn {
                 loggedCount += 1
                 #expect(lsn == UInt64(loggedCount), "seed \(seed), command \(index): LSNs must be dense")
-                let replayed = replica.apply(step.command, at: step.timestamp)
+                let replayed = replica.apply(step.command, at: step.timestamp, by: step.caller)
                 let sameEvents = replica.events == original.events
                 replica.events.removeAll(keepingCapacity: true)
                 guard replayed == applied, sameEvents else {
                     Issue.record(
                         """
-                        seed \(seed) (replay: HOLDFAST_SEED=\(seed)), command \(index) at \(step.timestamp): \(step.command)
+                        seed \(seed) (replay: HOLDFAST_SEED=\(seed)), command \(index) at \(step.timestamp) by \(step.caller): \(step.command)
                           original: lsn \(String(describing: applied.lsn)) \(applied.outcome)
                           replayed: lsn \(String(describing: replayed.lsn)) \(replayed.outcome)
                           same events: \(sameEvents)
@@ -83,7 +84,7 @@ struct DeterminismTests {
 
         var fromLog = StateMachine(limits: first.machine.limits)
         for entry in first.logged {
-            let replayed = fromLog.apply(entry.step.command, at: entry.step.timestamp)
+            let replayed = fromLog.apply(entry.step.command, at: entry.step.timestamp, by: entry.step.caller)
             if replayed != entry.applied {
                 Issue.record("seed \(seed): replaying \(entry.step.command) gave \(replayed), not \(entry.applied)")
                 return
@@ -92,7 +93,7 @@ struct DeterminismTests {
         #expect(fromLog.encodedState() == firstBytes, "seed \(seed): the logged stream and the full stream differ")
 
         var fromFullStream = StateMachine(limits: first.machine.limits)
-        for step in first.steps { _ = fromFullStream.apply(step.command, at: step.timestamp) }
+        for step in first.steps { _ = fromFullStream.apply(step.command, at: step.timestamp, by: step.caller) }
         #expect(fromFullStream.encodedState() == firstBytes, "seed \(seed): the recorded full stream gives other bytes")
         #expect(second.machine.encodedState() == firstBytes, "seed \(seed): two runs of the same seed differ")
         #expect(second.logged.count == first.logged.count, "seed \(seed): two runs logged different commands")

@@ -47,7 +47,8 @@ extension CommandGenerator {
         let remove = random.chance(0.15)
         return .setPrice(
             SetPrice(
-                store: store(), sku: sku(), currency: remove ? "" : currency(), unitPriceMinor: remove ? nil : price(),
+                store: store(), sku: sku(), currency: remove ? "" : random.chance(0.8) ? Self.listCurrency : currency(),
+                unitPriceMinor: remove ? nil : price(),
                 requestKey: requestKey()))
     }
 

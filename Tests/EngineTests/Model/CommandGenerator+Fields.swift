@@ -104,10 +104,11 @@ extension CommandGenerator {
     }
 
     /// An identifier on or past a boundary: empty, one byte too long (in ASCII or
-    /// in two-byte characters), with a control character (C0, DEL or C1), or
-    /// valid but unusual (non-ASCII, exactly the maximum length).
+    /// in two-byte characters), with a control character (C0, DEL or C1), with an
+    /// invisible character, not in NFC, or valid but unusual (non-ASCII, exactly
+    /// the maximum length).
     mutating func invalidText(maxBytes: Int) -> String {
-        switch random.int(0...7) {
+        switch random.int(0...10) {
         case 0: ""
         case 1: String(repeating: "x", count: maxBytes + 1)
         case 2: String(repeating: "é", count: maxBytes / 2 + 1)
@@ -115,6 +116,9 @@ extension CommandGenerator {
         case 4: "del\u{7F}"
         case 5: "nel\u{85}x"
         case 6: String(repeating: "y", count: maxBytes)
+        case 7: "zero\u{200B}width"
+        case 8: "cafe\u{301}"
+        case 9: "\u{212A}elvin"
         default: "café"
         }
     }
@@ -133,13 +137,13 @@ extension CommandGenerator {
         return identifier("\(kind == .reservation ? "r" : "o")\(counter)", maxBytes: 64)
     }
 
-    static func remember(_ pool: inout [(store: String, id: String)], _ entry: (store: String, id: String)) {
+    static func remember(_ pool: inout [GeneratedEntity], _ entry: GeneratedEntity) {
         pool.append(entry)
         if pool.count > 40 { pool.removeFirst() }
     }
 
     /// One of the ids created lately (most often one of the latest), or nil now and then.
-    mutating func recent(_ pool: [(store: String, id: String)]) -> (store: String, id: String)? {
+    mutating func recent(_ pool: [GeneratedEntity]) -> GeneratedEntity? {
         guard !pool.isEmpty, random.chance(0.95) else { return nil }
         let newest = random.chance(0.6) ? 5 : 40
         return pool[random.int(max(0, pool.count - newest)...(pool.count - 1))]

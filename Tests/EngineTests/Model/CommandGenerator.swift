@@ -1,9 +1,18 @@
 @testable import Engine
 
-/// One command of a generated workload and the batch timestamp it is applied at.
+/// One command of a generated workload, the batch timestamp it is applied at
+/// and the caller it is applied for.
 struct WorkloadStep {
     var command: Command
     var timestamp: Int64
+    var caller: Caller = .service
+}
+
+/// A reservation, cart or order the workload made, and its owner (customer).
+struct GeneratedEntity {
+    var store: String
+    var id: String
+    var owner: String?
 }
 
 /// Generates a random but reproducible workload: batches that start with
@@ -11,7 +20,8 @@ struct WorkloadStep {
 /// sometimes jumps hours or weeks (so holds expire and records are purged) or
 /// steps back, several stores with several locations, small id pools so ids,
 /// keys and orders are reused (idempotent retries with the same and different
-/// content), and a sprinkle of invalid input of every kind.
+/// content), and a sprinkle of invalid input of every kind. About 30 % of the
+/// commands come from customers (see `CommandGenerator+Customers.swift`).
 struct CommandGenerator {
     /// The capacity limits a seed runs with: small ones in some seeds, so limit
     /// errors and eviction happen, production ones with long time jumps in others.
@@ -49,11 +59,17 @@ struct CommandGenerator {
     var setupCommands: [Command] = []
 
     var counter = 0
-    var recentReservations: [(store: String, id: String)] = []
-    var recentOrders: [(store: String, id: String)] = []
+    var recentReservations: [GeneratedEntity] = []
+    var recentOrders: [GeneratedEntity] = []
+    var recentCarts: [GeneratedEntity] = []
     var recentKeys: [String] = []
-    var recentMutations: [Command] = []
+    var recentMutations: [(command: Command, caller: Caller)] = []
+    /// The list prices the workload has set, by "store/sku", as the engine answered.
+    var listPrices: [String: ListedPrice] = [:]
     var lastCommand: Command?
+    var lastCaller = Caller.service
+    /// A customer's next step in a journey (or another's attempt on its work), taken soon.
+    var followUps: [(command: Command, caller: Caller)] = []
     /// A scripted burst, consumed before random commands (last element first).
     var scriptedCommands: [Command] = []
     /// Whether this seed still has to run the burst that fills a cart past 256 lines.
@@ -73,6 +89,11 @@ struct CommandGenerator {
                     setupCommands.append(
                         .setStock(SetStock(store: store, sku: sku, location: location, onHand: random.int64(0...30))))
                 }
+                if random.chance(0.8) {
+                    let currency = random.chance(0.9) ? Self.listCurrency : "USD"
+                    let price = SetPrice(store: store, sku: sku, currency: currency, unitPriceMinor: random.int64(1...500))
+                    setupCommands.append(.setPrice(price))
+                }
             }
         }
         setupCommands.reverse()
@@ -83,15 +104,28 @@ struct CommandGenerator {
     /// determined by the seed, so the workload stays reproducible.
     mutating func observe(_ outcome: Outcome) {
         guard case .success(let result) = outcome, let command = lastCommand else { return }
+        if case .customer(let customer) = lastCaller { scheduleFollowUp(after: command, result: result, by: customer) }
         switch (command, result) {
         case (.reserve(let command), .reservation(let view)) where !view.replayed:
-            Self.remember(&recentReservations, (command.store, command.reservationID))
+            let reservation = GeneratedEntity(store: command.store, id: command.reservationID, owner: view.owner)
+            Self.remember(&recentReservations, reservation)
         case (.placeOrder(let command), .order(let view)) where !view.replayed:
-            Self.remember(&recentOrders, (command.store, command.orderID))
+            Self.remember(&recentOrders, GeneratedEntity(store: command.store, id: command.orderID, owner: view.customerID))
         case (.confirmReservation(let command), .order(let view)) where !view.replayed:
-            Self.remember(&recentOrders, (command.store, command.terms.orderID))
+            let order = GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID)
+            Self.remember(&recentOrders, order)
         case (.checkoutCart(let command), .order(let view)) where !view.replayed:
-            Self.remember(&recentOrders, (command.store, command.terms.orderID))
+            let order = GeneratedEntity(store: command.store, id: command.terms.orderID, owner: view.customerID)
+            Self.remember(&recentOrders, order)
+            recentCarts.removeAll { $0.store == command.store && $0.id == command.cartID }
+        case (.clearCart(let command), .cart(let view)) where !view.replayed:
+            recentCarts.removeAll { $0.store == command.store && $0.id == command.cartID }
+        case (_, .cart(let view)) where !view.replayed:
+            guard let store = command.store else { break }
+            recentCarts.removeAll { $0.store == store && $0.id == view.cartID }
+            Self.remember(&recentCarts, GeneratedEntity(store: store, id: view.cartID, owner: view.customerID))
+        case (.setPrice(let command), .price(let view)):
+            listPrices["\(command.store)/\(command.sku)"] = view.listed
         default:
             break
         }
@@ -100,7 +134,11 @@ struct CommandGenerator {
     /// The next command and its timestamp.
     mutating func next() -> WorkloadStep {
         lastCommand = nil
-        if let setup = setupCommands.popLast() { return WorkloadStep(command: setup, timestamp: clock) }
+        lastCaller = .service
+        if let setup = setupCommands.popLast() {
+            lastCommand = setup
+            return WorkloadStep(command: setup, timestamp: clock)
+        }
         if commandsLeftInBatch == 0 {
             startBatch()
             if random.chance(0.85) { return WorkloadStep(command: .advanceTime, timestamp: batchTimestamp) }
@@ -110,13 +148,24 @@ struct CommandGenerator {
             bulkBurstPending = false
             scriptedCommands = bulkBurst().reversed()
         }
-        let command = scriptedCommands.popLast() ?? nextCommand()
+        var caller = Caller.service
+        let command: Command
+        if let scripted = scriptedCommands.popLast() {
+            command = scripted
+        } else if !followUps.isEmpty && random.chance(0.5) {
+            (command, caller) = followUps.removeFirst()
+        } else if random.chance(0.3) {
+            (command, caller) = customerStep()
+        } else {
+            command = nextCommand()
+        }
         lastCommand = command
+        lastCaller = caller
         if command.isMutation {
-            recentMutations.append(command)
+            recentMutations.append((command, caller))
             if recentMutations.count > 40 { recentMutations.removeFirst() }
         }
-        return WorkloadStep(command: command, timestamp: batchTimestamp)
+        return WorkloadStep(command: command, timestamp: batchTimestamp, caller: caller)
     }
 
     mutating func startBatch() {
@@ -160,10 +209,10 @@ struct CommandGenerator {
         case 20: return .getCart(CartReference(store: store(), cartID: cartID()))
         case 21: return .getOrder(orderReference())
         case 22: return listOrders()
-        case 23: return recentMutations.isEmpty ? setStock() : random.pick(recentMutations)
+        case 23: return recentMutations.isEmpty ? setStock() : random.pick(recentMutations).command
         case 25: return setPrice()
         case 26: return .getPrice(PriceQuery(store: store(), sku: sku()))
-        default: return recentMutations.isEmpty ? setStock() : variant(of: random.pick(recentMutations))
+        default: return recentMutations.isEmpty ? setStock() : variant(of: random.pick(recentMutations).command)
         }
     }
 

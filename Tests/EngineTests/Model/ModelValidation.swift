@@ -1,7 +1,11 @@
+import Foundation
+
 @testable import Engine
 
 /// Input checks, written from the semantics page.
 enum ModelValidation {
+    /// The id rule: 1...maxBytes of UTF-8, no control characters, no invisible
+    /// (default-ignorable) characters, and in Normalization Form C.
     static func identifier(_ text: String, field: String, maxBytes: Int) -> EngineError? {
         let byteCount = text.utf8.count
         if byteCount == 0 { return .invalidIdentifier(field: field, reason: "must not be empty") }
@@ -10,6 +14,15 @@ enum ModelValidation {
         }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return .invalidIdentifier(field: field, reason: "must not contain control characters")
+        }
+        if let invisible = text.unicodeScalars.first(where: { $0.properties.isDefaultIgnorableCodePoint }) {
+            let code = String(format: "%04X", invisible.value)
+            return .invalidIdentifier(field: field, reason: "must not contain the invisible character U+\(code)")
+        }
+        let canonical = text.precomposedStringWithCanonicalMapping
+        if Array(canonical.utf8) != Array(text.utf8) {
+            let reason = "must be in Unicode Normalization Form C (its canonical spelling is '\(canonical)')"
+            return .invalidIdentifier(field: field, reason: reason)
         }
         return nil
     }

@@ -4,7 +4,7 @@ extension ReferenceModel {
     mutating func configureCart(_ command: ConfigureCart) -> Outcome {
         if let error = ModelValidation.optionalIdentifier(
             command.customerID, field: "customerID", maxBytes: Limits.customerIDMaxBytes)
-            ?? ModelValidation.ttl(command.holdTTLSeconds)
+            ?? ModelValidation.ttl(command.holdTTLSeconds) ?? command.customerID.flatMap(namedCustomerError)
         {
             return .failure(error)
         }
@@ -43,7 +43,8 @@ extension ReferenceModel {
     mutating func clearCart(_ command: CartReference) -> Outcome {
         if let error = cartIDError(command.cartID) ?? existingStore(command.store) { return .failure(error) }
         let key = ModelKey(store: command.store, name: command.cartID)
-        guard carts[key] != nil else { return .success(.cart(emptyCartView(command.cartID, replayed: true))) }
+        guard let cart = carts[key] else { return .success(.cart(emptyCartView(command.cartID, replayed: true))) }
+        if let error = ownerError(entity: "cart", id: command.cartID, owner: cart.customerID) { return .failure(error) }
         changed = true
         releaseHold(of: key)
         carts[key] = nil
@@ -55,12 +56,13 @@ extension ReferenceModel {
         guard let cart = carts[ModelKey(store: query.store, name: query.cartID)] else {
             return .failure(.unknownCart(id: query.cartID))
         }
+        if let error = ownerError(entity: "cart", id: query.cartID, owner: cart.customerID) { return .failure(error) }
         return .success(.cart(view(cart, id: query.cartID, replayed: false)))
     }
 
     mutating func checkoutCart(_ command: CheckoutCart) -> Outcome {
         if let error = ModelValidation.terms(command.terms) ?? cartIDError(command.cartID)
-            ?? existingStore(command.store)
+            ?? namedCustomerError(command.terms.customerID) ?? existingStore(command.store)
         {
             return .failure(error)
         }
@@ -70,10 +72,16 @@ extension ReferenceModel {
         }
         let key = ModelKey(store: command.store, name: command.cartID)
         guard let cart = carts[key] else { return .failure(.unknownCart(id: command.cartID)) }
+        if let error = ownerError(entity: "cart", id: command.cartID, owner: cart.customerID) { return .failure(error) }
         guard !cart.lines.isEmpty else { return .failure(.cartEmpty(cartID: command.cartID)) }
         if let error = orderCapacityError() { return .failure(error) }
+        let terms: OrderTerms
+        switch listPricedTerms(command.terms, store: command.store, skus: cart.lines.map(\.sku)) {
+        case .success(let priced): terms = priced
+        case .failure(let error): return .failure(error)
+        }
         let totals: OrderTotals
-        switch cartTotals(cart, terms: command.terms) {
+        switch cartTotals(cart, terms: terms) {
         case .success(let computed): totals = computed
         case .failure(let error): return .failure(error)
         }
@@ -101,11 +109,11 @@ extension ReferenceModel {
             case .failure(let error): return .failure(error)
             }
         }
-        for index in lines.indices { lines[index].unitPriceMinor = price(of: lines[index].sku, in: command.terms)! }
+        for index in lines.indices { lines[index].unitPriceMinor = price(of: lines[index].sku, in: terms)! }
         carts[key] = nil
         let order = ModelOrder(
-            origin: origin, customerID: command.terms.customerID, status: .placed, lines: lines, totals: totals,
-            placedAt: clock, reservationID: nil)
+            origin: origin, placedBy: caller, customerID: command.terms.customerID, status: .placed, lines: lines,
+            totals: totals, placedAt: clock, reservationID: nil)
         insertOrder(order, store: command.store, id: command.terms.orderID)
         return .success(.order(view(order, id: command.terms.orderID, replayed: false)))
     }
@@ -212,10 +220,13 @@ extension ReferenceModel {
 
     private func cartForUpdate(store: String, id: String, createIfMissing: Bool) -> Result<ModelCart, EngineError> {
         if let error = cartIDError(id) ?? existingStore(store) { return .failure(error) }
-        if let cart = carts[ModelKey(store: store, name: id)] { return .success(cart) }
+        if let cart = carts[ModelKey(store: store, name: id)] {
+            if let error = ownerError(entity: "cart", id: id, owner: cart.customerID) { return .failure(error) }
+            return .success(cart)
+        }
         guard createIfMissing else { return .failure(.unknownCart(id: id)) }
         guard carts.count < limits.cartsPerShardMax else { return .failure(.limitReached(.carts)) }
-        return .success(ModelCart())
+        return .success(ModelCart(customerID: customer))
     }
 
     /// Subtotal and total of a cart: every line needs a price (the first

@@ -18,12 +18,12 @@ extension ReferenceModel {
                 return .failure(error)
             }
         }
-        if let error = existingStore(command.store) { return .failure(error) }
+        if let error = namedCustomerError(command.customerID) ?? existingStore(command.store) { return .failure(error) }
         let origin = ModelOrderOrigin.placed(command)
         if let replay = replayExistingOrder(store: command.store, orderID: command.orderID, origin: origin) {
             return replay
         }
-        if let error = orderCapacityError() { return .failure(error) }
+        if let error = orderCapacityError() ?? customerLinePriceError(command) { return .failure(error) }
         let requested = command.lines.map {
             OrderLine(sku: $0.sku, location: $0.location ?? "", quantity: $0.quantity, unitPriceMinor: $0.unitPriceMinor)
         }
@@ -44,8 +44,8 @@ extension ReferenceModel {
         changed = true
         stores[command.store] = allocated.store
         let order = ModelOrder(
-            origin: origin, customerID: command.customerID, status: .placed, lines: allocated.taken, totals: totals,
-            placedAt: clock, reservationID: nil)
+            origin: origin, placedBy: caller, customerID: command.customerID, status: .placed, lines: allocated.taken,
+            totals: totals, placedAt: clock, reservationID: nil)
         insertOrder(order, store: command.store, id: command.orderID)
         return .success(.order(view(order, id: command.orderID, replayed: false)))
     }
@@ -87,11 +87,16 @@ extension ReferenceModel {
 
     func getOrder(_ query: OrderReference) -> Outcome {
         if let error = existingOrderError(store: query.store, id: query.orderID) { return .failure(error) }
-        return .success(.order(view(orders[ModelKey(store: query.store, name: query.orderID)]!, id: query.orderID, replayed: false)))
+        let order = orders[ModelKey(store: query.store, name: query.orderID)]!
+        if let error = ownerError(entity: "order", id: query.orderID, owner: order.customerID) {
+            return .failure(error)
+        }
+        return .success(.order(view(order, id: query.orderID, replayed: false)))
     }
 
     func listOrders(_ query: OrderListQuery) -> Outcome {
         if let error = ModelValidation.identifier(query.customerID, field: "customerID", maxBytes: Limits.customerIDMaxBytes)
+            ?? namedCustomerError(query.customerID)
             ?? ModelValidation.optionalIdentifier(query.afterOrderID, field: "afterOrderID", maxBytes: Limits.orderIDMaxBytes)
         {
             return .failure(error)
@@ -116,9 +121,14 @@ extension ReferenceModel {
 
     // MARK: Shared with reservations and carts
 
-    func replayExistingOrder(store: String, orderID: String, origin: ModelOrderOrigin) -> Outcome? {
+    mutating func replayExistingOrder(store: String, orderID: String, origin: ModelOrderOrigin) -> Outcome? {
         guard let order = orders[ModelKey(store: store, name: orderID)] else { return nil }
-        guard order.origin == origin else { return .failure(.idempotencyConflict(key: orderID)) }
+        let acrossCallers = order.placedBy != caller
+        guard order.origin == origin else {
+            if acrossCallers { notable["order id conflict across callers", default: 0] += 1 }
+            return .failure(.idempotencyConflict(key: orderID))
+        }
+        if acrossCallers { notable["order replayed across callers", default: 0] += 1 }
         return .success(.order(view(order, id: orderID, replayed: true)))
     }
 

@@ -3,8 +3,16 @@
 extension ReferenceModel {
     mutating func reserve(_ command: Reserve) -> Outcome {
         if let error = validate(command) ?? existingStore(command.store) { return .failure(error) }
+        let owner: String?
+        switch newOwner(stated: command.owner) {
+        case .success(let resolved): owner = resolved
+        case .failure(let error): return .failure(error)
+        }
         let key = ModelKey(store: command.store, name: command.reservationID)
         if let existing = reservations[key] {
+            if let error = ownerError(entity: "reservation", id: command.reservationID, owner: existing.owner) {
+                return .failure(error)
+            }
             guard existing.request == command else { return .failure(.idempotencyConflict(key: command.reservationID)) }
             return .success(.reservation(view(existing, replayed: true)))
         }
@@ -25,8 +33,8 @@ extension ReferenceModel {
             purgeOldestFinishedReservation()
         }
         let reservation = ModelReservation(
-            request: command, status: .active, deadline: deadline(afterSeconds: command.ttlSeconds), finishedAt: 0,
-            allocations: allocated.taken.map(LineAllocation.init), orderID: nil, slot: takeSlot())
+            request: command, owner: owner, status: .active, deadline: deadline(afterSeconds: command.ttlSeconds),
+            finishedAt: 0, allocations: allocated.taken.map(LineAllocation.init), orderID: nil, slot: takeSlot())
         reservations[key] = reservation
         return .success(.reservation(view(reservation, replayed: false)))
     }
@@ -63,7 +71,7 @@ extension ReferenceModel {
     }
 
     mutating func confirmReservation(_ command: ConfirmReservation) -> Outcome {
-        if let error = ModelValidation.terms(command.terms)
+        if let error = ModelValidation.terms(command.terms) ?? namedCustomerError(command.terms.customerID)
             ?? existingReservationError(store: command.store, id: command.reservationID)
         {
             return .failure(error)
@@ -75,16 +83,21 @@ extension ReferenceModel {
         }
         if let error = activeReservationError(key) ?? orderCapacityError() { return .failure(error) }
         let allocations = reservations[key]!.allocations
-        if let missing = allocations.first(where: { price(of: $0.sku, in: command.terms) == nil }) {
+        let terms: OrderTerms
+        switch listPricedTerms(command.terms, store: command.store, skus: allocations.map(\.sku)) {
+        case .success(let priced): terms = priced
+        case .failure(let error): return .failure(error)
+        }
+        if let missing = allocations.first(where: { price(of: $0.sku, in: terms) == nil }) {
             return .failure(.missingPrice(sku: missing.sku))
         }
         let lines = allocations.map {
             OrderLine(
                 sku: $0.sku, location: $0.location, quantity: $0.quantity,
-                unitPriceMinor: price(of: $0.sku, in: command.terms)!)
+                unitPriceMinor: price(of: $0.sku, in: terms)!)
         }
         let totals: OrderTotals
-        switch orderTotals(lines: lines, terms: command.terms) {
+        switch orderTotals(lines: lines, terms: terms) {
         case .success(let computed): totals = computed
         case .failure(let error): return .failure(error)
         }
@@ -94,8 +107,8 @@ extension ReferenceModel {
         finishReservation(key, status: .confirmed)
         reservations[key]!.orderID = command.terms.orderID
         let order = ModelOrder(
-            origin: origin, customerID: command.terms.customerID, status: .placed, lines: lines, totals: totals,
-            placedAt: clock, reservationID: command.reservationID)
+            origin: origin, placedBy: caller, customerID: command.terms.customerID, status: .placed, lines: lines,
+            totals: totals, placedAt: clock, reservationID: command.reservationID)
         insertOrder(order, store: command.store, id: command.terms.orderID)
         return .success(.order(view(order, id: command.terms.orderID, replayed: false)))
     }
@@ -126,7 +139,7 @@ extension ReferenceModel {
 
     func view(_ reservation: ModelReservation, replayed: Bool) -> ReservationView {
         ReservationView(
-            reservationID: reservation.request.reservationID, owner: reservation.request.owner,
+            reservationID: reservation.request.reservationID, owner: reservation.owner,
             status: reservation.status, deadline: reservation.deadline,
             allocations: AllocationList(reservation.allocations), orderID: reservation.orderID, replayed: replayed)
     }
@@ -137,13 +150,17 @@ extension ReferenceModel {
         finishedReservations.append(key)
     }
 
+    /// Nil when the reservation exists and the caller may act on it.
     private func existingReservationError(store: String, id: String) -> EngineError? {
         if let error = ModelValidation.identifier(id, field: "reservationID", maxBytes: Limits.reservationIDMaxBytes)
             ?? existingStore(store)
         {
             return error
         }
-        return reservations[ModelKey(store: store, name: id)] == nil ? .unknownReservation(id: id) : nil
+        guard let reservation = reservations[ModelKey(store: store, name: id)] else {
+            return .unknownReservation(id: id)
+        }
+        return ownerError(entity: "reservation", id: id, owner: reservation.owner)
     }
 
     /// Active and not past its deadline; one past it is expired here (a change).

@@ -23,7 +23,29 @@
 // - idempotent content is compared as sent: `location: nil` and
 //   `location: "default"` are different content;
 // - `now` moves only with commands that change state (a query at a later time
-//   does not move it), so the state depends on logged commands only.
+//   does not move it), so the state depends on logged commands only;
+// - a customer caller: its id is checked first (field "caller"), then whether it
+//   may send the command at all (`notOwner(operation, name)`), then the request
+//   key; a request key's content includes the customer, so another caller's
+//   retry with the same key and content is a conflict;
+// - reserve: identifiers, TTL, lines → store → the owner (a customer may name
+//   only itself; its reservation is its own) → same id: ownership, then replay
+//   or conflict (content as sent: `owner: nil` and the resolved owner differ);
+// - confirmReservation: terms → the named customer → reservation (ownership in
+//   the lookup) → same order id → active → capacity → list prices → totals;
+//   checkoutCart: terms, cart id → the named customer → store → same order id →
+//   cart → ownership → not empty → capacity → list prices → totals; placeOrder:
+//   terms and lines → the named customer → store → same order id → capacity →
+//   list prices → totals; configureCart: customer id, TTL → the named customer
+//   → cart (ownership) → capacity; cart lines: SKU → cart (ownership) → known SKU;
+//   clearCart of an absent cart succeeds for anyone; getOrder: order, then ownership;
+//   listOrders: customer id → the named customer → cursor → limit → store;
+// - list prices: tax, shipping, discount must be 0 (the first non-zero in that
+//   order); then each SKU once, in line order (a reservation's allocation order,
+//   a cart's line order), checked for unknown, unlisted, another currency or a
+//   stated price other than the list (the first stated price of the SKU);
+//   placeOrder then checks every line's own price again, so a later line of the
+//   same SKU at another price is a mismatch after the other SKUs' checks.
 
 /// A name scoped to a store (SKU, reservation, cart, order, customer, request key).
 struct ModelKey: Hashable {
@@ -39,7 +61,10 @@ struct ModelStore {
 }
 
 struct ModelReservation {
+    /// The request as sent, for retries.
     var request: Reserve
+    /// The owner: for a customer's reservation, the customer.
+    var owner: String?
     var status: ReservationStatus
     var deadline: Int64
     var finishedAt: Int64
@@ -75,6 +100,8 @@ enum ModelOrderOrigin: Equatable {
 
 struct ModelOrder {
     var origin: ModelOrderOrigin
+    /// Who made it (only for coverage counts).
+    var placedBy: Caller = .service
     var customerID: String
     var status: OrderStatus
     var lines: [OrderLine]
@@ -87,6 +114,8 @@ struct ModelOrder {
 struct ModelRequestKeyEntry {
     /// The whole command: same store and key, so equal commands mean equal content.
     var command: Command
+    /// A customer caller is part of the content.
+    var caller: Caller
     var result: CommandResult
     var recordedAt: Int64
 }
@@ -107,6 +136,8 @@ struct ReferenceModel {
     var clock: Int64 = 0
     /// Whether the current command has changed state.
     var changed = false
+    /// Who the current command acts for.
+    var caller: Caller = .service
 
     var stores: [String: ModelStore] = [:]
     /// The price list: (store, SKU) → list price.
@@ -142,83 +173,24 @@ struct ReferenceModel {
 
     /// Applies one command at `timestamp`; returns the outcome and the LSN it
     /// must get (nil when it changes nothing).
-    mutating func apply(_ command: Command, at timestamp: Int64) -> (outcome: Outcome, lsn: UInt64?) {
+    mutating func apply(_ command: Command, at timestamp: Int64, by caller: Caller = .service) -> (
+        outcome: Outcome, lsn: UInt64?
+    ) {
         clock = max(now, timestamp)
         changed = false
-        let outcome = applyKeyed(command)
+        self.caller = caller
+        let outcome = callerError(command).map { .failure($0) } ?? applyKeyed(command)
+        countCallerOutcome(command, outcome)
+        self.caller = .service
         guard changed else { return (outcome, nil) }
         now = clock
         lastLSN += 1
         return (outcome, lastLSN)
     }
 
-    // MARK: Request keys
-
-    private mutating func applyKeyed(_ command: Command) -> Outcome {
-        guard let (store, key) = Self.requestKey(of: command) else { return dispatch(command) }
-        if let error = ModelValidation.identifier(key, field: "requestKey", maxBytes: Limits.requestKeyMaxBytes) {
-            return .failure(error)
-        }
-        let scoped = ModelKey(store: store, name: key)
-        if let entry = requestKeys[scoped] {
-            guard entry.command == command else { return .failure(.idempotencyConflict(key: key)) }
-            notable["replayed request key", default: 0] += 1
-            return .success(Self.markedReplayed(entry.result))
-        }
-        let outcome = dispatch(command)
-        if case .success(let result) = outcome, changed, stores[store] != nil {
-            if requestKeyQueue.count >= limits.idempotencyKeysPerShardMax {
-                notable["evicted request key", default: 0] += 1
-                requestKeys[requestKeyQueue.removeFirst()] = nil
-            }
-            requestKeys[scoped] = ModelRequestKeyEntry(command: command, result: result, recordedAt: clock)
-            requestKeyQueue.append(scoped)
-        }
-        return outcome
-    }
-
-    static func requestKey(of command: Command) -> (store: String, key: String)? {
-        let pair: (String, String?)
-        switch command {
-        case .setStock(let command): pair = (command.store, command.requestKey)
-        case .adjustStock(let command): pair = (command.store, command.requestKey)
-        case .setLocationPriority(let command): pair = (command.store, command.requestKey)
-        case .extendReservation(let command): pair = (command.store, command.requestKey)
-        case .addCartItem(let command): pair = (command.store, command.requestKey)
-        case .setPrice(let command): pair = (command.store, command.requestKey)
-        case .payOrder(let command), .fulfillOrder(let command), .cancelOrder(let command):
-            pair = (command.store, command.requestKey)
-        default: return nil
-        }
-        guard let key = pair.1 else { return nil }
-        return (pair.0, key)
-    }
-
-    static func markedReplayed(_ result: CommandResult) -> CommandResult {
-        switch result {
-        case .stockRecord(var view):
-            view.replayed = true
-            return .stockRecord(view)
-        case .reservation(var view):
-            view.replayed = true
-            return .reservation(view)
-        case .cart(var view):
-            view.replayed = true
-            return .cart(view)
-        case .order(var view):
-            view.replayed = true
-            return .order(view)
-        case .price(var view):
-            view.replayed = true
-            return .price(view)
-        default:
-            return result
-        }
-    }
-
     // MARK: Dispatch
 
-    private mutating func dispatch(_ command: Command) -> Outcome {
+    mutating func dispatch(_ command: Command) -> Outcome {
         switch command {
         case .advanceTime: advanceTime()
         case .setStock(let command): setStock(command)
