@@ -99,7 +99,7 @@ struct CodecFuzzer {
         for index in 0..<400 {
             let step = generator.next()
             corpus.append(CommandCodec.encode(step.command))
-            let record = LogRecord(lsn: UInt64(index), timestamp: step.timestamp, command: step.command)
+            let record = LogRecord(lsn: UInt64(index), timestamp: step.timestamp, command: step.command, caller: step.caller)
             if index % 2 == 0 { corpus.append(CommandCodec.encode(record)) }
         }
         self.corpus = corpus

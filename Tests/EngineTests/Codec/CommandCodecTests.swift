@@ -89,7 +89,7 @@ struct CommandCodecTests {
             var machine = StateMachine(limits: generator.limits)
             for index in 0..<WorkloadSeeds.commandsPerSeed(default: 2_500) {
                 let step = generator.next()
-                let applied = machine.apply(step.command, at: step.timestamp)
+                let applied = machine.apply(step.command, at: step.timestamp, by: step.caller)
                 generator.observe(applied.outcome)
                 let failures = Self.roundTripFailures(step, lsn: applied.lsn, coverage: &coverage)
                 if !failures.isEmpty {
@@ -133,7 +133,7 @@ struct CommandCodecTests {
         }
         guard let lsn else { return failures }
         coverage.logged += 1
-        let record = LogRecord(lsn: lsn, timestamp: step.timestamp, command: step.command)
+        let record = LogRecord(lsn: lsn, timestamp: step.timestamp, command: step.command, caller: step.caller)
         do {
             let decoded = try CommandCodec.decodeLogRecord(CommandCodec.encode(record))
             if decoded != record { failures.append("log record decoded as \(decoded)") }

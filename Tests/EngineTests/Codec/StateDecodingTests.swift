@@ -123,8 +123,8 @@ struct StateDecodingTests {
 
         for index in splitPoint..<Self.commandsPerSeed {
             let step = generator.next()
-            let expected = original.apply(step.command, at: step.timestamp)
-            let applied = decoded.apply(step.command, at: step.timestamp)
+            let expected = original.apply(step.command, at: step.timestamp, by: step.caller)
+            let applied = decoded.apply(step.command, at: step.timestamp, by: step.caller)
             generator.observe(expected.outcome)
             let sameEvents = decoded.events == original.events
             original.events.removeAll(keepingCapacity: true)
