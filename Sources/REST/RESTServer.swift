@@ -8,7 +8,7 @@ import Observability
 import ServiceLifecycle
 import Synchronization
 
-/// The REST API (DESIGN §7) on Hummingbird 2: its own port, in the same process
+/// The REST API (docs/openapi.yaml) on Hummingbird 2: its own port, in the same process
 /// as the wire server, translating requests into engine commands through the
 /// same `ShardRuntime`.
 public final class RESTServer: Sendable {

@@ -1,4 +1,4 @@
-"""Side-by-side comparison of Holdfast with Redis and PostgreSQL (issue 6).
+"""Side-by-side comparison of Holdfast with Redis and PostgreSQL.
 Started by Benchmarks/compare/run, which installs and builds what it needs."""
 
 import argparse

@@ -57,7 +57,7 @@ def throughput_table(cells):
 
 
 def targets_table(cells):
-    """The targets of issue 6 / DESIGN §9, best configuration against best configuration."""
+    """The comparison targets (docs/BENCHMARKS.md, "Targets"), best configuration against best configuration."""
     rows = [
         "| workload | Holdfast strict (best) ops/s | ÷ Redis `appendfsync always` (best) | ÷ PostgreSQL `synchronous_commit on` | target |",
         "|---|---:|---:|---:|---|",
@@ -128,7 +128,7 @@ def markdown(machine, command, cells, oversell, plot_prefix):
         f"Load average before the run: {machine['load_before']}; after: {machine.get('load_after', '?')}. "
         f"Versions: {machine['versions']}.",
         "",
-        "Targets (issue 6), each system in its best measured configuration:",
+        "Targets, each system in its best measured configuration:",
         "",
         targets_table(cells),
         "",

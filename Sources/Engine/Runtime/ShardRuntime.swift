@@ -9,7 +9,7 @@ public final class ShardRuntime: Sendable {
     /// Inspections allowed past a full queue, per shard.
     public static let inspectionHeadroom = 64
 
-    /// Cores − 1, at least 1 (DESIGN §4): one core stays for network threads.
+    /// Cores − 1, at least 1: one core stays for network threads.
     public static var defaultShardCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
     /// Starts the shards' writer threads.

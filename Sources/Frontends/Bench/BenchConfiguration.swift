@@ -3,7 +3,7 @@ import Engine
 /// What `holdfast bench` runs: the workload, how load is offered, and how long.
 /// Pure values; `problems()` says what is wrong with them instead of trapping.
 struct BenchConfiguration: Sendable, Equatable {
-    /// The workloads of DESIGN §9.
+    /// The benchmark workloads (docs/BENCHMARKS.md).
     enum Workload: String, Sendable, CaseIterable, Codable {
         /// Every reservation asks for one unit of the same SKU: the flash sale.
         case hot

@@ -1,4 +1,4 @@
-/// When a reply may leave, relative to the disk (DESIGN §5).
+/// When a reply may leave, relative to the disk (docs/operations.md, "Durability modes").
 public enum Durability: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Reply after the batch's write and fdatasync complete. The default.
     case strict

@@ -5,7 +5,7 @@ struct Figure: Encodable {
     var configuration: String
     var unit: String
     var samples: [Double]
-    /// The target it is held against (DESIGN §9), if any, e.g. "≥ 2,000,000".
+    /// The target it is held against (docs/BENCHMARKS.md, "Targets"), if any, e.g. "≥ 2,000,000".
     var target: String?
 
     var median: Double {
