@@ -101,13 +101,26 @@ struct CallerTests {
         }
     }
 
-    @Test("a request key used by one customer never answers another with its result")
+    @Test("request keys are per caller: another caller's same key is its own, never a replay or a conflict")
     func requestKeysPerCaller() {
         var harness = harness()
         let add = AddCartItem(store: store, cartID: "k1", sku: "A", quantity: 1, requestKey: "key-1")
         harness.succeed(.addCartItem(add), by: alice)
-        let replay = harness.apply(.addCartItem(add), by: mallory)
-        #expect(replay.error != nil && replay.cart == nil, "mallory gets no view of alice's cart")
+        #expect(harness.apply(.addCartItem(add), by: alice).cart?.replayed == true, "alice's retry replays")
+        let malloryAdd = AddCartItem(store: store, cartID: "k2", sku: "A", quantity: 2, requestKey: "key-1")
+        let mallorys = harness.apply(.addCartItem(malloryAdd), by: mallory)
+        #expect(mallorys.cart?.customerID == "mallory" && mallorys.cart?.replayed == false, "her own key space")
+        let serviceAdd = AddCartItem(store: store, cartID: "k3", sku: "A", quantity: 3, requestKey: "key-1")
+        #expect(harness.apply(.addCartItem(serviceAdd)).cart?.replayed == false, "the service's own key space")
+        #expect(
+            harness.apply(.addCartItem(add), by: mallory).error == .idempotencyConflict(key: "key-1"),
+            "in mallory's own key space, key-1 names her earlier request")
+        var unkeyed = add
+        unkeyed.requestKey = "key-2"
+        #expect(harness.apply(.addCartItem(unkeyed), by: mallory).error == .notOwner(entity: "cart", id: "k1"))
+        harness.expectReplayMatches()
+        let restored = try? StateMachine(decoding: harness.machine.encodedState(), limits: harness.limits)
+        #expect(restored?.encodedState() == harness.machine.encodedState(), "key owners survive a snapshot")
     }
 
     @Test("a log of customer commands replays to byte-identical state, callers included")

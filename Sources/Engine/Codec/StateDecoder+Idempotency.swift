@@ -24,7 +24,10 @@ extension StateDecoder {
         let slotsByKey = try Self.buildIndex(
             count: slots.count, include: { slots.isLive[$0] },
             hash: { HashIndex.hash(store: records[$0].key.store, name: records[$0].key.name) },
-            sameKey: { records[Int($0)].key == records[$1].key },
+            sameKey: {
+                records[Int($0)].key == records[$1].key
+                    && IdempotencyTable.sameCustomer(records[Int($0)].customer, records[$1].customer)
+            },
             duplicate: {
                 DecodingError(
                     offset: slots.recordOffsets[$0], reason: "request key \(records[$0].key.name) appears twice")
@@ -36,6 +39,9 @@ extension StateDecoder {
     private mutating func readKeyEntry(store: Int32, at start: Int) throws -> IdempotencyTable.Entry {
         let live = store != noSlot
         let name = try readName("requestKey", maxBytes: Limits.requestKeyMaxBytes, live: live)
+        // Version 1 had one namespace per store, which service callers keep.
+        let customer =
+            version >= 2 ? try readOptionalName("customer", maxBytes: Limits.customerIDMaxBytes, live: live) : nil
         let fingerprint = try reader.readUInt64()
         let recordedAt = try readInt64("recordedAt", in: 0...now)
         let hasResult = try reader.readBool()
@@ -46,6 +52,7 @@ extension StateDecoder {
                 reason: live ? "request key \(name) has no recorded answer" : "a free slot's entry is not blank")
         }
         return IdempotencyTable.Entry(
-            key: ScopedKey(store: store, name: name), fingerprint: fingerprint, result: result, recordedAt: recordedAt)
+            key: ScopedKey(store: store, name: name), customer: customer, fingerprint: fingerprint, result: result,
+            recordedAt: recordedAt)
     }
 }

@@ -1,6 +1,7 @@
 extension StateMachine {
     /// Format version of `encodedState()`; bumped on any layout change.
-    /// Version 2 added each cart's `touchedAt` and `touchedLSN`, and the price list.
+    /// Version 2 added each cart's `touchedAt` and `touchedLSN`, each request
+    /// key's customer, and the price list.
     public static let stateEncodingVersion: UInt32 = 2
 
     /// The versions `init(decoding:limits:)` reads: version 1 states load with
@@ -164,6 +165,7 @@ extension StateMachine {
         encodeSlots(idempotency.slots, into: &writer) { entry, writer in
             writer.write(entry.key.store)
             writer.write(entry.key.name)
+            writer.write(entry.customer)
             writer.write(entry.fingerprint)
             writer.write(entry.recordedAt)
             writer.write(entry.result != nil)

@@ -112,7 +112,7 @@ public struct StateMachine: Sendable {
         guard let identity = Fingerprint.keyedIdentity(of: command, caller: caller) else { return dispatch(command) }
         if let error = Validation.requestKey(identity.key) { return .failure(error) }
         if let storeIndex = stock.storeIndex(identity.store),
-            let entry = idempotency.entry(store: storeIndex, key: identity.key)
+            let entry = idempotency.entry(store: storeIndex, key: identity.key, customer: caller.customerID)
         {
             guard entry.fingerprint == identity.fingerprint, let result = entry.result else {
                 return .failure(.idempotencyConflict(key: identity.key))
@@ -132,7 +132,8 @@ public struct StateMachine: Sendable {
         }
         idempotency.record(
             IdempotencyTable.Entry(
-                key: ScopedKey(store: store, name: key), fingerprint: fingerprint, result: result, recordedAt: now))
+                key: ScopedKey(store: store, name: key), customer: caller.customerID, fingerprint: fingerprint,
+                result: result, recordedAt: now))
     }
 
     @inline(__always)

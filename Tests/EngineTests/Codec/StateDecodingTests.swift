@@ -202,7 +202,7 @@ struct StateDecodingTests {
         if decoded.orders.finished.entries != original.orders.finished.entries { differences.append("finished orders") }
         for slot in original.idempotency.slots.liveSlots {
             let entry = original.idempotency.slots[slot]
-            let found = decoded.idempotency.entry(store: entry.key.store, key: entry.key.name)
+            let found = decoded.idempotency.entry(store: entry.key.store, key: entry.key.name, customer: entry.customer)
             if found?.fingerprint != entry.fingerprint || found?.result != entry.result
                 || found?.recordedAt != entry.recordedAt
             {

@@ -1,15 +1,18 @@
 @testable import Engine
 
 // Request keys in the reference model: a keyed command's first success is
-// recorded with its whole content (the command and its caller) and answered
-// again for an equal retry; any other content under the key is a conflict.
+// recorded with its whole content (the command and its caller) under the
+// caller's key space, and answered again for an equal retry; any other content
+// under the key is a conflict.
 extension ReferenceModel {
     mutating func applyKeyed(_ command: Command) -> Outcome {
         guard let (store, key) = Self.requestKey(of: command) else { return dispatch(command) }
         if let error = ModelValidation.identifier(key, field: "requestKey", maxBytes: Limits.requestKeyMaxBytes) {
             return .failure(error)
         }
-        let scoped = ModelKey(store: store, name: key)
+        // Each customer has its own keys; service callers share the store's.
+        // (A request key never holds U+0000, so the joined name is unambiguous.)
+        let scoped = ModelKey(store: store, name: customer.map { "\($0)\u{0}\(key)" } ?? key)
         if let entry = requestKeys[scoped] {
             guard entry.command == command && entry.caller == caller else {
                 if entry.caller != caller { notable["request key conflict across callers", default: 0] += 1 }
