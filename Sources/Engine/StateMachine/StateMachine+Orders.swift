@@ -97,15 +97,15 @@ extension StateMachine {
         }
     }
 
-    /// A customer's order lines carry list prices only (the same rule as `pricedTerms`).
+    /// A customer's order states no amounts, and every line's price is its SKU's
+    /// list price (the rule of `pricedTerms`, line by line).
     private func customerLinePricesError(_ command: PlaceOrder, store: Int32) -> EngineError? {
         guard case .customer = caller else { return nil }
-        let skus = command.lines.map(\.sku)
-        let stated = command.lines.map { UnitPrice(sku: $0.sku, unitPriceMinor: $0.unitPriceMinor) }
-        let terms = OrderTerms(
-            orderID: command.orderID, customerID: command.customerID, currency: command.currency, prices: stated,
-            taxMinor: command.taxMinor, shippingMinor: command.shippingMinor, discountMinor: command.discountMinor)
-        if case .failure(let error) = pricedTerms(terms, store: store, skus: skus) { return error }
+        if let error = customerAmountsError(
+            tax: command.taxMinor, shipping: command.shippingMinor, discount: command.discountMinor)
+        {
+            return error
+        }
         for line in command.lines {
             if case .failure(let error) = listPrice(
                 store: store, sku: line.sku, currency: command.currency, stated: line.unitPriceMinor)

@@ -41,10 +41,10 @@ extension StateMachine {
     /// must be 0 (a customer cannot set amounts).
     func pricedTerms(_ terms: OrderTerms, store: Int32, skus: [String]) -> Result<OrderTerms, EngineError> {
         guard case .customer = caller else { return .success(terms) }
-        for (field, value) in [
-            ("taxMinor", terms.taxMinor), ("shippingMinor", terms.shippingMinor), ("discountMinor", terms.discountMinor),
-        ] where value != 0 {
-            return .failure(.invalidArgument(field: field, reason: "only a service caller may set it"))
+        if let error = customerAmountsError(
+            tax: terms.taxMinor, shipping: terms.shippingMinor, discount: terms.discountMinor)
+        {
+            return .failure(error)
         }
         var priced = terms
         priced.prices = []
@@ -56,6 +56,15 @@ extension StateMachine {
             }
         }
         return .success(priced)
+    }
+
+    /// A customer states no amounts: tax, shipping and discount must be 0.
+    func customerAmountsError(tax: Int64, shipping: Int64, discount: Int64) -> EngineError? {
+        for (field, value) in [("taxMinor", tax), ("shippingMinor", shipping), ("discountMinor", discount)]
+        where value != 0 {
+            return .invalidArgument(field: field, reason: "only a service caller may set it")
+        }
+        return nil
     }
 
     /// The list price of `sku` in `currency`, checked against a price the caller stated.

@@ -73,22 +73,17 @@ extension ReferenceModel {
         return .success(priced)
     }
 
-    /// A customer's `placeOrder` states a price on every line: each SKU once at
-    /// its first line's price, then every line, must match the list.
+    /// A customer's `placeOrder` states a price on every line: each, in line
+    /// order, must match the list.
     func customerLinePriceError(_ command: PlaceOrder) -> EngineError? {
         guard customer != nil else { return nil }
         let terms = OrderTerms(
             orderID: command.orderID, customerID: command.customerID, currency: command.currency,
             taxMinor: command.taxMinor, shippingMinor: command.shippingMinor, discountMinor: command.discountMinor)
         if let error = customerAmountsError(terms) { return error }
-        var checks: [(sku: String, stated: Int64)] = []
-        for line in command.lines where !checks.contains(where: { $0.sku == line.sku }) {
-            checks.append((line.sku, line.unitPriceMinor))
-        }
-        checks += command.lines.map { ($0.sku, $0.unitPriceMinor) }
-        for check in checks {
+        for line in command.lines {
             let listed = listPrice(
-                store: command.store, sku: check.sku, currency: command.currency, stated: check.stated)
+                store: command.store, sku: line.sku, currency: command.currency, stated: line.unitPriceMinor)
             if case .failure(let error) = listed { return error }
         }
         return nil
