@@ -43,8 +43,20 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 ///   when it is nil again, writes resume. Such a journal reports a batch durable
 ///   only when every earlier batch is durable, the failed ones included — a
 ///   batch it failed may still become durable later (its outcome was unknown).
+///
+/// A journal may do its I/O on the writer thread itself (`SegmentJournal`:
+/// `append` writes and syncs before it returns, and `onDurable` runs on the
+/// writer), so a request crosses no thread of ours between the shard and the
+/// disk. Such a journal does its timed work — periodic syncs, retries after a
+/// failure — when the writer calls `serviceTimers`, between batches and
+/// whenever the writer wakes, and says when it wants to be called next.
 public protocol Journal: AnyObject, Sendable {
     func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void)
+
+    /// Called by the writer thread between batches and when it wakes: does
+    /// whatever timed work is due and returns the monotonic time (ns, as
+    /// `DispatchTime.now().uptimeNanoseconds`) by which it wants to be called again, or nil.
+    func serviceTimers(nowNanoseconds: UInt64) -> UInt64?
 
     /// Whether failed batches are retried until durable (see above).
     var resumesAfterFailure: Bool { get }
@@ -55,6 +67,7 @@ public protocol Journal: AnyObject, Sendable {
 }
 
 extension Journal {
+    public func serviceTimers(nowNanoseconds: UInt64) -> UInt64? { nil }
     public var resumesAfterFailure: Bool { false }
     public var writesHaltedReason: String? { nil }
 }

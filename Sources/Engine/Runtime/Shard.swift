@@ -82,14 +82,26 @@ final class Shard: @unchecked Sendable {
 
     private func runWriterLoop() {
         var drained: [Submission] = []
-        let idleTimeout = Double(limits.idleTickIntervalMilliseconds) / 1_000
+        let idleInterval = UInt64(limits.idleTickIntervalMilliseconds) * 1_000_000
+        var lastBatchAt = monotonicNanoseconds()
+        var journalDue = journal.serviceTimers(nowNanoseconds: lastBatchAt)
         while true {
-            switch queue.drain(into: &drained, timeoutSeconds: idleTimeout) {
+            // Wake for work, for the idle tick, or when the journal's timed
+            // work (a periodic sync, a retry) is due, whichever comes first.
+            let now = monotonicNanoseconds()
+            var wakeAt = lastBatchAt &+ idleInterval
+            if let journalDue { wakeAt = min(wakeAt, journalDue) }
+            let timeout = wakeAt > now ? Double(wakeAt - now) / 1e9 : 0
+            switch queue.drain(into: &drained, timeoutSeconds: timeout) {
             case .stopped:
                 waitForJournal(below: 1)
                 return
             case .idle:
-                applyBatch([])
+                let woke = monotonicNanoseconds()
+                if woke &- lastBatchAt >= idleInterval {
+                    applyBatch([])
+                    lastBatchAt = woke
+                }
             case .drained:
                 var start = 0
                 while start < drained.count {
@@ -98,7 +110,9 @@ final class Shard: @unchecked Sendable {
                     start = end
                 }
                 drained.removeAll(keepingCapacity: true)
+                lastBatchAt = monotonicNanoseconds()
             }
+            journalDue = journal.serviceTimers(nowNanoseconds: monotonicNanoseconds())
         }
     }
 

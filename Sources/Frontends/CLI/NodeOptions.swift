@@ -12,7 +12,7 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "strict (reply after fdatasync), relaxed (fdatasync every few ms), or none (memory only).")
     var durability: String = Durability.strict.rawValue
 
-    @Option(help: "How the log is written: auto (io_uring if available), uring, or sync (pwrite + fdatasync).")
+    @Option(help: "How the log is written: auto (pwrite + fdatasync, measured fastest), uring (io_uring), or sync (pwrite + fdatasync).")
     var ioBackend: String = IOBackend.automatic.rawValue
 
     @Flag(help: """

@@ -2,7 +2,8 @@ import CURing
 import Glibc
 
 /// How log frames reach the disk: one write, then (in strict mode) an
-/// fdatasync, per call. Used only by its journal's I/O thread.
+/// fdatasync, per call. Used only by the shard's writer thread, which blocks
+/// in the call.
 protocol LogDevice: AnyObject {
     /// Writes `length` bytes at `offset` and, if `sync`, makes them durable.
     /// Returns 0 or the errno of the first step that failed.
@@ -12,10 +13,17 @@ protocol LogDevice: AnyObject {
 }
 
 /// Which system calls carry the log's writes.
+///
+/// The writer thread waits for each frame's write and sync either way. With
+/// io_uring the kernel runs the fdatasync on one of its worker threads and
+/// wakes the writer when it completes — one more thread hand-off per frame than
+/// pwrite + fdatasync, where the writer sleeps in the system call itself. Measured
+/// on the project's machine (docs/BENCHMARKS.md), pwrite + fdatasync serves
+/// more reservations at every load, so it is what `auto` picks.
 public enum IOBackend: String, Sendable, CaseIterable {
-    /// io_uring if the kernel and sandbox allow it, else pwrite + fdatasync.
+    /// pwrite + fdatasync (the measured faster of the two).
     case automatic = "auto"
-    /// io_uring, or fail at start.
+    /// io_uring (write and fdatasync as two linked submissions), or fail at start.
     case uring
     /// pwrite + fdatasync.
     case sync
@@ -136,7 +144,7 @@ final class URingLogDevice: LogDevice {
     }
 }
 
-/// The fallback: pwrite, then fdatasync.
+/// pwrite, then fdatasync, on the calling thread.
 final class SyncLogDevice: LogDevice {
     func write(fd: Int32, buffer: UnsafeRawPointer, length: Int, offset: Int64, sync: Bool) -> Int32 {
         let status = FileSystem.pwriteAll(fd, buffer, length, at: offset)
@@ -147,20 +155,14 @@ final class SyncLogDevice: LogDevice {
     func sync(fd: Int32) -> Int32 { FileSystem.fdatasync(fd) }
 }
 
-/// Makes the device for `backend`; with `.automatic`, io_uring when it can be
-/// set up, else the fallback with the reason.
+/// Makes the device for `backend` (see `IOBackend` for why `.automatic` is
+/// pwrite + fdatasync).
 func makeLogDevice(_ backend: IOBackend) throws(PersistenceError) -> (device: LogDevice, note: String?) {
     switch backend {
-    case .sync:
+    case .sync, .automatic:
         return (SyncLogDevice(), nil)
     case .uring:
         return (try URingLogDevice(), nil)
-    case .automatic:
-        do {
-            return (try URingLogDevice(), nil)
-        } catch {
-            return (SyncLogDevice(), "io_uring unavailable (\(error)); using pwrite + fdatasync")
-        }
     }
 }
 

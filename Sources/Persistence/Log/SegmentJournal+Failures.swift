@@ -18,6 +18,7 @@ extension SegmentJournal {
             failedAttemptsInEpisode = 0
         }
         failedAttemptsInEpisode += 1
+        retryDueNanoseconds = DispatchTime.now().uptimeNanoseconds + UInt64(options.retryIntervalMilliseconds) * 1_000_000
         condition.broadcast()
         condition.unlock()
         if begins { onEvent?(.writesHalted(failure)) }

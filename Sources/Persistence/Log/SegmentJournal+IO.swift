@@ -3,54 +3,8 @@ import Engine
 import Foundation
 import Glibc
 
-/// The journal's I/O thread: group commit, writes, syncs, failure and retry.
+/// The journal's I/O, on the shard's writer thread: writes, syncs, failure and retry.
 extension SegmentJournal {
-
-    func runIOLoop() {
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closing && haltReason == nil && !relaxedSyncDue() {
-                if unsyncedSince != nil {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(options.relaxedSyncIntervalMilliseconds) / 1_000))
-                } else {
-                    condition.wait()
-                }
-            }
-            let batches = pending
-            pending.removeAll(keepingCapacity: true)
-            let halted = haltReason != nil
-            let stop = closing
-            condition.unlock()
-
-            if !batches.isEmpty {
-                let frames = encodeFrames(batches)
-                if halted {
-                    // Keep them for the retry, in order; their outcome is unknown.
-                    unresolved.append(contentsOf: frames)
-                    failCallbacks(of: frames, reason: writesHaltedReason ?? "log write failed")
-                } else {
-                    write(frames)
-                }
-            }
-            if relaxedSyncDue() || (stop && unsyncedSince != nil) { syncRelaxed() }
-            if writesHaltedReason != nil {
-                if stop { break }
-                Thread.sleep(forTimeInterval: Double(options.retryIntervalMilliseconds) / 1_000)
-                retryUnresolved()
-                continue
-            }
-            if stop && batches.isEmpty {
-                condition.lock()
-                let drained = pending.isEmpty
-                condition.unlock()
-                if drained { break }
-            }
-        }
-        for fd in openSegments.values { FileSystem.close(fd) }
-        openSegments.removeAll()
-        preparer.waitUntilIdle()
-        preparer.stop()
-    }
 
     /// Writes frames in order; on the first failure keeps it and the rest for retry.
     func write(_ frames: [Frame]) {

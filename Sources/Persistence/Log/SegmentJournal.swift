@@ -6,11 +6,15 @@ import Glibc
 /// A shard's write-ahead log on disk: the `Journal` the shard runtime writes
 /// through, in `strict` or `relaxed` durability.
 ///
-/// The shard's writer thread hands over each batch's records (`append`) and
-/// goes on. One I/O thread per journal takes every batch waiting, encodes them
-/// into one frame (group commit: checksums, hash chain, padding to 4096 bytes)
-/// and writes it with one write plus fdatasync (linked io_uring submissions, or
-/// pwrite + fdatasync). Batches are reported durable in order.
+/// The journal has no thread of its own: the shard's writer thread drives it.
+/// `append` encodes the batch's records into one frame (checksums, hash chain,
+/// padding to 4096 bytes), writes it with one write plus fdatasync (pwrite +
+/// fdatasync, or linked io_uring submissions) and reports the batch durable
+/// before it returns, so a reply goes from the writer straight to the
+/// connection's event loop. Commands that arrive during the write queue up
+/// for the writer's next batch: group commit. Timed work — relaxed mode's
+/// periodic fdatasync, retries after a failure — runs when the writer calls
+/// `serviceTimers`. Preparing the next segment runs on a low-priority thread.
 ///
 /// On a write error the journal keeps the failed frames, fails their batches
 /// (outcome unknown: they may still become durable), halts new writes through
@@ -74,11 +78,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     /// Raised before the first frame goes into a newer segment.
     let extentRecorder: LogExtentRecorder
     let condition = NSCondition()
-    private let finished = DispatchSemaphore(value: 0)
     let preparer: BackgroundWorker
 
     // Guarded by `condition`.
-    var pending: [PendingBatch] = []
     var haltReason: String?
     /// The current failure episode: when it began, and the attempts that failed in it.
     var haltedSinceNanoseconds: UInt64?
@@ -95,8 +97,11 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     var bytesSinceMarkStorage = 0
     var currentSegment: UInt64
 
-    // Touched only by the I/O thread (and `init`).
+    // Touched only by the shard's writer thread (`append`, `serviceTimers`),
+    // by `init`, and by `close` once the writer has stopped.
     var position: LogPosition
+    /// When the next retry of failed frames is due (monotonic ns), while halted.
+    var retryDueNanoseconds: UInt64 = 0
     var unresolved: [Frame] = []
     /// Relaxed mode: frames written since the last successful fdatasync, kept
     /// so that a failed sync can be answered by writing them again.
@@ -117,7 +122,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     /// Frames written so far (their sequence numbers are below this).
     var writtenFrameCount: UInt64
 
-    /// Opens the log of one shard at `position` (from recovery) and starts its I/O thread.
+    /// Opens the log of one shard at `position` (from recovery).
     /// - Parameter events: told when writes halt after a failure and when they resume.
     public init(
         directory: String, shardIndex: Int, shardCount: Int, limits: Limits, position: LogPosition,
@@ -154,12 +159,6 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         // make it durable before anything is built on it.
         let status = FileSystem.fdatasync(fd)
         if status != 0 { throw .io(operation: "fdatasync", path: segmentPath(position.segmentSequence), errno: status) }
-        let thread = Thread { [self] in
-            runIOLoop()
-            finished.signal()
-        }
-        thread.name = "hf-wal-\(shardIndex)"
-        thread.start()
     }
 
     deinit {
@@ -168,16 +167,42 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
 
     // MARK: Journal
 
+    /// Writes the batch as one frame (and, in strict mode, syncs it) on the
+    /// calling thread — the shard's writer — and calls `onDurable` before it
+    /// returns. While writes are halted the frame is kept for the retry and
+    /// its batch fails at once (outcome unknown).
     public func append(_ records: [LogRecord], onDurable: @escaping Callback) {
         condition.lock()
-        if closing {
-            condition.unlock()
+        let isClosing = closing
+        let halted = haltReason
+        condition.unlock()
+        if isClosing {
             onDurable(.failure(JournalError(reason: "journal closed")))
             return
         }
-        pending.append(PendingBatch(records: records, onDurable: onDurable))
-        condition.signal()
-        condition.unlock()
+        let frames = encodeFrames([PendingBatch(records: records, onDurable: onDurable)])
+        if let halted {
+            unresolved.append(contentsOf: frames)
+            failCallbacks(of: frames, reason: halted)
+            return
+        }
+        write(frames)
+        if relaxedSyncDue() { syncRelaxed() }
+    }
+
+    /// Relaxed mode's periodic fdatasync and, while writes are halted, the
+    /// retry of the failed frames, when due; returns when to be called again.
+    public func serviceTimers(nowNanoseconds now: UInt64) -> UInt64? {
+        if relaxedSyncDue() { syncRelaxed() }
+        if writesHaltedReason != nil, now >= retryDueNanoseconds {
+            retryUnresolved()
+        }
+        var due: UInt64?
+        if let since = unsyncedSince {
+            due = since + UInt64(options.relaxedSyncIntervalMilliseconds) * 1_000_000
+        }
+        if writesHaltedReason != nil { due = min(due ?? .max, retryDueNanoseconds) }
+        return due
     }
 
     public var writesHaltedReason: String? {
@@ -234,14 +259,20 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         return currentSegment
     }
 
-    /// Writes what is queued, syncs, stops the I/O thread and closes the files.
-    /// Batches still failing are left failed. Idempotent.
+    /// Syncs what relaxed mode wrote, closes the files and stops the segment
+    /// preparer. Call once the shard's writer has stopped. Batches still
+    /// failing are left failed. Idempotent.
     public func close() {
         condition.lock()
         let wasClosing = closing
         closing = true
         condition.broadcast()
         condition.unlock()
-        if !wasClosing { finished.wait() }
+        guard !wasClosing else { return }
+        if unsyncedSince != nil && writesHaltedReason == nil { syncRelaxed() }
+        for fd in openSegments.values { FileSystem.close(fd) }
+        openSegments.removeAll()
+        preparer.waitUntilIdle()
+        preparer.stop()
     }
 }
