@@ -32,11 +32,21 @@ import Testing
         guard case .failure(.journalFailure) = refused else { throw TestFailure("writes must be refused while halted, got \(refused)") }
         let read = await node.runtime.execute(.getStock(StockQuery(store: "store-0", sku: "sku-1")))
         if case .failure(.journalFailure) = read { Issue.record("reads must be served while writes are halted") }
+        // The failed write is in memory but maybe not on disk: no read may show it.
+        let unknown = await node.runtime.execute(.getStock(StockQuery(store: "s", sku: "during")))
+        guard case .failure(.journalFailure(let why)) = unknown else {
+            throw TestFailure("a read of a write that is not durable must be refused, got \(unknown)")
+        }
+        #expect(why.contains("not yet durable"))
 
         faults.clear()
         #expect(try await waitUntil { node.runtime.writesHaltedReason(shard: 0) == nil }, "writes resume once the fault clears")
         let after = await node.runtime.execute(.setStock(SetStock(store: "s", sku: "after", onHand: 3)))
         #expect((try? after.get()) != nil)
+        // The retry made it durable: now it may be read.
+        let durable = await node.runtime.execute(.getStock(StockQuery(store: "s", sku: "during")))
+        guard case .success(.stock(let retried)) = durable else { throw TestFailure("the retried write is durable: \(durable)") }
+        #expect(retried.totals.onHand == Int64(7))
         let before = await encodedStates(node)
         node.shutdown()
 

@@ -40,9 +40,14 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 /// - one that retries (`resumesAfterFailure == true`): it keeps the failed
 ///   batches and writes them again, in order, until they are durable. While it
 ///   does, `writesHaltedReason` is non-nil and the shard refuses new writes;
-///   when it is nil again, writes resume. Such a journal reports a batch durable
+///   when it is nil again, writes resume — and it may be nil again only once
+///   every failed batch is durable. Such a journal reports a batch durable
 ///   only when every earlier batch is durable, the failed ones included — a
 ///   batch it failed may still become durable later (its outcome was unknown).
+///
+/// Either way, until a failed batch is durable its changes are in memory but
+/// maybe not on disk: the shard refuses reads that would show them
+/// (`UndurableChanges`).
 ///
 /// A journal may do its I/O on the writer thread itself (`SegmentJournal`:
 /// `append` writes and syncs before it returns, and `onDurable` runs on the

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Holds each batch's replies and events until the journal says the batch is
 /// durable, then releases batches strictly in order: replies to their callers,
 /// events to the shard's event log. A batch that logged nothing still waits for
@@ -10,6 +12,10 @@
 /// are durable reports later batches durable only after them, so each verdict
 /// is taken as it comes. Only one thread delivers at a time, so completions
 /// run in batch order.
+///
+/// The changes of failed batches are remembered (`UndurableChanges`) so that
+/// the writer refuses reads that would show them, until the journal has made
+/// them durable.
 final class ReleaseQueue: @unchecked Sendable {
     typealias Reply = (completion: Completion, outcome: Outcome)
 
@@ -35,6 +41,9 @@ final class ReleaseQueue: @unchecked Sendable {
     private var nextTicket: UInt64 = 0
     private let eventLog: EventLog
     private let failureIsSticky: Bool
+    private var undurable = UndurableChanges()
+    /// Whether `undurable` holds anything: read by the writer without the lock.
+    private let hasUndurable = Atomic<Bool>(false)
 
     init(eventLog: EventLog, failureIsSticky: Bool = true) {
         self.eventLog = eventLog
@@ -67,6 +76,23 @@ final class ReleaseQueue: @unchecked Sendable {
             }
         }
         flush()
+    }
+
+    /// Why the writer must refuse the query `command` now (it would show a
+    /// change whose batch failed and is not yet durable), or nil.
+    func undurableRefusal(of command: Command) -> String? {
+        guard hasUndurable.load(ordering: .acquiring) else { return nil }
+        return lock.withLock { undurable.refusal(of: command) }
+    }
+
+    /// Forgets the failed batches' changes: the journal has made them durable
+    /// (a retrying journal lifts its halt only then).
+    func forgetUndurableChanges() {
+        guard hasUndurable.load(ordering: .acquiring) else { return }
+        lock.withLock {
+            undurable.removeAll()
+            hasUndurable.store(false, ordering: .releasing)
+        }
     }
 
     /// Batches not yet released.
@@ -107,6 +133,7 @@ final class ReleaseQueue: @unchecked Sendable {
         while head < batches.count {
             let batch = batches[head]
             if batch.needsDurability, let failure = stickyFailure {
+                rememberUndurable(batch.events, failure)
                 ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(failure))) })
             } else {
                 switch batch.durability {
@@ -117,6 +144,7 @@ final class ReleaseQueue: @unchecked Sendable {
                     eventLog.append(contentsOf: batch.events)
                     ready.append(contentsOf: batch.replies)
                 case .failed(let error):
+                    rememberUndurable(batch.events, error)
                     if failureIsSticky {
                         stickyFailure = error
                     } else if let newest = batch.events.map(\.lsn).max() {
@@ -135,6 +163,13 @@ final class ReleaseQueue: @unchecked Sendable {
         }
         compact()
         return ready
+    }
+
+    /// Call while holding the lock.
+    private func rememberUndurable(_ events: [Event], _ error: JournalError) {
+        guard !events.isEmpty else { return }
+        undurable.add(events, reason: error.reason)
+        if !undurable.isEmpty { hasUndurable.store(true, ordering: .releasing) }
     }
 
     private func journalFailure(_ error: JournalError) -> EngineError {

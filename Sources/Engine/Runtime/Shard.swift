@@ -116,12 +116,23 @@ final class Shard: @unchecked Sendable {
         }
     }
 
+    /// Applies one batch and hands its replies on.
+    ///
+    /// Queries that come before the batch's first change see only state that
+    /// earlier batches left, so their replies are released at once, before
+    /// the batch's own write and fdatasync (in order behind any earlier batch
+    /// still waiting for the journal). Queries after a change see it, so they
+    /// wait for the batch to be durable like the change. A query that would
+    /// show a change whose batch failed in the journal, and is not yet
+    /// durable, is refused (`UndurableChanges`).
     private func applyBatch(_ submissions: ArraySlice<Submission>) {
         let startedAt = submissions.isEmpty ? 0 : monotonicNanoseconds()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
         lastTimestamp = timestamp
         let halted = writesHaltedReason
+        if halted == nil && journal.resumesAfterFailure { releases.forgetUndurableChanges() }
         var records: [LogRecord] = []
+        var early: [ReleaseQueue.Reply] = []
         var replies: [ReleaseQueue.Reply] = []
         replies.reserveCapacity(submissions.count)
 
@@ -133,8 +144,15 @@ final class Shard: @unchecked Sendable {
             switch submission {
             case .command(let command, let caller, let completion):
                 let row = metrics.row(of: command)
-                if let halted, command.isMutation {
-                    let refusal = EngineError.journalFailure(reason: halted)
+                if command.isMutation {
+                    if let halted {
+                        let refusal = EngineError.journalFailure(reason: halted)
+                        metrics.countFailure(row: row, refusal)
+                        replies.append((completion, .failure(refusal)))
+                        continue
+                    }
+                } else if let unknown = releases.undurableRefusal(of: command) {
+                    let refusal = EngineError.journalFailure(reason: unknown)
                     metrics.countFailure(row: row, refusal)
                     replies.append((completion, .failure(refusal)))
                     continue
@@ -148,7 +166,11 @@ final class Shard: @unchecked Sendable {
                 } else {
                     metrics.count(row: row, applied.outcome)
                 }
-                replies.append((completion, applied.outcome))
+                if records.isEmpty && replies.isEmpty {
+                    early.append((completion, applied.outcome))
+                } else {
+                    replies.append((completion, applied.outcome))
+                }
             case .inspect(let body):
                 body(machine)
             }
@@ -157,6 +179,10 @@ final class Shard: @unchecked Sendable {
         machine.events.removeAll(keepingCapacity: true)
         metrics.publishActiveReservations(machine.reservations.activeCount)
         if !submissions.isEmpty { metrics.batchSizes.recordFromOwner(UInt64(submissions.count)) }
+        if !early.isEmpty {
+            releases.waitUntilPending(below: Shard.releaseBacklogMax)
+            _ = releases.enqueue(replies: early, events: [], needsDurability: false)
+        }
         guard !replies.isEmpty || !records.isEmpty else { return }
         Shard.checkConsecutive(records)
 
