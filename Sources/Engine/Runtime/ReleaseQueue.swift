@@ -17,7 +17,28 @@ import Synchronization
 /// the writer refuses reads that would show them, until the journal has made
 /// them durable.
 final class ReleaseQueue: @unchecked Sendable {
-    typealias Reply = (completion: Completion, outcome: Outcome)
+    /// What a batch answers: one command's completion, or a group's.
+    enum Reply {
+        case single(Completion, Outcome)
+        case group(CommandGroup)
+
+        func deliver() {
+            switch self {
+            case .single(let completion, let outcome): completion(outcome)
+            case .group(let group): group.completed()
+            }
+        }
+
+        /// The same reply, answered `error` instead (its batch failed).
+        func failed(_ error: EngineError) -> Reply {
+            switch self {
+            case .single(let completion, _): return .single(completion, .failure(error))
+            case .group(let group):
+                group.outcomes = Array(repeating: .failure(error), count: group.commands.count)
+                return .group(group)
+            }
+        }
+    }
 
     private enum Durability {
         case pending
@@ -123,7 +144,7 @@ final class ReleaseQueue: @unchecked Sendable {
                 return ready
             }
             if ready.isEmpty { return }
-            for reply in ready { reply.completion(reply.outcome) }
+            for reply in ready { reply.deliver() }
         }
     }
 
@@ -134,7 +155,7 @@ final class ReleaseQueue: @unchecked Sendable {
             let batch = batches[head]
             if batch.needsDurability, let failure = stickyFailure {
                 rememberUndurable(batch.events, failure)
-                ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(failure))) })
+                ready.append(contentsOf: batch.replies.map { $0.failed(journalFailure(failure)) })
             } else {
                 switch batch.durability {
                 case .pending:
@@ -153,7 +174,7 @@ final class ReleaseQueue: @unchecked Sendable {
                         // dropped silently, so followers are told of a gap.
                         eventLog.markGap(through: newest)
                     }
-                    ready.append(contentsOf: batch.replies.map { ($0.completion, .failure(journalFailure(error))) })
+                    ready.append(contentsOf: batch.replies.map { $0.failed(journalFailure(error)) })
                 }
             }
             batches[head] = PendingBatch(

@@ -99,16 +99,23 @@ final class Shard: @unchecked Sendable {
             case .idle:
                 let woke = monotonicNanoseconds()
                 if woke &- lastBatchAt >= idleInterval {
-                    applyBatch([])
+                    applyBatch([], commands: 0)
                     lastBatchAt = woke
                 }
             case .drained:
+                // Batches of at most `commandsPerBatchMax` commands; a group
+                // is never split, so one may end a batch past the bound.
                 var start = 0
-                while start < drained.count {
-                    let end = min(start + limits.commandsPerBatchMax, drained.count)
-                    applyBatch(drained[start..<end])
-                    start = end
+                var weight = 0
+                for index in drained.indices {
+                    weight += drained[index].weight
+                    if weight >= limits.commandsPerBatchMax {
+                        applyBatch(drained[start...index], commands: weight)
+                        start = index + 1
+                        weight = 0
+                    }
                 }
+                if start < drained.count { applyBatch(drained[start...], commands: weight) }
                 drained.removeAll(keepingCapacity: true)
                 lastBatchAt = monotonicNanoseconds()
             }
@@ -125,7 +132,7 @@ final class Shard: @unchecked Sendable {
     /// wait for the batch to be durable like the change. A query that would
     /// show a change whose batch failed in the journal, and is not yet
     /// durable, is refused (`UndurableChanges`).
-    private func applyBatch(_ submissions: ArraySlice<Submission>) {
+    private func applyBatch(_ submissions: ArraySlice<Submission>, commands: Int) {
         let startedAt = submissions.isEmpty ? 0 : monotonicNanoseconds()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
         lastTimestamp = timestamp
@@ -143,33 +150,24 @@ final class Shard: @unchecked Sendable {
         for submission in submissions {
             switch submission {
             case .command(let command, let caller, let completion):
-                let row = metrics.row(of: command)
-                if command.isMutation {
-                    if let halted {
-                        let refusal = EngineError.journalFailure(reason: halted)
-                        metrics.countFailure(row: row, refusal)
-                        replies.append((completion, .failure(refusal)))
-                        continue
-                    }
-                } else if let unknown = releases.undurableRefusal(of: command) {
-                    let refusal = EngineError.journalFailure(reason: unknown)
-                    metrics.countFailure(row: row, refusal)
-                    replies.append((completion, .failure(refusal)))
-                    continue
-                }
-                let applied = machine.apply(command, at: timestamp, by: caller)
-                if let lsn = applied.lsn {
-                    records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller))
-                }
-                if case .success = applied.outcome {
-                    metrics.countSuccess(row: row)
+                let aheadOfChanges = records.isEmpty && replies.isEmpty
+                let outcome = apply(command, by: caller, at: timestamp, halted: halted, logging: &records)
+                if aheadOfChanges && records.isEmpty {
+                    early.append(.single(completion, outcome))
                 } else {
-                    metrics.count(row: row, applied.outcome)
+                    replies.append(.single(completion, outcome))
                 }
-                if records.isEmpty && replies.isEmpty {
-                    early.append((completion, applied.outcome))
+            case .group(let group):
+                let aheadOfChanges = records.isEmpty && replies.isEmpty
+                group.outcomes.reserveCapacity(group.commands.count)
+                for command in group.commands {
+                    group.outcomes.append(
+                        apply(command, by: group.caller, at: timestamp, halted: halted, logging: &records))
+                }
+                if aheadOfChanges && records.isEmpty {
+                    early.append(.group(group))
                 } else {
-                    replies.append((completion, applied.outcome))
+                    replies.append(.group(group))
                 }
             case .inspect(let body):
                 body(machine)
@@ -178,7 +176,7 @@ final class Shard: @unchecked Sendable {
         let events = machine.events
         machine.events.removeAll(keepingCapacity: true)
         metrics.publishActiveReservations(machine.reservations.activeCount)
-        if !submissions.isEmpty { metrics.batchSizes.recordFromOwner(UInt64(submissions.count)) }
+        if commands > 0 { metrics.batchSizes.recordFromOwner(UInt64(commands)) }
         if !early.isEmpty {
             releases.waitUntilPending(below: Shard.releaseBacklogMax)
             _ = releases.enqueue(replies: early, events: [], needsDurability: false)
@@ -203,6 +201,37 @@ final class Shard: @unchecked Sendable {
             }
             releases.complete(ticket, result)
         }
+    }
+
+    /// Applies one command of the batch (or refuses it: a mutation while
+    /// writes are halted, a query that would show a change not yet durable),
+    /// counts it, and adds its log record if it changed state.
+    @inline(__always)
+    private func apply(
+        _ command: Command, by caller: Caller, at timestamp: Int64, halted: String?, logging records: inout [LogRecord]
+    ) -> Outcome {
+        let row = metrics.row(of: command)
+        if command.isMutation {
+            if let halted {
+                let refusal = EngineError.journalFailure(reason: halted)
+                metrics.countFailure(row: row, refusal)
+                return .failure(refusal)
+            }
+        } else if let unknown = releases.undurableRefusal(of: command) {
+            let refusal = EngineError.journalFailure(reason: unknown)
+            metrics.countFailure(row: row, refusal)
+            return .failure(refusal)
+        }
+        let applied = machine.apply(command, at: timestamp, by: caller)
+        if let lsn = applied.lsn {
+            records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller))
+        }
+        if case .success = applied.outcome {
+            metrics.countSuccess(row: row)
+        } else {
+            metrics.count(row: row, applied.outcome)
+        }
+        return applied.outcome
     }
 
     /// Traps unless a batch's records carry consecutive LSNs: the journal writes

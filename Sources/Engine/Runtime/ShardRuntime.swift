@@ -78,6 +78,54 @@ public final class ShardRuntime: Sendable {
         }
     }
 
+    /// Queues a group of commands — a wire frame's items — with one queue
+    /// hand-off and one completion (`CommandGroup.completed()`), after the
+    /// batch that applied them is durable, or at once when refused (`busy`,
+    /// `shuttingDown`). A group whose stores live on several shards is split
+    /// into one part per shard and completes when every part has.
+    public func submit(group: CommandGroup) {
+        let commands = group.commands
+        guard let firstStore = commands.first?.store else {
+            return submitAcrossShards(group)
+        }
+        let shard = shardIndex(forStore: firstStore)
+        for command in commands.dropFirst() {
+            // Most groups name one store: compare before hashing.
+            guard let store = command.store else { return submitAcrossShards(group) }
+            if store != firstStore && shardIndex(forStore: store) != shard { return submitAcrossShards(group) }
+        }
+        if let refusal = shards[shard].queue.push(.group(group)) {
+            shards[shard].metrics.countRefusal(refusal, submissions: commands.count)
+            group.refuse(refusal)
+        }
+    }
+
+    private func submitAcrossShards(_ group: CommandGroup) {
+        var commandsPerShard = [[Command]](repeating: [], count: shardCount)
+        var positionsPerShard = [[Int]](repeating: [], count: shardCount)
+        var decided: [(Int, Outcome)] = []
+        for (position, command) in group.commands.enumerated() {
+            guard let store = command.store else {
+                decided.append((position, .failure(.invalidArgument(field: "command", reason: "advanceTime is internal"))))
+                continue
+            }
+            let shard = shardIndex(forStore: store)
+            commandsPerShard[shard].append(command)
+            positionsPerShard[shard].append(position)
+        }
+        let parts = (0..<shardCount).filter { !commandsPerShard[$0].isEmpty }
+        let join = CommandGroupPart.Join(parent: group, parts: parts.count)
+        for (position, outcome) in decided { join.set(position, outcome) }
+        if parts.isEmpty { return group.completed() }
+        for shard in parts {
+            let part = CommandGroupPart(commands: commandsPerShard[shard], positions: positionsPerShard[shard], join: join)
+            if let refusal = shards[shard].queue.push(.group(part)) {
+                shards[shard].metrics.countRefusal(refusal, submissions: part.commands.count)
+                part.refuse(refusal)
+            }
+        }
+    }
+
     /// Runs a command and waits for its durable outcome.
     public func execute(_ command: Command, caller: Caller = .service) async -> Outcome {
         await withCheckedContinuation { continuation in
@@ -90,8 +138,7 @@ public final class ShardRuntime: Sendable {
     public func execute(batch commands: [Command], caller: Caller = .service) async -> [Outcome] {
         guard !commands.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            let collector = OutcomeCollector(count: commands.count) { continuation.resume(returning: $0) }
-            submit(batch: commands, caller: caller) { position, outcome in collector.set(position, outcome) }
+            submit(group: ContinuationGroup(commands: commands, caller: caller, continuation: continuation))
         }
     }
 
@@ -149,29 +196,5 @@ public final class ShardRuntime: Sendable {
     /// a writer thread (by a completion), which must not wait for itself.
     deinit {
         for shard in shards { shard.queue.stop() }
-    }
-}
-
-/// Gathers the outcomes of a batch submitted across shards.
-private final class OutcomeCollector: @unchecked Sendable {
-    private let lock = Lock()
-    private var outcomes: [Outcome?]
-    private var remaining: Int
-    private let done: @Sendable ([Outcome]) -> Void
-
-    init(count: Int, done: @escaping @Sendable ([Outcome]) -> Void) {
-        outcomes = Array(repeating: nil, count: count)
-        remaining = count
-        self.done = done
-    }
-
-    func set(_ position: Int, _ outcome: Outcome) {
-        let finished: [Outcome]? = lock.withLock {
-            precondition(outcomes[position] == nil, "outcome set twice")
-            outcomes[position] = outcome
-            remaining -= 1
-            return remaining == 0 ? outcomes.map { $0! } : nil
-        }
-        if let finished { done(finished) }
     }
 }

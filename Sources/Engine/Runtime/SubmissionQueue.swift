@@ -5,19 +5,32 @@ import Foundation
 /// per shard: it must return quickly and never wait for another command.
 public typealias Completion = @Sendable (Outcome) -> Void
 
-/// One item in a shard's queue: a command with its completion, or a read of the
-/// whole state run on the writer thread between commands.
+/// One item in a shard's queue: a command with its completion, a group of
+/// commands with one completion, or a read of the whole state run on the
+/// writer thread between commands.
 enum Submission: Sendable {
     case command(Command, Caller, Completion)
+    case group(CommandGroup)
     case inspect(@Sendable (StateMachine) -> Void)
+
+    /// Commands it carries: what the queue's capacity and a batch's size count.
+    var weight: Int {
+        switch self {
+        case .command: 1
+        case .group(let group): group.commands.count
+        case .inspect: 1
+        }
+    }
 }
 
 /// A shard's bounded inbound queue: many producers, one consumer (the writer).
 /// Producers append under a lock; the writer swaps the whole pending array out
 /// in one step, so a drain costs one lock round trip however many items wait.
+/// Capacity counts commands (a group counts each of its commands).
 final class SubmissionQueue: @unchecked Sendable {
     private let lock = Lock()
     private var pending: [Submission] = []
+    private var pendingWeight = 0
     private var stopped = false
     let capacity: Int
 
@@ -30,10 +43,13 @@ final class SubmissionQueue: @unchecked Sendable {
     /// `headroom` lets a few submissions past a full queue (inspections such
     /// as snapshots, which must not starve under sustained overload).
     func push(_ submission: Submission, headroom: Int = 0) -> EngineError? {
-        lock.withLock {
+        let weight = submission.weight
+        return lock.withLock {
             if stopped { return .shuttingDown }
-            if pending.count >= capacity + headroom { return .busy }
+            // One submission always fits an empty queue, however many commands it carries.
+            if pendingWeight + weight > capacity + headroom && !pending.isEmpty { return .busy }
             pending.append(submission)
+            pendingWeight += weight
             if pending.count == 1 { lock.broadcast() }
             return nil
         }
@@ -43,9 +59,10 @@ final class SubmissionQueue: @unchecked Sendable {
     func push(contentsOf submissions: [Submission]) -> EngineError? {
         lock.withLock {
             if stopped { return .shuttingDown }
-            if pending.count + submissions.count > capacity { return .busy }
+            if pendingWeight + submissions.count > capacity { return .busy }
             let wasEmpty = pending.isEmpty
             pending.append(contentsOf: submissions)
+            pendingWeight += submissions.count
             if wasEmpty { lock.broadcast() }
             return nil
         }
@@ -72,6 +89,7 @@ final class SubmissionQueue: @unchecked Sendable {
         }
         if pending.isEmpty { return stopped ? .stopped : .idle }
         swap(&pending, &buffer)
+        pendingWeight = 0
         return .drained
     }
 
@@ -83,5 +101,6 @@ final class SubmissionQueue: @unchecked Sendable {
         }
     }
 
-    var depth: Int { lock.withLock { pending.count } }
+    /// Commands waiting.
+    var depth: Int { lock.withLock { pendingWeight } }
 }

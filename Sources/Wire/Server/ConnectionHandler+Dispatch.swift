@@ -98,12 +98,11 @@ extension ConnectionHandler {
             operationsInFlight -= ranges.count
             return
         }
-        let counters = server.counters
-        let itemPositions = positions
-        server.runtime.submit(batch: commands, caller: principal.caller) { position, outcome in
-            if case .failure(.busy) = outcome { counters.busyRefusals.add(1, ordering: .relaxed) }
-            outbox.complete(reply, item: itemPositions[position], outcome: outcome)
-        }
+        server.runtime.submit(
+            group: FrameCommandGroup(
+                commands: commands, caller: principal.caller, reply: reply,
+                positions: commands.count == ranges.count ? nil : positions, outbox: outbox,
+                counters: server.counters))
     }
 
     /// Why a frame of `itemCount` operations cannot be taken now, if it cannot.

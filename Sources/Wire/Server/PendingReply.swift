@@ -52,8 +52,8 @@ final class PendingReply: @unchecked Sendable {
     }
 }
 
-/// Where a connection's replies wait once complete. Shard threads complete
-/// items here under a lock; the first reply to become ready schedules one
+/// Where a connection's replies wait once complete. Shard threads complete a
+/// frame's items here under a lock, all at once; the first reply to become ready schedules one
 /// flush on the connection's event loop, which takes every ready reply at once
 /// (one socket write for all replies released by a batch).
 final class ReplyOutbox: Sendable {
@@ -69,14 +69,14 @@ final class ReplyOutbox: Sendable {
         self.scheduleFlush = scheduleFlush
     }
 
-    /// Records one item's outcome; called on shard threads.
-    func complete(_ reply: PendingReply, item index: Int, outcome: Outcome) {
-        settle(reply, index, .outcome(outcome))
-    }
-
-    private func settle(_ reply: PendingReply, _ index: Int, _ item: PendingReply.Item) {
+    /// Records the outcomes of a frame's commands at once (one lock); item
+    /// `positions[i]` gets `outcomes[i]` (item `i` when `positions` is nil).
+    /// Called on shard threads.
+    func complete(_ reply: PendingReply, positions: [Int]?, outcomes: [Outcome]) {
         let mustSchedule = state.withLock { state -> Bool in
-            reply.settle(index, item)
+            for (index, outcome) in outcomes.enumerated() {
+                reply.settle(positions?[index] ?? index, .outcome(outcome))
+            }
             guard reply.remaining == 0 else { return false }
             state.ready.append(reply)
             guard !state.flushScheduled else { return false }
@@ -86,11 +86,6 @@ final class ReplyOutbox: Sendable {
         if mustSchedule { scheduleFlush() }
     }
 
-    /// Records one item's error (a result the connection may not see); called on shard threads.
-    func complete(_ reply: PendingReply, item index: Int, error: WireError) {
-        settle(reply, index, .error(error))
-    }
-
     /// Takes every ready reply; called by the flush on the event loop.
     func takeReady() -> [PendingReply] {
         state.withLock { state in
@@ -98,5 +93,34 @@ final class ReplyOutbox: Sendable {
             defer { state.ready.removeAll(keepingCapacity: true) }
             return state.ready
         }
+    }
+}
+
+/// A command frame's decoded commands as one engine group: the shard answers
+/// them with one completion, which sets every outcome in the frame's reply at
+/// once (items refused before the engine — malformed, denied — are settled
+/// already; `positions` maps commands to items).
+final class FrameCommandGroup: CommandGroup, @unchecked Sendable {
+    private let reply: PendingReply
+    private let positions: [Int]?
+    private let outbox: ReplyOutbox
+    private let counters: ServerCounters
+
+    init(
+        commands: [Command], caller: Caller, reply: PendingReply, positions: [Int]?, outbox: ReplyOutbox,
+        counters: ServerCounters
+    ) {
+        self.reply = reply
+        self.positions = positions
+        self.outbox = outbox
+        self.counters = counters
+        super.init(commands: commands, caller: caller)
+    }
+
+    override func completed() {
+        var busy: UInt64 = 0
+        for outcome in outcomes { if case .failure(.busy) = outcome { busy += 1 } }
+        if busy > 0 { counters.busyRefusals.add(busy, ordering: .relaxed) }
+        outbox.complete(reply, positions: positions, outcomes: outcomes)
     }
 }
