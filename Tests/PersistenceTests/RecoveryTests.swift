@@ -27,6 +27,49 @@ import Testing
         #expect(await invariantViolations(reopened).isEmpty)
     }
 
+    @Test("A log written from commands' received bytes replays to the writer's state, byte for byte")
+    func receivedBytesReplayIdentically() async throws {
+        let directory = TemporaryDirectory()
+        let node = try DurableNode(path: directory.path, shardCount: 2, options: smallLogOptions())
+        // As the wire server does: each group's commands are decoded from one
+        // buffer of payloads, and the group carries that buffer to the log.
+        var succeeded = 0
+        let commands = workload(2_000, seed: 9)
+        for start in stride(from: 0, to: commands.count, by: 48) {
+            let chunk = commands[start..<min(start + 48, commands.count)]
+            for store in Set(chunk.compactMap(\.store)).sorted() {
+                var bytes: [UInt8] = []
+                var ranges: [Range<Int>] = []
+                var decoded: [Command] = []
+                for command in chunk where command.store == store {
+                    let encoded = CommandCodec.encode(command)
+                    let payload = encoded.dropFirst()
+                    let range = bytes.count..<bytes.count + payload.count
+                    bytes.append(contentsOf: payload)
+                    ranges.append(range)
+                    var reader = BinaryReader(bytes, range: range)
+                    let tag = try #require(CommandCodec.Tag(rawValue: encoded[0]))
+                    decoded.append(try CommandCodec.decode(payloadOf: tag, from: &reader))
+                }
+                let outcomes = await withCheckedContinuation { continuation in
+                    node.runtime.submit(
+                        group: ResumingGroup(
+                            commands: decoded, received: .init(bytes: bytes, ranges: ranges), continuation: continuation))
+                }
+                succeeded += outcomes.filter { if case .success = $0 { true } else { false } }.count
+            }
+        }
+        #expect(succeeded > 1_000)
+        let before = await encodedStates(node)
+        node.shutdown()
+
+        let reopened = try DurableNode(path: directory.path, options: smallLogOptions())
+        defer { reopened.shutdown() }
+        #expect(reopened.recovery.allSatisfy { $0.cut == nil })
+        #expect(await encodedStates(reopened) == before)
+        #expect(await invariantViolations(reopened).isEmpty)
+    }
+
     @Test("Snapshot plus the log after it equals the writer's state; the log before it is not replayed")
     func snapshotPlusLog() async throws {
         let directory = TemporaryDirectory()
@@ -184,4 +227,16 @@ import Testing
         try "x".write(toFile: other.sub("stray"), atomically: true, encoding: .utf8)
         #expect(throws: PersistenceError.self) { _ = try DurableNode(path: other.path, options: smallLogOptions()) }
     }
+}
+
+/// A command group that resumes a task with its outcomes.
+final class ResumingGroup: CommandGroup, @unchecked Sendable {
+    private let continuation: CheckedContinuation<[Outcome], Never>
+
+    init(commands: [Command], received: ReceivedPayloads, continuation: CheckedContinuation<[Outcome], Never>) {
+        self.continuation = continuation
+        super.init(commands: commands, received: received)
+    }
+
+    override func completed() { continuation.resume(returning: outcomes) }
 }

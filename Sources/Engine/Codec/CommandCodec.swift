@@ -146,7 +146,12 @@ public enum CommandCodec {
             writer.write(customerCallerMarker)
             writer.write(customer)
         }
-        encode(record.command, into: &writer)
+        if let payload = record.receivedPayload {
+            writer.write(tag(of: record.command).rawValue)
+            writer.write(contentsOf: payload)
+        } else {
+            encode(record.command, into: &writer)
+        }
     }
 
     /// The canonical bytes of `record`.

@@ -11,16 +11,35 @@
 /// `ShardRuntime.submit(group:)` into one group per shard, and completes once
 /// every part has.
 open class CommandGroup: @unchecked Sendable {
+    /// The commands' payloads as received: `bytes[ranges[i]]` is command `i`'s
+    /// canonical payload (after its tag), which the log then stores as it is.
+    public struct ReceivedPayloads: Sendable {
+        public let bytes: [UInt8]
+        public let ranges: [Range<Int>]
+
+        public init(bytes: [UInt8], ranges: [Range<Int>]) {
+            self.bytes = bytes
+            self.ranges = ranges
+        }
+    }
+
     public let caller: Caller
     public let commands: [Command]
+    /// Set when the submitter decoded the commands from bytes it still holds
+    /// (a wire frame), so the journal copies them instead of encoding again.
+    public let received: ReceivedPayloads?
     /// The outcome of each command, in the order of `commands`; complete when
     /// `completed()` runs. Written only by the thread that owns the group at
     /// the time: the submitter, then the shard's writer, then the releaser.
     public internal(set) var outcomes: [Outcome]
 
-    public init(commands: [Command], caller: Caller = .service) {
+    /// - Parameter received: if given, one range per command, each holding
+    ///   exactly the bytes the command was decoded from.
+    public init(commands: [Command], caller: Caller = .service, received: ReceivedPayloads? = nil) {
+        precondition(received == nil || received!.ranges.count == commands.count, "one received payload per command")
         self.commands = commands
         self.caller = caller
+        self.received = received
         outcomes = []
     }
 

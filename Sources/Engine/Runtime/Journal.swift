@@ -6,12 +6,29 @@ public struct LogRecord: Sendable, Equatable {
     public var command: Command
     /// Who the command acted for; replay applies it for the same caller.
     public var caller: Caller
+    /// The command's payload bytes as they were received (a wire frame's item:
+    /// its canonical encoding after the tag, which `CommandCodec` decodes to
+    /// `command` and re-encodes byte for byte), so the journal copies them
+    /// instead of encoding `command` again; nil when the command was built in
+    /// memory (REST, the runtime's own ticks, tests).
+    public var receivedPayload: ArraySlice<UInt8>?
 
-    public init(lsn: UInt64, timestamp: Int64, command: Command, caller: Caller = .service) {
+    public init(
+        lsn: UInt64, timestamp: Int64, command: Command, caller: Caller = .service,
+        receivedPayload: ArraySlice<UInt8>? = nil
+    ) {
         self.lsn = lsn
         self.timestamp = timestamp
         self.command = command
         self.caller = caller
+        self.receivedPayload = receivedPayload
+    }
+
+    /// Records are equal when they log the same thing; where the payload's
+    /// bytes came from does not matter (they are the same bytes).
+    public static func == (left: LogRecord, right: LogRecord) -> Bool {
+        left.lsn == right.lsn && left.timestamp == right.timestamp && left.command == right.command
+            && left.caller == right.caller
     }
 }
 

@@ -151,7 +151,7 @@ final class Shard: @unchecked Sendable {
             switch submission {
             case .command(let command, let caller, let completion):
                 let aheadOfChanges = records.isEmpty && replies.isEmpty
-                let outcome = apply(command, by: caller, at: timestamp, halted: halted, logging: &records)
+                let outcome = apply(command, by: caller, at: timestamp, halted: halted, received: nil, logging: &records)
                 if aheadOfChanges && records.isEmpty {
                     early.append(.single(completion, outcome))
                 } else {
@@ -160,9 +160,12 @@ final class Shard: @unchecked Sendable {
             case .group(let group):
                 let aheadOfChanges = records.isEmpty && replies.isEmpty
                 group.outcomes.reserveCapacity(group.commands.count)
-                for command in group.commands {
+                for (index, command) in group.commands.enumerated() {
+                    let received = group.received.map { $0.bytes[$0.ranges[index]] }
                     group.outcomes.append(
-                        apply(command, by: group.caller, at: timestamp, halted: halted, logging: &records))
+                        apply(
+                            command, by: group.caller, at: timestamp, halted: halted, received: received,
+                            logging: &records))
                 }
                 if aheadOfChanges && records.isEmpty {
                     early.append(.group(group))
@@ -208,7 +211,8 @@ final class Shard: @unchecked Sendable {
     /// counts it, and adds its log record if it changed state.
     @inline(__always)
     private func apply(
-        _ command: Command, by caller: Caller, at timestamp: Int64, halted: String?, logging records: inout [LogRecord]
+        _ command: Command, by caller: Caller, at timestamp: Int64, halted: String?, received: ArraySlice<UInt8>?,
+        logging records: inout [LogRecord]
     ) -> Outcome {
         let row = metrics.row(of: command)
         if command.isMutation {
@@ -224,7 +228,8 @@ final class Shard: @unchecked Sendable {
         }
         let applied = machine.apply(command, at: timestamp, by: caller)
         if let lsn = applied.lsn {
-            records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller))
+            records.append(
+                LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller, receivedPayload: received))
         }
         if case .success = applied.outcome {
             metrics.countSuccess(row: row)

@@ -67,6 +67,8 @@ extension ConnectionHandler {
         commands.reserveCapacity(ranges.count)
         var positions: [Int] = []
         positions.reserveCapacity(ranges.count)
+        var payloads: [Range<Int>] = []
+        payloads.reserveCapacity(ranges.count)
         var denial: (operation: String, reason: String, count: Int)?
         let now = server.configuration.unixTimeSeconds()
         for (index, range) in ranges.enumerated() {
@@ -83,6 +85,7 @@ extension ConnectionHandler {
                 }
                 commands.append(command)
                 positions.append(index)
+                payloads.append(range)
             } catch {
                 reply.settle(index, .error(.protocolViolation(.malformedRequest, "item \(index): \(error)")))
             }
@@ -100,7 +103,8 @@ extension ConnectionHandler {
         }
         server.runtime.submit(
             group: FrameCommandGroup(
-                commands: commands, caller: principal.caller, reply: reply,
+                commands: commands, caller: principal.caller,
+                received: CommandGroup.ReceivedPayloads(bytes: frame.body, ranges: payloads), reply: reply,
                 positions: commands.count == ranges.count ? nil : positions, outbox: outbox,
                 counters: server.counters))
     }

@@ -107,14 +107,14 @@ final class FrameCommandGroup: CommandGroup, @unchecked Sendable {
     private let counters: ServerCounters
 
     init(
-        commands: [Command], caller: Caller, reply: PendingReply, positions: [Int]?, outbox: ReplyOutbox,
-        counters: ServerCounters
+        commands: [Command], caller: Caller, received: ReceivedPayloads, reply: PendingReply, positions: [Int]?,
+        outbox: ReplyOutbox, counters: ServerCounters
     ) {
         self.reply = reply
         self.positions = positions
         self.outbox = outbox
         self.counters = counters
-        super.init(commands: commands, caller: caller)
+        super.init(commands: commands, caller: caller, received: received)
     }
 
     override func completed() {
