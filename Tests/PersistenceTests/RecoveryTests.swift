@@ -53,7 +53,7 @@ import Testing
                 }
                 let outcomes = await withCheckedContinuation { continuation in
                     node.runtime.submit(
-                        group: ResumingGroup(
+                        group: ContinuationGroup(
                             commands: decoded, received: .init(bytes: bytes, ranges: ranges), continuation: continuation))
                 }
                 succeeded += outcomes.filter { if case .success = $0 { true } else { false } }.count
@@ -229,14 +229,3 @@ import Testing
     }
 }
 
-/// A command group that resumes a task with its outcomes.
-final class ResumingGroup: CommandGroup, @unchecked Sendable {
-    private let continuation: CheckedContinuation<[Outcome], Never>
-
-    init(commands: [Command], received: ReceivedPayloads, continuation: CheckedContinuation<[Outcome], Never>) {
-        self.continuation = continuation
-        super.init(commands: commands, received: received)
-    }
-
-    override func completed() { continuation.resume(returning: outcomes) }
-}

@@ -95,13 +95,16 @@ final class CommandGroupPart: CommandGroup, @unchecked Sendable {
 }
 
 /// Resumes a task with a group's outcomes (`ShardRuntime.execute(batch:)`).
-final class ContinuationGroup: CommandGroup, @unchecked Sendable {
+public final class ContinuationGroup: CommandGroup, @unchecked Sendable {
     private let continuation: CheckedContinuation<[Outcome], Never>
 
-    init(commands: [Command], caller: Caller, continuation: CheckedContinuation<[Outcome], Never>) {
+    public init(
+        commands: [Command], caller: Caller = .service, received: ReceivedPayloads? = nil,
+        continuation: CheckedContinuation<[Outcome], Never>
+    ) {
         self.continuation = continuation
-        super.init(commands: commands, caller: caller)
+        super.init(commands: commands, caller: caller, received: received)
     }
 
-    override func completed() { continuation.resume(returning: outcomes) }
+    override public func completed() { continuation.resume(returning: outcomes) }
 }
