@@ -29,6 +29,31 @@ let benchmarks: @Sendable () -> Void = {
     registerReserveBenchmarks(name: "reserve.cart.5lines", withReserveOnly: false, Workloads.cart5Lines)
     registerOrderBenchmark(name: "order.lifecycle", fromReservation: false)
     registerOrderBenchmark(name: "order.lifecycle.fromReservation", fromReservation: true)
+    for kind in CommandKindWorkload.names { registerKindBenchmark(kind) }
+}
+
+/// `kind.<name>`: steady-state traffic of one command kind (`CommandKindWorkload`),
+/// whose allocations per op are pinned by `Thresholds/` (see
+/// `Benchmarks/run-engine-benchmarks --check-allocations`).
+func registerKindBenchmark(_ kind: String) {
+    let box = WorkloadBox<CommandKindWorkload>()
+    Benchmark("kind.\(kind)", configuration: .init(thresholds: allocationTolerance)) { benchmark in
+        box.workload!.run(count: benchmark.scaledIterations.count)
+    } setup: {
+        var workload = CommandKindWorkload.make(kind)!
+        workload.warmUp()
+        box.workload = workload
+    } teardown: {
+        box.workload!.driver.checkNoUnexpectedOutcomes("kind.\(kind)")
+        box.workload = nil
+    }
+}
+
+/// A threshold check fails when a benchmark makes more than 8 mallocs per
+/// measured iteration (1,000 ops) beyond its recorded threshold: a new
+/// allocation on any path of a command, even a rare one, shows.
+var allocationTolerance: [BenchmarkMetric: BenchmarkThresholds] {
+    [.mallocCountTotal: .init(absolute: [.p90: 8])]
 }
 
 /// Holds a workload between measured iterations. The loops take it `inout`,
@@ -45,7 +70,7 @@ func registerReserveBenchmarks(
     name: String, withReserveOnly: Bool, _ makeWorkload: @escaping @Sendable () -> ReserveReleaseWorkload
 ) {
     let pairs = WorkloadBox<ReserveReleaseWorkload>()
-    Benchmark(name) { benchmark in
+    Benchmark(name, configuration: .init(thresholds: allocationTolerance)) { benchmark in
         pairs.workload!.runReservePairs(count: benchmark.scaledIterations.count)
     } setup: {
         var workload = makeWorkload()
@@ -58,7 +83,7 @@ func registerReserveBenchmarks(
     guard withReserveOnly else { return }
 
     let reserves = WorkloadBox<ReserveReleaseWorkload>()
-    Benchmark("\(name).reserveOnly") { benchmark in
+    Benchmark("\(name).reserveOnly", configuration: .init(thresholds: allocationTolerance)) { benchmark in
         reserves.workload!.releaseDown(to: 0)
         benchmark.startMeasurement()
         reserves.workload!.runReserves(count: benchmark.scaledIterations.count)
@@ -76,7 +101,7 @@ func registerReserveBenchmarks(
 /// One op is one order from creation to fulfilment (3 commands, or 4 from a reservation).
 func registerOrderBenchmark(name: String, fromReservation: Bool) {
     let box = WorkloadBox<OrderLifecycleWorkload>()
-    Benchmark(name) { benchmark in
+    Benchmark(name, configuration: .init(thresholds: allocationTolerance)) { benchmark in
         box.workload!.runOrders(count: benchmark.scaledIterations.count)
     } setup: {
         var workload = Workloads.orderLifecycle(fromReservation: fromReservation)

@@ -10,7 +10,8 @@ public struct EngineDriver {
 
     public private(set) var machine: StateMachine
     var timestamp = EngineDriver.startTimestamp
-    /// Measured commands that changed nothing (failed or replayed): must stay 0.
+    /// Measured mutations that changed nothing (failed or replayed), and
+    /// measured queries that failed: must stay 0.
     public private(set) var unexpectedOutcomes = 0
     /// The first of them, for the failure message.
     public private(set) var firstUnexpectedOutcome: Outcome?
@@ -32,6 +33,17 @@ public struct EngineDriver {
             if firstUnexpectedOutcome == nil { firstUnexpectedOutcome = applied.outcome }
         }
         machine.events.removeAll(keepingCapacity: true)
+    }
+
+    /// Applies a query, which must succeed; counts it if it did not.
+    @inline(__always)
+    mutating func query(_ command: Command) {
+        timestamp &+= 1
+        let applied = machine.apply(command, at: timestamp)
+        if case .failure = applied.outcome {
+            unexpectedOutcomes &+= 1
+            if firstUnexpectedOutcome == nil { firstUnexpectedOutcome = applied.outcome }
+        }
     }
 
     /// Applies a set-up command and traps if it fails (never measured).

@@ -5,19 +5,24 @@
 //       .build/release/engine-profile hotSKU.reserveOnly 100000
 //
 // Set-up and warm-up are the same as the benchmarks'; only the measured loops
-// (`runReservePairs`, `runReserves`, `runOrders`) are collected with the
+// (`runReservePairs`, `runReserves`, `runOrders`, `CommandKindWorkload.run`) are collected with the
 // toggle above, so Ir / ops = instructions per op.
 
 import EngineWorkloads
 
 let arguments = CommandLine.arguments
 let usage =
-    "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation | memory|memory.longNames <ops>"
+    "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation | kind.<name> | memory|memory.longNames <ops>"
 guard arguments.count == 3, let ops = Int(arguments[2]), ops > 0 else { fatalError(usage) }
 let name = arguments[1]
 let batch = 1_000
 
 switch name {
+case _ where name.hasPrefix("kind."):
+    guard var workload = CommandKindWorkload.make(String(name.dropFirst("kind.".count))) else { fatalError(usage) }
+    workload.warmUp()
+    workload.run(count: ops)
+    workload.driver.checkNoUnexpectedOutcomes(name)
 case "memory", "memory.longNames":
     MemoryFootprint.measure(stockRecords: ops, longNames: name == "memory.longNames")
 case "order", "order.fromReservation":
