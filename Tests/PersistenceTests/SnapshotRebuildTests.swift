@@ -44,6 +44,23 @@ import Testing
         #expect(rebuilt.recordsEvents, "events are recorded again once the rebuild is done")
     }
 
+    @Test("A rebuild asked to stop (the node is shutting down) ends with an error, not a state")
+    func rebuildStopsWhenCancelled() async throws {
+        let directory = TemporaryDirectory()
+        let node = try DurableNode(path: directory.path, shardCount: 1, options: smallLogOptions())
+        defer { node.shutdown() }
+        await run(workload(3 * Int(Recovery.cancellationCheckRecords), seed: 98), on: node, batch: 256)
+        let lsn = try #require(await node.runtime.inspect(shard: 0) { $0.lastLSN })
+        #expect(lsn > Recovery.cancellationCheckRecords, "the log reaches a record where the rebuild asks")
+        var asked = 0
+        #expect(throws: PersistenceError.self) {
+            try Recovery.rebuildRunningShard(
+                directory: directory.sub("shard-000"), shardIndex: 0, shardCount: 1, limits: node.limits,
+                throughLSN: lsn, logExtentRequired: true, isCancelled: { asked += 1; return true })
+        }
+        #expect(asked == 1)
+    }
+
     @Test("When the files cannot give the state, the snapshot copies the writer's; later ones rebuild again")
     func unreadableFilesFallBackToACopy() async throws {
         let directory = TemporaryDirectory()

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// A node's shards with their durable storage: opens (or creates) a data
 /// directory, recovers every shard, starts the shard runtime on the recovered
@@ -55,6 +56,9 @@ public final class DurableNode: @unchecked Sendable {
     private var scheduler: Thread?
     private let schedulerExited = DispatchSemaphore(value: 0)
     private var stopping = false
+    /// Set once shutdown starts, read without a lock: a snapshot's rebuild gives up on it.
+    private let shutdownStarted = Atomic<Bool>(false)
+    private var isShuttingDown: Bool { shutdownStarted.load(ordering: .relaxed) }
     private var isShutDown = false
     /// Snapshots between `beginSnapshot` and `endSnapshot`; shutdown waits for them.
     private var snapshotsInFlight = 0
@@ -175,8 +179,10 @@ public final class DurableNode: @unchecked Sendable {
             do {
                 state = try Recovery.rebuildRunningShard(
                     directory: DataDirectory.shardPath(in: path, shard), shardIndex: shard, shardCount: shardCount,
-                    limits: limits, throughLSN: lsn, logExtentRequired: logExtentRequired)
+                    limits: limits, throughLSN: lsn, logExtentRequired: logExtentRequired,
+                    isCancelled: { self.isShuttingDown })
             } catch {
+                if isShuttingDown { throw .invalidRequest(reason: "the node is shutting down") }
                 return nil
             }
             return try writeSnapshot(state, shard: shard, coveringLogBytes: bytesBefore)
@@ -327,6 +333,7 @@ public final class DurableNode: @unchecked Sendable {
             return !isShutDown
         }
         guard first else { return }
+        shutdownStarted.store(true, ordering: .relaxed)
         // No new snapshots; wait for the scheduler and for snapshots under way
         // (they need the runtime and the journals), then stop the rest in
         // order: the runtime (applies and logs what is queued), the snapshot

@@ -2,6 +2,9 @@ import Engine
 
 /// Rebuilding the state of a shard that a node is running, from its files.
 extension Recovery {
+    /// How often (in records) a rebuild asks whether it should stop.
+    static let cancellationCheckRecords: UInt64 = 4_096
+
     /// The state of a running shard at `lsn`, rebuilt from its files alone: the
     /// newest snapshot at or below `lsn` that loads, then the log up to `lsn`.
     /// Reads only, and never touches the shard's writer: this is how a running
@@ -11,11 +14,13 @@ extension Recovery {
     /// The log must be durable through `lsn`. The scan stops at the first
     /// record after it; what follows (a frame the writer is still writing, or
     /// one that a concurrent read saw half written) is not looked at.
+    /// - Parameter isCancelled: asked every `cancellationCheckRecords`
+    ///   records; true ends the rebuild with an error (the node is stopping).
     /// - Throws: `PersistenceError` if the files do not reach `lsn` (a damaged
-    ///   or missing snapshot or segment), or if replay diverges.
+    ///   or missing snapshot or segment), if replay diverges, or if cancelled.
     static func rebuildRunningShard(
         directory: String, shardIndex: Int, shardCount: Int, limits: Limits, throughLSN lsn: UInt64,
-        logExtentRequired: Bool
+        logExtentRequired: Bool, isCancelled: () -> Bool = { false }
     ) throws(PersistenceError) -> StateMachine {
         var report = ShardRecoveryReport(shardIndex: shardIndex)
         let options = Options(repair: false, upToLSN: lsn, logExtentRequired: logExtentRequired)
@@ -35,6 +40,9 @@ extension Recovery {
             _ = try scanner.scan(decodeAfter: machine.lastLSN) { record in
                 // Thrown to end the scan: the bound is reached.
                 guard record.lsn <= lsn else { throw PersistenceError.invalidRequest(reason: "past LSN \(lsn)") }
+                if record.lsn % cancellationCheckRecords == 0, isCancelled() {
+                    throw PersistenceError.invalidRequest(reason: "rebuild cancelled at LSN \(machine.lastLSN)")
+                }
                 if let failure = apply(record, to: &machine, shardIndex: shardIndex, directory: directory) { throw failure }
             }
         } catch {
