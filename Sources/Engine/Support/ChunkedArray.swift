@@ -2,10 +2,11 @@
 ///
 /// Copying the value is O(1), as with `Array`; but when two copies exist and
 /// one is changed, only the touched chunk (and the small array of chunk
-/// references) is duplicated, not the whole table. A snapshot takes a copy of
-/// a shard's state on the writer thread; with a plain array the writer's next
-/// change to a stock record duplicated all of them at once (17.9 ms for 1M
-/// records), with chunks it pays one 48 KiB chunk per chunk it touches.
+/// references) is duplicated, not the whole table. Snapshots used to take a
+/// copy of a shard's state on the writer thread (now only when the shard's
+/// files cannot rebuild it); with a plain array the writer's next change to a
+/// stock record duplicated all of them at once (17.9 ms for 1M records), with
+/// chunks it pays one 48 KiB chunk per chunk it touches.
 ///
 /// The price is a second indirection on every access: used for the stock
 /// records only (the largest table at 1M SKUs; +8 % on a hot reserve), it

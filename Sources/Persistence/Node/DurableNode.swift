@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// A node's shards with their durable storage: opens (or creates) a data
 /// directory, recovers every shard, starts the shard runtime on the recovered
@@ -44,6 +45,8 @@ public final class DurableNode: @unchecked Sendable {
     private let snapshotCounters: [SnapshotMetrics]
 
     private let journals: [SegmentJournal]
+    /// Whether the shards' logs must have a `LOG-EXTENT` record (data directory version 2 on).
+    private let logExtentRequired: Bool
     private let lock: DirectoryLock?
     private let snapshotWorker = BackgroundWorker(name: "hf-snapshot-io")
     private let scheduleLock = NSLock()
@@ -53,6 +56,9 @@ public final class DurableNode: @unchecked Sendable {
     private var scheduler: Thread?
     private let schedulerExited = DispatchSemaphore(value: 0)
     private var stopping = false
+    /// Set once shutdown starts, read without a lock: a snapshot's rebuild gives up on it.
+    private let shutdownStarted = Atomic<Bool>(false)
+    private var isShuttingDown: Bool { shutdownStarted.load(ordering: .relaxed) }
     private var isShutDown = false
     /// Snapshots between `beginSnapshot` and `endSnapshot`; shutdown waits for them.
     private var snapshotsInFlight = 0
@@ -78,6 +84,7 @@ public final class DurableNode: @unchecked Sendable {
             self.shardCount = shardCount
             runtime = ShardRuntime(shardCount: shardCount, limits: limits, clock: clock)
             journals = []
+            logExtentRequired = false
             lock = nil
             recovery = []
             notes = ["durability none: memory only, nothing is written to \(path)"]
@@ -100,6 +107,7 @@ public final class DurableNode: @unchecked Sendable {
             throw error
         }
         self.shardCount = directory.shardCount
+        logExtentRequired = directory.requiresLogExtent
         let count = directory.shardCount
         let states = recovered.map(\.state)
         let reports = recovered.map(\.report)
@@ -139,10 +147,11 @@ public final class DurableNode: @unchecked Sendable {
 
     // MARK: Snapshots
 
-    /// Takes a snapshot of `shard` now: a copy of its state between two
-    /// batches (copy-on-write: the writer pauses only to hand it over), then
-    /// encoding and writing off the writer thread, published once the log is
-    /// durable through its LSN. Then applies retention.
+    /// Takes a snapshot of `shard` now, at the LSN of its last applied
+    /// command: once the log is durable through it, the state at that LSN is
+    /// rebuilt from the shard's files (newest snapshot, then the log) and
+    /// encoded and written on the snapshot thread; the writer only answers
+    /// with its LSN. Then applies retention.
     public func snapshot(shard: Int) async throws(PersistenceError) -> SnapshotInfo {
         guard options.durability != .none else { throw .invalidRequest(reason: "durability none keeps no snapshots") }
         guard (0..<shardCount).contains(shard) else { throw .invalidRequest(reason: "no shard \(shard)") }
@@ -161,12 +170,47 @@ public final class DurableNode: @unchecked Sendable {
     }
 
     private func takeSnapshot(shard: Int) async throws(PersistenceError) -> SnapshotInfo {
-        guard let state = await runtime.inspect(shard: shard, { $0 }) else {
-            throw .invalidRequest(reason: "shard \(shard) did not answer: it is shutting down, or its queue is full even past the room kept for inspections")
+        // Read first: at most the bytes of records through the snapshot's LSN.
+        let bytesBefore = journals[shard].bytesSinceMark
+        guard let lsn = await runtime.inspect(shard: shard, { $0.lastLSN }) else { throw Self.unanswered(shard) }
+        let rebuilt = try await onSnapshotThread { [self] () throws(PersistenceError) -> SnapshotInfo? in
+            try waitUntilDurable(shard: shard, lsn: lsn)
+            let state: StateMachine
+            do {
+                state = try Recovery.rebuildRunningShard(
+                    directory: DataDirectory.shardPath(in: path, shard), shardIndex: shard, shardCount: shardCount,
+                    limits: limits, throughLSN: lsn, logExtentRequired: logExtentRequired,
+                    isCancelled: { self.isShuttingDown })
+            } catch {
+                if isShuttingDown { throw .invalidRequest(reason: "the node is shutting down") }
+                return nil
+            }
+            return try writeSnapshot(state, shard: shard, coveringLogBytes: bytesBefore)
         }
-        let result: Result<SnapshotInfo, PersistenceError> = await withCheckedContinuation { continuation in
-            let queued = snapshotWorker.async { [self] in
-                continuation.resume(returning: Result { () throws(PersistenceError) in try writeSnapshot(state, shard: shard) })
+        if let rebuilt { return rebuilt }
+        // The files do not reach the LSN (the newest snapshots are damaged and
+        // the log before them is gone): copy the writer's state instead, which
+        // makes the writer duplicate each table it changes next; the new
+        // snapshot lets later ones be rebuilt again.
+        let bytesBeforeCopy = journals[shard].bytesSinceMark
+        guard let state = await runtime.inspect(shard: shard, { $0 }) else { throw Self.unanswered(shard) }
+        return try await onSnapshotThread { [self] () throws(PersistenceError) -> SnapshotInfo in
+            try waitUntilDurable(shard: shard, lsn: state.lastLSN)
+            return try writeSnapshot(state, shard: shard, coveringLogBytes: bytesBeforeCopy)
+        }
+    }
+
+    private static func unanswered(_ shard: Int) -> PersistenceError {
+        .invalidRequest(reason: "shard \(shard) did not answer: it is shutting down, or its queue is full even past the room kept for inspections")
+    }
+
+    /// Runs `job` on the snapshot thread and returns what it returns.
+    private func onSnapshotThread<Value: Sendable>(
+        _ job: @escaping @Sendable () throws(PersistenceError) -> Value
+    ) async throws(PersistenceError) -> Value {
+        let result: Result<Value, PersistenceError> = await withCheckedContinuation { continuation in
+            let queued = snapshotWorker.async {
+                continuation.resume(returning: Result { () throws(PersistenceError) in try job() })
             }
             if !queued { continuation.resume(returning: .failure(.invalidRequest(reason: "the node is shutting down"))) }
         }
@@ -180,18 +224,24 @@ public final class DurableNode: @unchecked Sendable {
         return infos
     }
 
-    private func writeSnapshot(_ state: StateMachine, shard: Int) throws(PersistenceError) -> SnapshotInfo {
+    /// Waits until the log of `shard` is durable through `lsn`.
+    private func waitUntilDurable(shard: Int, lsn: UInt64) throws(PersistenceError) {
+        let journal = journals[shard]
+        guard journal.waitUntilSynced(lsn, timeoutSeconds: 60) else {
+            throw .invalidRequest(reason: "shard \(shard): log not durable through LSN \(lsn) after 60 s (\(journal.writesHaltedReason ?? "slow disk"))")
+        }
+    }
+
+    /// Writes the snapshot of `state` (durable in the log) and applies
+    /// retention; `logBytes` (read before the state's LSN was taken) no
+    /// longer count towards the next scheduled snapshot.
+    private func writeSnapshot(
+        _ state: StateMachine, shard: Int, coveringLogBytes logBytes: Int
+    ) throws(PersistenceError) -> SnapshotInfo {
         let directory = DataDirectory.shardPath(in: path, shard)
         let journal = journals[shard]
-        let bytesBefore = journal.bytesSinceMark
-        let info = try SnapshotFile.write(
-            state, shardIndex: shard, shardCount: shardCount, directory: directory,
-            beforePublishing: { () throws(PersistenceError) in
-                guard journal.waitUntilSynced(state.lastLSN, timeoutSeconds: 60) else {
-                    throw .invalidRequest(reason: "shard \(shard): log not durable through LSN \(state.lastLSN) after 60 s (\(journal.writesHaltedReason ?? "slow disk"))")
-                }
-            })
-        journal.resetBytesSinceMark(by: bytesBefore)
+        let info = try SnapshotFile.write(state, shardIndex: shard, shardCount: shardCount, directory: directory)
+        journal.resetBytesSinceMark(by: logBytes)
         scheduleLock.withLock { lastSnapshotTime[shard] = Date().timeIntervalSince1970 }
         try Retention.apply(
             directory: directory, keepSnapshots: options.snapshotsRetained,
@@ -283,6 +333,7 @@ public final class DurableNode: @unchecked Sendable {
             return !isShutDown
         }
         guard first else { return }
+        shutdownStarted.store(true, ordering: .relaxed)
         // No new snapshots; wait for the scheduler and for snapshots under way
         // (they need the runtime and the journals), then stop the rest in
         // order: the runtime (applies and logs what is queued), the snapshot

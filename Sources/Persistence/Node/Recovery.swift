@@ -114,7 +114,7 @@ public enum Recovery {
 
     /// The state of the newest snapshot that loads (within the restore bound),
     /// or an empty state; the ones that fail are recorded in the report.
-    private static func newestSnapshot(
+    static func newestSnapshot(
         directory: String, shardIndex: Int, shardCount: Int, limits: Limits, options: Options,
         report: inout ShardRecoveryReport, progress: (@Sendable (String) -> Void)?
     ) -> StateMachine {
@@ -177,7 +177,7 @@ public enum Recovery {
 
     /// Applies one logged command; the error if it does not continue the
     /// state or does not reproduce its logged LSN.
-    private static func apply(
+    static func apply(
         _ record: LogRecord, to machine: inout StateMachine, shardIndex: Int, directory: String
     ) -> PersistenceError? {
         guard record.lsn == machine.lastLSN &+ 1 else {
