@@ -26,6 +26,10 @@ class Settings:
     systems: tuple = ("redis", "postgres", "holdfast")
     workloads: tuple = tuple(WORKLOADS)
     oversell: bool = True
+    open_loop: bool = True  # the open-loop cells at half of each system's peak
+    open_loop_seconds: float = 30.0
+    rest: bool = True  # Holdfast's REST cells (wrk)
+    disk_probe_seconds: float = 3.0
     oversell_units: int = 10_000  # finite stock of the oversell check
     oversell_skus: int = 1_000  # catalog of the oversell check's uniform and cart3
     profile: bool = False  # perf record on holdfast serve during its strict cells
@@ -49,9 +53,94 @@ class Cell:
     granted: int = -1  # operations the server granted (-1: unknown)
     refusals: str = ""  # refusals by reason, in words (empty: none)
     server_cpu_cores: float = -1.0  # server CPU time ÷ measured wall time (-1: not measured)
+    server_cpu_microseconds_per_grant: float = -1.0  # server CPU time ÷ granted operations (-1: not measured)
     server_threads: dict = dataclasses.field(default_factory=dict)  # Holdfast: {"tid name": cores}
     latency_note: str = ""
     error: str = ""
+
+
+def cpu_microseconds_per_grant(cores, grants_per_second):
+    """Server CPU µs per granted operation: (CPU s ÷ window s) ÷ (grants ÷ window s); -1 if unknown."""
+    if cores < 0 or grants_per_second <= 0:
+        return -1.0
+    return cores / grants_per_second * 1e6
+
+
+@dataclasses.dataclass
+class DiskProbe:
+    """The data disk's latency: 4096-byte O_DIRECT pwrite + fdatasync, one after another."""
+
+    directory: str
+    filesystem: str
+    seconds: float
+    writes: int = 0
+    p50_microseconds: float = 0.0
+    p99_microseconds: float = 0.0
+    max_microseconds: float = 0.0
+    note: str = ""
+    error: str = ""
+
+
+@dataclasses.dataclass
+class OpenLoopResult:
+    """Operations due at a fixed rate, latency measured from when each was due."""
+
+    system: str
+    durability: str
+    workload: str
+    shape: str  # connections and what goes in one request, in words
+    target_per_second: float = 0.0  # offered rate
+    reference: str = ""  # the measured peak the rate is half of, in words
+    achieved_per_second: float = 0.0
+    seconds: float = 0.0
+    operations: int = 0
+    granted: int = -1
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    p999_ms: float = 0.0
+    max_ms: float = 0.0
+    curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
+    server_cpu_cores: float = -1.0
+    server_cpu_microseconds_per_grant: float = -1.0
+    sustained: bool = False  # the client offered the target rate (within 3 %) through the window
+    snapshots: int = -1  # snapshots the server completed during the window (-1: not known / not applicable)
+    notes: str = ""  # anything needed to read the numbers
+    error: str = ""
+
+
+@dataclasses.dataclass
+class RESTResult:
+    """One wrk run against Holdfast's REST API."""
+
+    name: str  # what each request does
+    request: str  # method and path
+    durability: str
+    connections: int
+    threads: int
+    seconds: float = 0.0
+    requests: int = 0
+    requests_per_second: float = 0.0
+    successful_per_second: float = 0.0  # 2xx responses per second
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    max_ms: float = 0.0
+    statuses: dict = dataclasses.field(default_factory=dict)  # {"201": count}
+    non_2xx: int = 0
+    socket_errors: str = ""  # wrk's connect/read/write/timeout errors, in words (empty: none)
+    server_cpu_cores: float = -1.0
+    server_cpu_microseconds_per_request: float = -1.0
+    error: str = ""
+
+
+@dataclasses.dataclass
+class Results:
+    """Everything a run measured, in the order it ran."""
+
+    disk: DiskProbe = None
+    cells: list = dataclasses.field(default_factory=list)
+    open_loop: list = dataclasses.field(default_factory=list)
+    rest: list = dataclasses.field(default_factory=list)
+    oversell: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass

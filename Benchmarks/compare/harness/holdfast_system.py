@@ -47,6 +47,14 @@ def bench_token(binary, data_directory):
 # ---------------------------------------------------------------------------
 
 
+def ready_line(log_path):
+    """serve's ready line (JSON, with the ports it listens on), or None before it is written."""
+    for line in open(log_path):
+        if '"msg":"ready"' in line:
+            return json.loads(line[line.index("{") :])
+    return None
+
+
 class HoldfastServer:
     def __init__(self, processes, settings, directory, durability):
         self.processes = processes
@@ -55,14 +63,18 @@ class HoldfastServer:
         self.port = free_port()
         os.makedirs(directory, exist_ok=True)
         data = os.path.join(directory, "data")
+        self.data = data
         self.token = None
+        self.http_port = None
         self.log_path = os.path.join(directory, "serve.log")
         self.process = processes.start(serve_command(self.binary, data, self.port, durability), self.log_path)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if '"msg":"ready"' in open(self.log_path).read():
+            ready = ready_line(self.log_path)
+            if ready is not None:
                 # serve has created its JWT secret by now.
                 self.token = bench_token(self.binary, data)
+                self.http_port = int(ready["http_port"]) if "http_port" in ready else None
                 return
             if self.process.poll() is not None:
                 break
@@ -231,13 +243,13 @@ def cells(settings):
         for workload in settings.workloads:
             for shape in SHAPES:
                 failed = Cell("Holdfast", durability, workload, shape[1] or settings.clients, f"{shape[2]} frame(s) × {shape[3]} op(s)")
-                plan.append((f"holdfast {durability} {workload} {shape[0]}", lambda p, s, d=durability, w=workload, h=shape: measure_cell(p, s, d, w, h), failed))
+                plan.append((f"holdfast {durability} {workload} {shape[0]}", lambda p, s, _results, d=durability, w=workload, h=shape: measure_cell(p, s, d, w, h), failed))
     return plan
 
 
 def oversell_plan(settings):
     return [
-        (f"holdfast oversell {durability} {workload}", lambda p, s, d=durability, w=workload: oversell_check(p, s, d, w), None)
+        (f"holdfast oversell {durability} {workload}", lambda p, s, _results, d=durability, w=workload: oversell_check(p, s, d, w), None)
         for durability in DURABILITY
         for workload in settings.workloads
     ]
