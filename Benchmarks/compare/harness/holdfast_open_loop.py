@@ -9,11 +9,11 @@ import time
 import urllib.request
 
 from common import CPUWindow, OpenLoopResult, cpu_microseconds_per_grant, say
-from holdfast_system import STOCK, HoldfastServer
+from holdfast_system import OPEN_LOOP_SERVE_ARGUMENTS, STOCK, HoldfastServer
 
 # The batched shape of the throughput cells, so the rate is half of that shape's peak.
 CONNECTIONS, BATCH = 4, 256
-IN_FLIGHT_MAX = 64  # frames per connection at most; a frame due beyond it is counted missed
+IN_FLIGHT_MAX = 128  # frames per connection at most; a frame due beyond it is counted missed
 SHAPE = f"{CONNECTIONS} connections, frames of {BATCH} ops due at a fixed rate (≤ {IN_FLIGHT_MAX} in flight each)"
 REFERENCE_DEPTH = f"4 frame(s) × {BATCH} op(s)"
 
@@ -32,11 +32,17 @@ def batched_peak(results):
     return None
 
 
-def snapshots_total(http_port):
-    """holdfast_snapshots_total summed over shards, from /metrics (no token needed)."""
+COUNTERS = ["holdfast_snapshots_total", "holdfast_journal_bytes_total"]
+
+
+def counters(http_port):
+    """{name: value summed over shards} of COUNTERS, from /metrics (no token needed)."""
     with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=10) as response:
         text = response.read().decode()
-    return sum(int(float(match.group(1))) for match in re.finditer(r"^holdfast_snapshots_total\{[^}]*\} (\S+)$", text, re.M))
+    return {
+        name: sum(int(float(match.group(1))) for match in re.finditer(rf"^{name}\{{[^}}]*\}} (\S+)$", text, re.M))
+        for name in COUNTERS
+    }
 
 
 def snapshot_files(data_directory):
@@ -58,17 +64,17 @@ def measure(processes, settings, results):
     cell.target_per_second = round(peak / 2)
     cell.reference = f"½ × {peak:,.0f}/s (Holdfast strict, hot, {CONNECTIONS} × {REFERENCE_DEPTH})"
     directory = os.path.join(settings.scratch, "holdfast-open-loop")
-    server = HoldfastServer(processes, settings, directory, "strict")
+    server = HoldfastServer(processes, settings, directory, "strict", OPEN_LOOP_SERVE_ARGUMENTS)
     window = CPUWindow(lambda: [server.process.pid])
     counted = {}
 
     def during_window():
         time.sleep(settings.warmup_seconds)
-        counted["before"] = snapshots_total(server.http_port)
+        counted["before"] = counters(server.http_port)
         window.start()
         time.sleep(settings.open_loop_seconds)
         window.cores_measured = window.cores()
-        counted["after"] = snapshots_total(server.http_port)
+        counted["after"] = counters(server.http_port)
 
     ttl = ttl_seconds(cell.target_per_second, settings.warmup_seconds + settings.open_loop_seconds)
     try:
@@ -85,14 +91,25 @@ def measure(processes, settings, results):
     shutil.copy(output, os.path.join(settings.output, "raw", "holdfast-open-loop.json"))
     shutil.rmtree(directory, ignore_errors=True)
     fill(cell, report, window.cores_measured)
-    cell.snapshots = counted["after"] - counted["before"] if "after" in counted else -1
-    notes = [f"snapshots during the window: {cell.snapshots} (holdfast_snapshots_total; files after the run: {len(files)})"]
+    notes = snapshot_notes(cell, counted, files)
     if ttl:
         notes.append(f"TTL {ttl} s, so that expiry keeps active reservations under {ACTIVE_RESERVATIONS_BUDGET:,} "
                      "(the server expires them during the window too)")  # fmt: skip
     cell.notes = "; ".join(notes + check_notes(cell, report, expiring=bool(ttl)))
     say(f"  {cell.notes}")
     return cell
+
+
+def snapshot_notes(cell, counted, files):
+    if "after" not in counted:
+        return ["snapshots during the window: not known (/metrics was not read)"]
+    delta = {name: counted["after"][name] - counted["before"][name] for name in COUNTERS}
+    cell.snapshots = delta["holdfast_snapshots_total"]
+    notes = [f"snapshots during the window: {cell.snapshots} (holdfast_snapshots_total; snapshot files after the run: "
+             f"{len(files)}); log written in the window: {delta['holdfast_journal_bytes_total'] / 2**20:,.0f} MiB"]  # fmt: skip
+    if not OPEN_LOOP_SERVE_ARGUMENTS:
+        notes.append("serve has no option to take snapshots sooner: one is due per 256 MiB of a shard's log, or hourly")
+    return notes
 
 
 def fill(cell, report, cores):

@@ -74,7 +74,8 @@ class OpenLoopClient:
                 tick += 1
             if ended and (all(not c.pending for c in self.connections) or now > self.window[1] + DRAIN_SECONDS):
                 break
-            self.exchange(max(0.0, start + tick * TICK_SECONDS - time.perf_counter()))
+            next_tick = start + tick * TICK_SECONDS if not ended else time.perf_counter() + 0.01  # draining: no more ticks
+            self.exchange(max(0.0, next_tick - time.perf_counter()))
         for connection in self.connections:
             connection.socket.close()
 
