@@ -43,7 +43,7 @@ def parse(arguments, root):
     parser.add_argument("--no-oversell", action="store_true", help="skip the oversell check")
     parser.add_argument("--no-open-loop", action="store_true", help="skip the open-loop cells at half of each peak")
     parser.add_argument("--open-loop-seconds", type=float, default=30.0,
-                        help="measured seconds of each open-loop cell (default 30)")  # fmt: skip
+                        help="measured seconds of each open-loop cell (hot only; default 30)")  # fmt: skip
     parser.add_argument("--no-rest", action="store_true", help="skip Holdfast's REST cells (wrk)")
     parser.add_argument("--disk-probe-seconds", type=float, default=3.0,
                         help="seconds of the disk's pwrite + fdatasync probe, 0 to skip (default 3)")  # fmt: skip
