@@ -23,10 +23,8 @@ import redis_open_loop
 import redis_system
 import report
 import targets
-from common import (
-    WORKLOADS, DiskProbe, OpenLoopResult, OversellResult, Processes, RESTResult, Results, Settings,
-    cpu_microseconds_per_grant, say,
-)  # fmt: skip
+from common import WORKLOADS, Processes, Settings, say
+from results import DiskProbe, OpenLoopResult, OversellResult, RESTResult, Results, cpu_microseconds_per_grant
 
 MODULES = {"redis": redis_system, "postgres": postgres_system, "holdfast": holdfast_system}
 OPEN_LOOP_PLANS = {"redis": redis_open_loop.plan, "postgres": postgres_system.open_loop_plan, "holdfast": holdfast_open_loop.plan}

@@ -6,7 +6,8 @@ import mmap
 import os
 import time
 
-from common import DiskProbe, percentile_of_sorted
+from common import percentile_of_sorted
+from results import DiskProbe
 
 BLOCK_BYTES = 4096
 FILE_BYTES = 64 << 20  # preallocated, written with zeros; offsets wrap around within it

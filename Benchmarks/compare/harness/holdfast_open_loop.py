@@ -8,7 +8,8 @@ import shutil
 import time
 import urllib.request
 
-from common import CPUWindow, OpenLoopResult, cpu_microseconds_per_grant, say
+from common import CPUWindow, say
+from results import OpenLoopResult, cpu_microseconds_per_grant
 from holdfast_system import OPEN_LOOP_SERVE_ARGUMENTS, STOCK, HoldfastServer
 
 # The batched shape of the throughput cells, so the rate is half of that shape's peak.

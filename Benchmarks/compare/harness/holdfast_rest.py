@@ -8,7 +8,8 @@ import shutil
 import time
 import urllib.request
 
-from common import CPUWindow, RESTResult, cpu_microseconds_per_grant, run
+from common import CPUWindow, run
+from results import RESTResult, cpu_microseconds_per_grant
 from holdfast_system import STOCK, HoldfastServer
 
 CONNECTIONS, THREADS = 64, 2

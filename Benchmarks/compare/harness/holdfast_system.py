@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import time
 
-from common import CPUWindow, Cell, OversellResult, free_port, say, thread_cpu_seconds
+from common import CPUWindow, free_port, say, thread_cpu_seconds
+from results import Cell, OversellResult
 
 DURABILITY = ["strict", "relaxed"]
 STOCK = 1_000_000_000  # Limits.quantityMax: never runs out in a throughput run

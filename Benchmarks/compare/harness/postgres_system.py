@@ -9,10 +9,8 @@ import re
 import shutil
 import subprocess
 
-from common import (
-    CPUWindow, Cell, OpenLoopResult, OversellResult, children_of, cpu_microseconds_per_grant, curve_from_samples,
-    free_port, percentile_of_sorted, run,
-)  # fmt: skip
+from common import CPUWindow, children_of, curve_from_samples, free_port, percentile_of_sorted, run
+from results import Cell, OpenLoopResult, OversellResult, cpu_microseconds_per_grant
 
 BIN = "/usr/lib/postgresql/15/bin"
 HOT_STOCK = 10**12

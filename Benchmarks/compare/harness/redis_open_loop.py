@@ -14,7 +14,8 @@ import select
 import socket
 import time
 
-from common import CPUWindow, OpenLoopResult, cpu_microseconds_per_grant, say
+from common import CPUWindow, say
+from results import OpenLoopResult, cpu_microseconds_per_grant
 from redis_system import HOT_STOCK, RedisServer, load_scripts, resp
 
 TICK_SECONDS = 0.0005

@@ -7,7 +7,8 @@ import re
 import subprocess
 import time
 
-from common import CPUWindow, Cell, OversellResult, free_port, run
+from common import CPUWindow, free_port, run
+from results import Cell, OversellResult
 
 HOT_STOCK = 10**12  # the hot key's units in throughput runs: never runs out
 CATALOG_STOCK = 10**9  # each catalog key's units in throughput runs
