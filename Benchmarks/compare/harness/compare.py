@@ -138,6 +138,7 @@ def record(results, result):
         results.open_loop.append(result)
         if not result.error:
             say(f"  offered {result.target_per_second:,.0f}/s, achieved {result.achieved_per_second:,.0f}/s, "
+                f"granted {result.granted_per_second:,.0f}/s, "
                 f"p99 {result.p99_ms:.3f} ms, max {result.max_ms:.3f} ms; {result.notes}")  # fmt: skip
     elif isinstance(result, RESTResult):
         results.rest.append(result)

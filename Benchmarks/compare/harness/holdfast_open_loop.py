@@ -120,7 +120,11 @@ def fill(cell, report, cores):
     cell.operations = report["operations"]
     cell.granted = report["grants"]
     cell.achieved_per_second = open_loop.get("achievedOperationsPerSecond", report["operationsPerSecond"])
-    cell.sustained = open_loop.get("shortfallPercent", 100.0) <= SUSTAINED_SHORTFALL_PERCENT and not open_loop.get("missedOperations")
+    cell.granted_per_second = report["grantsPerSecond"]
+    cell.sustained = (
+        open_loop.get("shortfallPercent", 100.0) <= SUSTAINED_SHORTFALL_PERCENT and not open_loop.get("missedOperations")
+        and cell.granted_per_second >= (1 - SUSTAINED_SHORTFALL_PERCENT / 100) * cell.target_per_second
+    )  # fmt: skip
     cell.p50_ms, cell.p99_ms = latency["p50"] / 1000, latency["p99"] / 1000
     cell.p999_ms, cell.max_ms = latency["p999"] / 1000, latency["max"] / 1000
     cell.curve = [(point["percentile"], point["microseconds"] / 1000) for point in report["latencyDistribution"]]

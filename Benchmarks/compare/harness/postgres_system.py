@@ -175,11 +175,12 @@ def open_loop(processes, settings, results):
     cell.seconds = max(1, round(settings.open_loop_seconds))
     cell.operations, cell.granted = processed, after - before
     cell.achieved_per_second = processed / cell.seconds
-    cell.sustained = cell.achieved_per_second >= 0.97 * cell.target_per_second
+    cell.granted_per_second = cell.granted / cell.seconds
+    cell.sustained = min(cell.achieved_per_second, cell.granted_per_second) >= 0.97 * cell.target_per_second
     cell.p50_ms, cell.p99_ms = percentile_of_sorted(latencies, 50), percentile_of_sorted(latencies, 99)
     cell.p999_ms, cell.max_ms = percentile_of_sorted(latencies, 99.9), latencies[-1] if latencies else 0.0
     cell.curve = curve_from_samples(latencies)
-    cell.server_cpu_microseconds_per_grant = cpu_microseconds_per_grant(cell.server_cpu_cores, cell.granted / cell.seconds)
+    cell.server_cpu_microseconds_per_grant = cpu_microseconds_per_grant(cell.server_cpu_cores, cell.granted_per_second)
     cell.notes = "pgbench -R: latency from each transaction's scheduled start" + (
         "" if cell.sustained else f"; NOT SUSTAINED: achieved {cell.achieved_per_second:,.0f}/s")
     return cell

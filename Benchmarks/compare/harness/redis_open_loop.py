@@ -58,7 +58,7 @@ class OpenLoopClient:
         self.per_connection_per_tick = rate * TICK_SECONDS / connections
         self.samples = []  # (latency seconds, requests) of requests due in the measured window
         self.lateness = []  # per tick sent: seconds the client was late
-        self.measured_due = self.measured_answered = self.granted = 0
+        self.measured_due = self.measured_answered = self.granted = self.replies = 0
 
     def run(self, warmup_seconds, seconds, on_window_start, on_window_end):
         start = time.perf_counter() + 0.05
@@ -117,6 +117,7 @@ class OpenLoopClient:
         end = data.rfind(b"\n") + 1
         complete, connection.tail = data[:end], data[end:]
         replies = complete.count(b"\n")  # every reply of reserve.lua is one line (:1, :0 or -error)
+        self.replies += replies
         self.granted += complete.count(b":1\r\n")
         while replies:
             entry = connection.pending[0]
@@ -185,13 +186,14 @@ def fill(cell, client, seconds, client_cores, consumed):
     cell.operations = client.measured_due
     cell.granted = client.granted
     cell.achieved_per_second = total / seconds
+    cell.granted_per_second = cell.achieved_per_second * client.granted / max(1, client.replies)  # the run's share granted
     cell.p50_ms, cell.p99_ms, cell.p999_ms = (weighted_percentile(samples, total, p) * 1000 for p in (50, 99, 99.9))
     cell.max_ms = samples[-1][0] * 1000 if samples else 0.0
     cell.curve = [(p, weighted_percentile(samples, total, p) * 1000) for p in (0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100)]
-    cell.server_cpu_microseconds_per_grant = cpu_microseconds_per_grant(cell.server_cpu_cores, cell.achieved_per_second)
+    cell.server_cpu_microseconds_per_grant = cpu_microseconds_per_grant(cell.server_cpu_cores, cell.granted_per_second)
     lateness = sorted(client.lateness)
     late_p99 = lateness[int(len(lateness) * 0.99)] * 1000 if lateness else 0.0
-    shortfall = max(0.0, 100 * (1 - cell.achieved_per_second / cell.target_per_second))
+    shortfall = max(0.0, 100 * (1 - min(cell.achieved_per_second, cell.granted_per_second) / cell.target_per_second))
     cell.sustained = shortfall <= SUSTAINED_SHORTFALL_PERCENT
     notes = [f"client late by p99 {late_p99:.3f} ms, max {lateness[-1] * 1000 if lateness else 0:.1f} ms "
              f"(counted in latency); client CPU {client_cores:.2f} cores",  # fmt: skip

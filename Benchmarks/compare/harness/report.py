@@ -103,17 +103,17 @@ def disk_line(disk):
 
 def open_loop_table(cells):
     lines = [
-        "| system | durability | shape | offered ops/s | achieved ops/s | window s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU, cores | server CPU µs / granted op | notes |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| system | durability | shape | offered ops/s | achieved ops/s | granted/s | window s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU, cores | server CPU µs / granted op | notes |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for cell in cells:
         head = f"| {cell.system} | {cell.durability} | {cell.shape} | "
         if cell.error:
-            lines.append(head + f"{number(cell.target_per_second)} | failed: {cell.error} | | | | | | | | | |")
+            lines.append(head + f"{number(cell.target_per_second)} | failed: {cell.error} | | | | | | | | | | |")
             continue
         lines.append(
-            head + f"{number(cell.target_per_second)} ({cell.reference}) | {number(cell.achieved_per_second)}"
-            + ("" if cell.sustained else " **(not sustained)**")
+            head + f"{number(cell.target_per_second)} ({cell.reference}) | {number(cell.achieved_per_second)} | "
+            + number(cell.granted_per_second) + ("" if cell.sustained else " **(not sustained)**")
             + f" | {cell.seconds:.1f} | {milliseconds(cell.p50_ms)} | {milliseconds(cell.p99_ms)} | "
             f"{milliseconds(cell.p999_ms)} | {milliseconds(cell.max_ms)} | "
             + (f"{cell.server_cpu_cores:.2f}" if cell.server_cpu_cores >= 0 else "—")

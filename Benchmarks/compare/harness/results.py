@@ -61,7 +61,8 @@ class OpenLoopResult:
     shape: str  # connections and what goes in one request, in words
     target_per_second: float = 0.0  # offered rate
     reference: str = ""  # the measured peak the rate is half of, in words
-    achieved_per_second: float = 0.0
+    achieved_per_second: float = 0.0  # operations sent and answered
+    granted_per_second: float = 0.0
     seconds: float = 0.0
     operations: int = 0
     granted: int = -1
@@ -72,7 +73,7 @@ class OpenLoopResult:
     curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
     server_cpu_cores: float = -1.0
     server_cpu_microseconds_per_grant: float = -1.0
-    sustained: bool = False  # the client offered the target rate (within 3 %) through the window
+    sustained: bool = False  # the target rate (within 3 %) was offered, answered and granted through the window
     snapshots: int = -1  # snapshots the server completed during the window (-1: not known / not applicable)
     notes: str = ""  # anything needed to read the numbers
     error: str = ""
