@@ -14,7 +14,10 @@ from holdfast_system import OPEN_LOOP_SERVE_ARGUMENTS, STOCK, HoldfastServer
 
 # The batched shape of the throughput cells, so the rate is half of that shape's peak.
 CONNECTIONS, BATCH = 4, 256
-IN_FLIGHT_MAX = 128  # frames per connection at most; a frame due beyond it is counted missed
+# Frames per connection at most; a frame due beyond it is counted missed. 4 × 32 × 256
+# = 32,768 operations, half a shard's queue (65,536): more in flight lets a slow
+# moment overflow the queue, and the busy refusals that follow are fast and hide it.
+IN_FLIGHT_MAX = 32
 SHAPE = f"{CONNECTIONS} connections, frames of {BATCH} ops due at a fixed rate (≤ {IN_FLIGHT_MAX} in flight each)"
 REFERENCE_DEPTH = f"4 frame(s) × {BATCH} op(s)"
 
