@@ -88,17 +88,21 @@ def targets_table(results):
     return "\n".join(rows)
 
 
-def disk_line(disk):
+def disk_table(disk):
     if disk is None:
         return "Disk: not probed (`--disk-probe-seconds 0`)."
     if disk.error:
         return f"Disk probe failed: {disk.error}"
-    return (
-        f"Disk, measured first in the data directories' filesystem (`{disk.filesystem}`): one 4096-byte O_DIRECT "
-        f"pwrite at successive offsets of a preallocated file, then fdatasync, {disk.writes:,} times in "
-        f"{disk.seconds:g} s: **p50 {disk.p50_microseconds:,.0f} µs, p99 {disk.p99_microseconds:,.0f} µs, "
-        f"max {disk.max_microseconds:,.0f} µs**" + (f" ({disk.note})" if disk.note else "") + "."
-    )
+    return "\n".join([
+        f"Disk, measured first, in the data directories' filesystem (`{disk.filesystem}`): one 4096-byte O_DIRECT "
+        "pwrite at successive offsets of a preallocated file, then fdatasync, one after another"
+        + (f" ({disk.note})" if disk.note else "") + ":",
+        "",
+        "| pwrite + fdatasync | seconds | p50 µs | p99 µs | max µs |",
+        "|---|---:|---:|---:|---:|",
+        f"| {disk.writes:,} | {disk.seconds:g} | **{disk.p50_microseconds:,.0f}** | **{disk.p99_microseconds:,.0f}** | "
+        f"{disk.max_microseconds:,.0f} |",
+    ])  # fmt: skip
 
 
 def open_loop_table(cells):
@@ -194,7 +198,7 @@ def markdown(machine, command, results, plot_prefix):
         f"Load average before the run: {machine['load_before']}; after: {machine.get('load_after', '?')}. "
         f"Versions: {machine['versions']}.",
         "",
-        disk_line(results.disk),
+        disk_table(results.disk),
         "",
         "Targets, each evaluated from the cells this run measured:",
         "",
