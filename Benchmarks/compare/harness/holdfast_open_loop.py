@@ -66,7 +66,7 @@ def measure(processes, settings, results):
     if peak is None:
         raise RuntimeError(f"no Holdfast strict hot {REFERENCE_DEPTH} cell measured in this run to take half of")
     cell.target_per_second = round(peak / 2)
-    cell.reference = f"½ × {peak:,.0f}/s (Holdfast strict, hot, {CONNECTIONS} × {REFERENCE_DEPTH})"
+    cell.reference = f"½ of {peak:,.0f}/s, strict hot {CONNECTIONS} × 4 × {BATCH}"
     directory = os.path.join(settings.scratch, "holdfast-open-loop")
     server = HoldfastServer(processes, settings, directory, "strict", OPEN_LOOP_SERVE_ARGUMENTS)
     window = CPUWindow(lambda: [server.process.pid])
@@ -109,6 +109,7 @@ def snapshot_notes(cell, counted, files):
         return ["snapshots during the window: not known (/metrics was not read)"]
     delta = {name: counted["after"][name] - counted["before"][name] for name in COUNTERS}
     cell.snapshots = delta["holdfast_snapshots_total"]
+    cell.log_bytes = delta["holdfast_journal_bytes_total"]
     notes = [f"snapshots during the window: {cell.snapshots} (holdfast_snapshots_total; snapshot files after the run: "
              f"{len(files)}); log written in the window: {delta['holdfast_journal_bytes_total'] / 2**20:,.0f} MiB"]  # fmt: skip
     if not OPEN_LOOP_SERVE_ARGUMENTS:

@@ -153,7 +153,7 @@ def open_loop(processes, settings, results):
     if not peaks:
         raise RuntimeError("no PostgreSQL synchronous_commit on hot cell measured in this run to take half of")
     cell.target_per_second = round(peaks[0] / 2)
-    cell.reference = f"½ × {peaks[0]:,.0f}/s (PostgreSQL `on`, hot, {clients} clients)"
+    cell.reference = f"½ of {peaks[0]:,.0f}/s, `on` hot {clients} clients"
     directory = os.path.join(settings.scratch, "postgres-open-loop")
     server = PostgresServer(processes, directory, "on")
     try:

@@ -162,7 +162,7 @@ def measure(processes, settings, results):
     if peak is None:
         raise RuntimeError("no Redis appendfsync always hot -P 16 cell measured in this run to take half of")
     cell.target_per_second = round(peak / 2)
-    cell.reference = f"½ × {peak:,.0f}/s (Redis `always`, hot, {clients} × {REFERENCE_DEPTH})"
+    cell.reference = f"½ of {peak:,.0f}/s, `always` hot {clients} × -P 16"
     directory = os.path.join(settings.scratch, "redis-open-loop")
     server = RedisServer(processes, directory, "always", load_scripts(settings.root))
     try:

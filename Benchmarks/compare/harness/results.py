@@ -75,6 +75,7 @@ class OpenLoopResult:
     server_cpu_microseconds_per_grant: float = -1.0
     sustained: bool = False  # the target rate (within 3 %) was offered, answered and granted through the window
     snapshots: int = -1  # snapshots the server completed during the window (-1: not known / not applicable)
+    log_bytes: int = -1  # log the server wrote during the window (-1: not known / not applicable)
     notes: str = ""  # anything needed to read the numbers
     error: str = ""
 

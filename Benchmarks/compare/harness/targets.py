@@ -138,7 +138,8 @@ def open_loop_snapshot(results):
         return NOT_RUN
     if cell.snapshots < 0:
         return "not known (no /metrics reading)", "**no**"
-    return f"{cell.snapshots} snapshot(s) in the window", verdict(cell.snapshots >= 1)
+    log = f" ({cell.log_bytes / 2**20:,.0f} MiB of log written in it)" if cell.log_bytes >= 0 else ""
+    return f"{cell.snapshots} snapshot(s) in the window{log}", verdict(cell.snapshots >= 1)
 
 
 def rest_rate(results, method, at_least):
