@@ -40,9 +40,13 @@ COUNTERS = ["holdfast_snapshots_total", "holdfast_journal_bytes_total"]
 
 
 def counters(http_port):
-    """{name: value summed over shards} of COUNTERS, from /metrics (no token needed)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=10) as response:
-        text = response.read().decode()
+    """{name: value summed over shards} of COUNTERS, from /metrics (no token needed); None if unreadable."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/metrics", timeout=10) as response:
+            text = response.read().decode()
+    except OSError as error:
+        say(f"  /metrics: {error}")
+        return None
     return {
         name: sum(int(float(match.group(1))) for match in re.finditer(rf"^{name}\{{[^}}]*\}} (\S+)$", text, re.M))
         for name in COUNTERS
@@ -105,7 +109,7 @@ def measure(processes, settings, results):
 
 
 def snapshot_notes(cell, counted, files):
-    if "after" not in counted:
+    if not counted.get("before") or not counted.get("after"):
         return ["snapshots during the window: not known (/metrics was not read)"]
     delta = {name: counted["after"][name] - counted["before"][name] for name in COUNTERS}
     cell.snapshots = delta["holdfast_snapshots_total"]
