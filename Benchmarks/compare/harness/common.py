@@ -1,5 +1,6 @@
-"""Shared pieces of the comparison harness: the run's settings, measured cells,
-processes that are always stopped, and percentiles."""
+"""Shared pieces of the comparison harness: the run's settings, processes that
+are always stopped, percentiles and CPU time. What a run measures is in
+results.py."""
 
 import dataclasses
 import os
@@ -26,56 +27,13 @@ class Settings:
     systems: tuple = ("redis", "postgres", "holdfast")
     workloads: tuple = tuple(WORKLOADS)
     oversell: bool = True
+    open_loop: bool = True  # the open-loop cells at half of each system's peak
+    open_loop_seconds: float = 30.0
+    rest: bool = True  # Holdfast's REST cells (wrk)
+    disk_probe_seconds: float = 3.0
     oversell_units: int = 10_000  # finite stock of the oversell check
     oversell_skus: int = 1_000  # catalog of the oversell check's uniform and cart3
     profile: bool = False  # perf record on holdfast serve during its strict cells
-
-
-@dataclasses.dataclass
-class Cell:
-    """One measured combination: system × durability × workload × load shape."""
-
-    system: str
-    durability: str
-    workload: str
-    clients: int
-    depth: str  # what each connection keeps in flight, in words
-    operations: int = 0  # completed in the measured window
-    seconds: float = 0.0
-    ops_per_second: float = 0.0
-    p50_ms: float = 0.0
-    p99_ms: float = 0.0
-    curve: list = dataclasses.field(default_factory=list)  # [(percentile, ms)]
-    granted: int = -1  # operations the server granted (-1: unknown)
-    refusals: str = ""  # refusals by reason, in words (empty: none)
-    server_cpu_cores: float = -1.0  # server CPU time ÷ measured wall time (-1: not measured)
-    server_threads: dict = dataclasses.field(default_factory=dict)  # Holdfast: {"tid name": cores}
-    latency_note: str = ""
-    error: str = ""
-
-
-@dataclasses.dataclass
-class OversellResult:
-    """Finite stock, more demand than stock, and what was granted."""
-
-    system: str
-    durability: str
-    workload: str
-    initial_units: int
-    demanded_units: int
-    client_granted_units: int
-    server_consumed_units: int  # initial − remaining
-    smallest_remaining: object  # int, or None when the bench checked every SKU's available >= 0 itself
-    error: str = ""
-
-    @property
-    def passed(self):
-        return (
-            not self.error
-            and self.client_granted_units == self.server_consumed_units
-            and (self.smallest_remaining is None or self.smallest_remaining >= 0)
-            and self.server_consumed_units <= self.initial_units
-        )
 
 
 def say(message):

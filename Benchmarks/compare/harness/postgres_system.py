@@ -9,7 +9,8 @@ import re
 import shutil
 import subprocess
 
-from common import CPUWindow, Cell, OversellResult, children_of, curve_from_samples, free_port, percentile_of_sorted, run
+from common import CPUWindow, children_of, curve_from_samples, free_port, percentile_of_sorted, run
+from results import Cell, OpenLoopResult, OversellResult, cpu_microseconds_per_grant
 
 BIN = "/usr/lib/postgresql/15/bin"
 HOT_STOCK = 10**12
@@ -72,7 +73,7 @@ class PostgresServer:
                        capture_output=True, timeout=90)  # fmt: skip
 
 
-def pgbench(server, settings, workload, directory, skus, clients, seconds=None, transactions=None, log_prefix=None):
+def pgbench(server, settings, workload, directory, skus, clients, seconds=None, transactions=None, log_prefix=None, rate=None):
     script = os.path.join(settings.root, "Benchmarks", "compare", "postgres", f"{workload}.sql")
     command = [
         f"{BIN}/pgbench", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", "-n", "-M", "prepared",
@@ -83,6 +84,8 @@ def pgbench(server, settings, workload, directory, skus, clients, seconds=None, 
     command += ["-T", str(max(1, round(seconds)))] if seconds else ["-t", str(transactions)]
     if log_prefix:
         command += ["-l", f"--log-prefix={log_prefix}"]
+    if rate:
+        command += ["-R", str(rate)]  # open loop: transactions due on a schedule; the log adds each one's lag
     output = run(command + ["postgres"], timeout=(seconds or 0) * 4 + 300, cwd=directory)
     processed = re.search(r"number of transactions actually processed: (\d+)", output)
     rate = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output)
@@ -94,16 +97,18 @@ def pgbench(server, settings, workload, directory, skus, clients, seconds=None, 
     return int(processed.group(1)), float(rate.group(1))
 
 
-def transaction_latencies(log_prefix):
+def transaction_latencies(log_prefix, from_schedule=False):
     """Milliseconds of every transaction in pgbench's per-transaction logs
-    (third column: the transaction's elapsed time in microseconds)."""
+    (third column: the transaction's elapsed time in microseconds; with -R,
+    `from_schedule` adds the seventh, how late it started after it was due)."""
     latencies = []
     for path in glob.glob(log_prefix + ".*"):
         with open(path) as log:
             for line in log:
                 fields = line.split()
                 if len(fields) >= 3:
-                    latencies.append(int(fields[2]) / 1000.0)
+                    lag = int(fields[6]) if from_schedule and len(fields) >= 7 else 0
+                    latencies.append((int(fields[2]) + lag) / 1000.0)
     return latencies
 
 
@@ -139,6 +144,55 @@ def measure_cell(processes, settings, synchronous_commit, workload):
     return cell
 
 
+def open_loop(processes, settings, results):
+    """pgbench -R at half of the `synchronous_commit on` hot peak measured earlier in the
+    run; latency from each transaction's scheduled start (elapsed + schedule lag)."""
+    clients = settings.clients
+    cell = OpenLoopResult("PostgreSQL 15", "synchronous_commit on", "hot", f"{clients} clients, pgbench -R (one transaction each at a time)")
+    peaks = [c.ops_per_second for c in results.cells if (c.system, c.durability, c.workload) == ("PostgreSQL 15", "synchronous_commit on", "hot") and not c.error]
+    if not peaks:
+        raise RuntimeError("no PostgreSQL synchronous_commit on hot cell measured in this run to take half of")
+    cell.target_per_second = round(peaks[0] / 2)
+    cell.reference = f"½ of {peaks[0]:,.0f}/s, `on` hot {clients} clients"
+    directory = os.path.join(settings.scratch, "postgres-open-loop")
+    server = PostgresServer(processes, directory, "on")
+    try:
+        server.load(os.path.join(settings.root, "Benchmarks", "compare", "postgres", "schema.sql"), 1, HOT_STOCK)
+        if settings.warmup_seconds > 0:
+            pgbench(server, settings, "hot", directory, 1, clients, seconds=settings.warmup_seconds, rate=cell.target_per_second)
+        before, _ = server.consumed(HOT_STOCK)
+        prefix = os.path.join(directory, "pgbench_log")
+        window = CPUWindow(server.pids)
+        window.start()
+        processed, achieved = pgbench(server, settings, "hot", directory, 1, clients, seconds=settings.open_loop_seconds,
+                                      log_prefix=prefix, rate=cell.target_per_second)  # fmt: skip
+        cell.server_cpu_cores = window.cores()
+        after, _ = server.consumed(HOT_STOCK)
+        latencies = sorted(transaction_latencies(prefix, from_schedule=True))
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+    cell.seconds = processed / achieved if achieved else 0.0  # pgbench's tps leaves out connecting
+    cell.operations, cell.granted = processed, after - before
+    cell.achieved_per_second = achieved
+    cell.granted_per_second = cell.granted / cell.seconds if cell.seconds else 0.0
+    cell.sustained = min(cell.achieved_per_second, cell.granted_per_second) >= 0.97 * cell.target_per_second
+    cell.p50_ms, cell.p99_ms = percentile_of_sorted(latencies, 50), percentile_of_sorted(latencies, 99)
+    cell.p999_ms, cell.max_ms = percentile_of_sorted(latencies, 99.9), latencies[-1] if latencies else 0.0
+    cell.curve = curve_from_samples(latencies)
+    cell.server_cpu_microseconds_per_grant = cpu_microseconds_per_grant(cell.server_cpu_cores, cell.granted_per_second)
+    cell.notes = "pgbench -R: latency from each transaction's scheduled start" + (
+        "" if cell.sustained else f"; NOT SUSTAINED: achieved {cell.achieved_per_second:,.0f}/s")
+    return cell
+
+
+def open_loop_plan(settings):
+    if "hot" not in settings.workloads:
+        return []
+    placeholder = OpenLoopResult("PostgreSQL 15", "synchronous_commit on", "hot", f"{settings.clients} clients, pgbench -R")
+    return [(f"postgres open loop synchronous_commit=on hot at ½ its peak for {settings.open_loop_seconds:g} s", open_loop, placeholder)]
+
+
 def oversell_check(processes, settings, synchronous_commit, workload):
     """Finite stock, twice as much demand (pgbench -t), each client counting
     its grants and writing the count at its last transaction."""
@@ -169,7 +223,7 @@ def oversell_check(processes, settings, synchronous_commit, workload):
 
 def cells(settings):
     return [
-        (f"postgres synchronous_commit={mode} {workload}", lambda p, s, m=mode, w=workload: measure_cell(p, s, m, w),
+        (f"postgres synchronous_commit={mode} {workload}", lambda p, s, _results, m=mode, w=workload: measure_cell(p, s, m, w),
          Cell("PostgreSQL 15", f"synchronous_commit {mode}", workload, settings.clients, "1 transaction"))
         for mode in SYNCHRONOUS_COMMIT
         for workload in settings.workloads
@@ -178,7 +232,7 @@ def cells(settings):
 
 def oversell_plan(settings):
     return [
-        (f"postgres oversell {mode} {workload}", lambda p, s, m=mode, w=workload: oversell_check(p, s, m, w), None)
+        (f"postgres oversell {mode} {workload}", lambda p, s, _results, m=mode, w=workload: oversell_check(p, s, m, w), None)
         for mode in SYNCHRONOUS_COMMIT
         for workload in settings.workloads
     ]

@@ -7,7 +7,8 @@ import re
 import subprocess
 import time
 
-from common import CPUWindow, Cell, OversellResult, free_port, run
+from common import CPUWindow, free_port, run
+from results import Cell, OversellResult
 
 HOT_STOCK = 10**12  # the hot key's units in throughput runs: never runs out
 CATALOG_STOCK = 10**9  # each catalog key's units in throughput runs
@@ -195,13 +196,13 @@ def cells(settings):
         for workload in settings.workloads:
             for pipeline in PIPELINES:
                 failed = Cell("Redis 7.0", f"appendfsync {fsync}", workload, settings.clients, f"-P {pipeline} (pipeline)")
-                plan.append((f"redis {fsync} {workload} -P {pipeline}", lambda p, s, f=fsync, w=workload, d=pipeline: measure_cell(p, s, f, w, d), failed))
+                plan.append((f"redis {fsync} {workload} -P {pipeline}", lambda p, s, _results, f=fsync, w=workload, d=pipeline: measure_cell(p, s, f, w, d), failed))
     return plan
 
 
 def oversell_plan(settings):
     return [
-        (f"redis oversell {fsync} {workload}", lambda p, s, f=fsync, w=workload: oversell_check(p, s, f, w), None)
+        (f"redis oversell {fsync} {workload}", lambda p, s, _results, f=fsync, w=workload: oversell_check(p, s, f, w), None)
         for fsync in FSYNC_MODES
         for workload in settings.workloads
     ]
