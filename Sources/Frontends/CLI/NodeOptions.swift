@@ -15,6 +15,12 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "How the log is written: auto (pwrite + fdatasync, measured fastest), uring (io_uring), or sync (pwrite + fdatasync).")
     var ioBackend: String = IOBackend.automatic.rawValue
 
+    @Option(help: "Snapshot a shard once this many MiB of log were written since its last snapshot (1...65536).")
+    var snapshotEveryLogMib: Int = DurableNode.Options().snapshotEveryLogBytes >> 20
+
+    @Option(help: "Snapshot a shard with writes at least this often, in seconds (0: only by log volume).")
+    var snapshotIntervalSeconds: Double = DurableNode.Options().snapshotIntervalSeconds
+
     @Flag(help: """
         Start even if the log is damaged before its tail: cut it at the damage and move what \
         followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
@@ -42,6 +48,12 @@ struct NodeOptions: ParsableArguments {
         if let requestedShards, !(1...256).contains(requestedShards) {
             throw ValidationError("--shards must be 1...256")
         }
+        guard (1...65_536).contains(snapshotEveryLogMib) else {
+            throw ValidationError("--snapshot-every-log-mib must be 1...65536")
+        }
+        guard snapshotIntervalSeconds.isFinite, (0...31_536_000).contains(snapshotIntervalSeconds) else {
+            throw ValidationError("--snapshot-interval-seconds must be 0...31536000")
+        }
     }
 
     /// Opens (or creates) the data directory and recovers it, reporting progress on `say` (stderr by default).
@@ -57,6 +69,8 @@ struct NodeOptions: ParsableArguments {
         options.durability = Durability(rawValue: durability)!
         options.journal.ioBackend = IOBackend(rawValue: ioBackend)!
         options.acceptCorruption = acceptCorruption
+        options.snapshotEveryLogBytes = snapshotEveryLogMib << 20
+        options.snapshotIntervalSeconds = snapshotIntervalSeconds
         if options.durability != .none { try requireShardCountMatches() }
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)

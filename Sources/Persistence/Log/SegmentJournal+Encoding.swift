@@ -58,7 +58,10 @@ extension SegmentJournal {
         position.nextFrameSequence += 1
         position.chainHash = chainHash
         position.lastLSN = builder.lastLSN
-        if position.offset * 2 > capacity(of: position.segmentSequence), preparedSequence <= position.segmentSequence {
+        // The next segment is prepared as soon as this one takes its first
+        // frame: the preparer (low priority) has a whole segment's worth of
+        // writes to finish, so the writer does not wait for it at the switch.
+        if preparedSequence <= position.segmentSequence {
             preparedSequence = position.segmentSequence + 1
             prepareSegment(preparedSequence)
         }
