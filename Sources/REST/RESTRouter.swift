@@ -63,31 +63,38 @@ enum OpenAPIDocument {
 }
 
 /// Each documented route's request metrics, registered once at start so a
-/// request only looks its route up (no registration, no lock).
+/// request only looks its route up (no registration, no lock, no allocation).
 struct RouteMetricsTable: Sendable {
-    private let routes: [String: RouteMetrics]
+    private struct RouteKey: Hashable {
+        var method: String
+        var route: String
+    }
+
+    private let routes: [RouteKey: RouteMetrics]
     private let unmatched: [String: RouteMetrics]
+    private let unmatchedOther: RouteMetrics
 
     static let methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
     init(metrics: HTTPMetrics) throws {
-        var routes: [String: RouteMetrics] = [:]
+        var routes: [RouteKey: RouteMetrics] = [:]
         for route in AllowedMethods.fromDocument.routes {
             let path = "/" + route.segments.joined(separator: "/")
             for method in route.methods {
-                routes[method + " " + path] = try metrics.route(method: method, route: path)
+                routes[RouteKey(method: method, route: path)] = try metrics.route(method: method, route: path)
             }
         }
         self.routes = routes
         var unmatched: [String: RouteMetrics] = [:]
-        for method in Self.methods + ["OTHER"] {
+        for method in Self.methods {
             unmatched[method] = try metrics.route(method: method, route: HTTPMetrics.unmatchedRoute)
         }
         self.unmatched = unmatched
+        unmatchedOther = try metrics.route(method: "OTHER", route: HTTPMetrics.unmatchedRoute)
     }
 
     func record(method: String, route: String?, status: Int, nanoseconds: UInt64) {
-        let metrics = route.flatMap { routes[method + " " + $0] } ?? unmatched[method] ?? unmatched["OTHER"]
-        metrics?.record(status: status, durationNanoseconds: nanoseconds)
+        let metrics = route.flatMap { routes[RouteKey(method: method, route: $0)] } ?? unmatched[method] ?? unmatchedOther
+        metrics.record(status: status, durationNanoseconds: nanoseconds)
     }
 }

@@ -8,11 +8,15 @@ import Engine
 /// signature, compared in constant time; then the claims: `sub`, `role`,
 /// `store`, integer `exp` (required), integer `nbf`/`iat` (optional), and
 /// `iss`/`aud` when configured.
+///
+/// A token accepted once is remembered (`VerifiedTokenCache`): later uses of
+/// the same token only check its `exp` and `nbf` against the clock.
 public struct TokenVerifier: Sendable {
     public let keys: TokenKeys
     public let issuer: String?
     public let audience: String?
     public let leewaySeconds: Int64
+    let verified = VerifiedTokenCache()
 
     public init(
         keys: TokenKeys, issuer: String? = nil, audience: String? = nil,
@@ -28,8 +32,15 @@ public struct TokenVerifier: Sendable {
     /// The principal `token` speaks for at `now` (unix seconds), or why it was refused.
     public func verify(_ token: String, now: Int64) -> Result<Principal, AuthFailure> {
         do throws(AuthFailure) {
+            if let known = verified.entry(for: token) {
+                try checkTimes(of: known, now: now)
+                return .success(known.principal)
+            }
             let claims = try verifiedClaims(Array(token.utf8))
-            return .success(try principal(from: claims, now: now))
+            let entry = try principal(from: claims)
+            try checkTimes(of: entry, now: now)
+            verified.insert(entry, for: token)
+            return .success(entry.principal)
         } catch {
             return .failure(error)
         }
@@ -102,7 +113,8 @@ public struct TokenVerifier: Sendable {
 
     // MARK: Claims
 
-    private func principal(from claims: [String: JSONValue], now: Int64) throws(AuthFailure) -> Principal {
+    /// The principal the claims describe and their `nbf`; the times are checked by `checkTimes`.
+    private func principal(from claims: [String: JSONValue]) throws(AuthFailure) -> VerifiedTokenCache.Entry {
         let subject = try Self.string(claims, "sub")
         let roleName = try Self.string(claims, "role")
         guard let role = Role(rawValue: roleName) else {
@@ -121,12 +133,19 @@ public struct TokenVerifier: Sendable {
         let notBefore = try Self.integer(claims, "nbf")
         _ = try Self.integer(claims, "iat")
         try checkIssuerAndAudience(claims)
+        return VerifiedTokenCache.Entry(
+            principal: Principal(subject: subject, role: role, store: store, expiresAt: expiresAt),
+            notBefore: notBefore)
+    }
+
+    /// Whether `now` lies between the token's `nbf` and `exp`, with the leeway.
+    private func checkTimes(of entry: VerifiedTokenCache.Entry, now: Int64) throws(AuthFailure) {
+        guard let expiresAt = entry.principal.expiresAt else { throw .invalidClaims("'exp' is required") }
         // Saturating: extreme claims must not trap.
         let expiryWithLeeway = expiresAt > Int64.max - leewaySeconds ? Int64.max : expiresAt + leewaySeconds
         guard now <= expiryWithLeeway else { throw .expired }
         let nowWithLeeway = now > Int64.max - leewaySeconds ? Int64.max : now + leewaySeconds
-        if let notBefore, notBefore > nowWithLeeway { throw .notYetValid }
-        return Principal(subject: subject, role: role, store: store, expiresAt: expiresAt)
+        if let notBefore = entry.notBefore, notBefore > nowWithLeeway { throw .notYetValid }
     }
 
     private func checkIssuerAndAudience(_ claims: [String: JSONValue]) throws(AuthFailure) {

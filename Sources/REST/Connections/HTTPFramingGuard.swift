@@ -62,9 +62,7 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
             }
             requestsOpen += 1
             readingBody = true
-            if head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "upgrade" }) {
-                closesWhenAnswered = true
-            }
+            if Self.asksToUpgrade(head.headers) { closesWhenAnswered = true }
         case .body: break
         case .end: readingBody = false
         }
@@ -130,6 +128,33 @@ final class HTTPFramingGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Whether a `Connection` field lists the `upgrade` option (names and
+    /// options case-insensitive, options comma-separated with optional
+    /// whitespace), read in place: this runs for every request.
+    static func asksToUpgrade(_ headers: HTTPHeaders) -> Bool {
+        for (name, value) in headers where Self.equalsIgnoringCase(name.utf8[...], "connection") {
+            for option in value.utf8.split(separator: UInt8(ascii: ",")) {
+                var option = option
+                while let first = option.first, first == 0x20 || first == 0x09 { option = option.dropFirst() }
+                while let last = option.last, last == 0x20 || last == 0x09 { option = option.dropLast() }
+                if Self.equalsIgnoringCase(option, "upgrade") { return true }
+            }
+        }
+        return false
+    }
+
+    /// Whether ASCII `bytes` spell `lowercased` (which is lower-case ASCII), ignoring case.
+    private static func equalsIgnoringCase(_ bytes: Substring.UTF8View, _ lowercased: StaticString) -> Bool {
+        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
+        var offset = 0
+        for byte in bytes {
+            let folded: UInt8 = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            guard folded == lowercased.utf8Start[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// What RFC 9112 forbids, or this server does not do, in a head the decoder accepted.

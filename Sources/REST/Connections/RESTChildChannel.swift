@@ -9,7 +9,8 @@ import Observability
 
 /// How a REST connection is set up: Hummingbird's HTTP/1.1 pipeline with,
 /// around it, the connection cap, the request-head timeout in front of the
-/// decoder, and `HTTPFramingGuard` behind it.
+/// decoder, and `HTTPFramingGuard` behind it; and where it is served: on the
+/// connection's event loop.
 struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -38,8 +39,11 @@ struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// Serves the connection's requests on its event loop (`EventLoopTaskExecutor`).
     func handle(value asyncChannel: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(asyncChannel.channel.eventLoop)) {
+            await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+        }
     }
 }
 

@@ -14,7 +14,12 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
 
     private let timeout: TimeAmount
     private let metrics: HTTPConnectionMetrics
-    private var expiry: Scheduled<Void>?
+    /// When the head being waited for must be complete; nil when none is awaited.
+    private var deadline: NIODeadline?
+    /// The one timer, due at or before `deadline`. Stopping the clock leaves
+    /// it armed (a request costs a clock read, not a timer); when it fires
+    /// with a later deadline, it is re-armed for that deadline.
+    private var timer: Scheduled<Void>?
     /// Requests whose head has been decoded and whose response has not been sent.
     private var requestsOpen = 0
 
@@ -29,7 +34,7 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        stopClock()
+        disarm()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -38,7 +43,7 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        stopClock()
+        disarm()
         context.fireChannelInactive()
     }
 
@@ -50,7 +55,7 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     /// A request head has been decoded: its clock stops.
     func headDecoded() {
         requestsOpen += 1
-        stopClock()
+        deadline = nil
     }
 
     /// A response has been sent; the next request's first byte starts the clock.
@@ -60,16 +65,29 @@ final class RequestHeadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     private func startClock(_ context: ChannelHandlerContext) {
-        guard expiry == nil else { return }
-        expiry = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            expiry = nil
+        guard deadline == nil else { return }
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if timer == nil { arm(context, at: due) }
+    }
+
+    private func arm(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            timer = nil
+            guard let deadline else { return }
+            guard deadline <= .now() else {
+                arm(context, at: deadline)
+                return
+            }
+            self.deadline = nil
             metrics.headerTimeouts.increment()
             context.close(promise: nil)
         }
     }
 
-    private func stopClock() {
-        expiry?.cancel()
-        expiry = nil
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+        deadline = nil
     }
 }

@@ -33,10 +33,10 @@ struct CommandResponder: Sendable {
     /// The JSON of a result, and whether it answers a repeated request.
     static func view(of result: CommandResult) -> (ByteBuffer, replayed: Bool) {
         switch result {
-        case .stockRecord(let view): (JSONOutput.encode(StockRecordJSON(view)), view.replayed)
-        case .stock(let view): (JSONOutput.encode(StockJSON(view)), false)
+        case .stockRecord(let view): (JSONResponseWriter.document(StockRecordJSON(view)), view.replayed)
+        case .stock(let view): (JSONResponseWriter.document(StockJSON(view)), false)
         case .locationPriority(let locations): (JSONOutput.encode(LocationPriorityJSON(locations: locations)), false)
-        case .reservation(let view): (JSONOutput.encode(ReservationJSON(view)), view.replayed)
+        case .reservation(let view): (JSONResponseWriter.document(ReservationJSON(view)), view.replayed)
         case .availability(let lines): (JSONOutput.encode(AvailabilityJSON(lines)), false)
         case .cart(let view): (JSONOutput.encode(CartJSON(view)), view.replayed)
         case .order(let view): (JSONOutput.encode(OrderJSON(view)), view.replayed)
