@@ -108,6 +108,21 @@ final class CapturedLines: Sendable {
         #expect(LogMasking.customerID("ébcdéfghï") == "éb…hï")
     }
 
+    @Test func keyTreatmentIgnoresCaseAndFindsFragments() {
+        #expect(LogMasking.treatment(ofKey: "Customer_ID") == .mask)
+        #expect(LogMasking.treatment(ofKey: "customerid") == .mask)
+        #expect(LogMasking.treatment(ofKey: "customer_name") == .keep)
+        #expect(LogMasking.treatment(ofKey: "X-Access-TOKEN") == .drop)
+        #expect(LogMasking.treatment(ofKey: "db_password") == .drop)
+        #expect(LogMasking.treatment(ofKey: "Authorization") == .drop)
+        #expect(LogMasking.treatment(ofKey: "tok") == .keep)
+        #expect(LogMasking.treatment(ofKey: "request_id") == .keep)
+        #expect(LogMasking.treatment(ofKey: "") == .keep)
+        // Non-ASCII keys take Unicode's case mapping: KELVIN SIGN lower-cases to "k".
+        #expect(LogMasking.treatment(ofKey: "API_\u{212A}EY") == .drop)
+        #expect(LogMasking.treatment(ofKey: "clé") == .keep)
+    }
+
     @Test func errorAndHandlerMetadataAndProvider() throws {
         let captured = CapturedLines()
         struct Failure: Error, CustomStringConvertible { var description: String { "disk full" } }

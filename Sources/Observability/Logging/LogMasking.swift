@@ -32,7 +32,35 @@ public enum LogMasking {
         case keep, mask, drop
     }
 
+    /// Every log line asks this for each of its keys, so an ASCII key (every
+    /// key the code logs) is lower-cased and searched byte by byte; any other
+    /// key takes the general Unicode path, whose case mapping can turn a
+    /// non-ASCII letter into an ASCII one (KELVIN SIGN → `k`).
     static func treatment(ofKey key: String) -> Treatment {
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(key.utf8.count)
+        for byte in key.utf8 {
+            guard byte < 0x80 else { return unicodeTreatment(ofKey: key) }
+            lowered.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        if maskedKeyBytes.contains(where: { $0 == lowered }) { return .mask }
+        if droppedFragmentBytes.contains(where: { contains(lowered, $0) }) { return .drop }
+        return .keep
+    }
+
+    private static let maskedKeyBytes = maskedKeys.map { Array($0.utf8) }
+    private static let droppedFragmentBytes = droppedKeyFragments.map { Array($0.utf8) }
+
+    private static func contains(_ text: [UInt8], _ fragment: [UInt8]) -> Bool {
+        guard fragment.count <= text.count else { return false }
+        for start in 0...(text.count - fragment.count)
+        where text[start..<(start + fragment.count)].elementsEqual(fragment) {
+            return true
+        }
+        return false
+    }
+
+    private static func unicodeTreatment(ofKey key: String) -> Treatment {
         let lowered = key.lowercased()
         if maskedKeys.contains(lowered) { return .mask }
         if droppedKeyFragments.contains(where: { lowered.contains($0) }) { return .drop }
