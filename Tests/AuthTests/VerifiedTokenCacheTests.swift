@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Auth
@@ -33,6 +34,21 @@ struct VerifiedTokenCacheTests {
         #expect(verifier.verified.count == 0)
         #expect(verifier.verify(early, now: now + 100) != .failure(.notYetValid))
         #expect(verifier.verified.count == 1)
+    }
+
+    @Test("a canonically equivalent spelling of a remembered token is not the token")
+    func lookAlikeIsNotRemembered() {
+        let verifier = TokenFixtures.hmacVerifier
+        let tokens = (0..<100).lazy.map { TokenFixtures.issue(subject: "c\($0)") }
+        guard let token = tokens.first(where: { $0.contains("K") }) else {
+            Issue.record("no token of 100 spells a K")
+            return
+        }
+        #expect(verifier.verify(token, now: now).isSuccess)
+        // KELVIN SIGN is canonically equivalent to "K": equal as Swift strings, other bytes.
+        let lookAlike = token.replacingOccurrences(of: "K", with: "\u{212A}")
+        #expect(lookAlike == token)
+        #expect(!verifier.verify(lookAlike, now: now).isSuccess)
     }
 
     @Test("another verifier (other keys) remembers nothing of this one's tokens")
