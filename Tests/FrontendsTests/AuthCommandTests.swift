@@ -13,7 +13,18 @@ struct AuthCommandTests {
     }
 
     /// Runs `holdfast <arguments>` to the end.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    /// Runs `holdfast` with `arguments` and waits for it on a thread of its
+    /// own, so the test's task does not hold one of the cooperative pool's
+    /// threads (two on this machine) while the child runs.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (
+        status: Int32, output: String, errors: String
+    ) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runWaiting(arguments, environment: environment) }) }.start()
+        }
+    }
+
+    private static func runWaiting(_ arguments: [String], environment: [String: String]) throws -> (
         status: Int32, output: String, errors: String
     ) {
         let process = Process()
@@ -42,12 +53,12 @@ struct AuthCommandTests {
     }
 
     @Test("token create prints only a token that verifies (HS256 file, env, RS256); bad input exits 64")
-    func tokenCreate() throws {
+    func tokenCreate() async throws {
         let directory = Self.temporaryDirectory()
         let secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
         let secretFile = directory + "/secret"
         try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
-        let created = try Self.run([
+        let created = try await Self.run([
             "token", "create", "--role", "inventory_manager", "--store", "eu", "--subject", "bob", "--secret-file",
             secretFile, "--ttl-seconds", "120", "--issuer", "me", "--audience", "you",
         ])
@@ -61,7 +72,7 @@ struct AuthCommandTests {
         #expect(principal.expiresAt.map { abs($0 - (now + 120)) <= 5 } == true)
         #expect(!created.errors.contains(secret))
 
-        let fromEnvironment = try Self.run(
+        let fromEnvironment = try await Self.run(
             ["token", "create", "--role", "admin", "--store", "*", "--subject", "ops"],
             environment: ["HOLDFAST_JWT_SECRET": secret])
         #expect(fromEnvironment.status == 0)
@@ -71,7 +82,7 @@ struct AuthCommandTests {
         let keys = try TokenIssuer.generateRSAKeyPair()
         let keyFile = directory + "/private.pem"
         try keys.privateKeyPEM.write(toFile: keyFile, atomically: true, encoding: .utf8)
-        let rsa = try Self.run([
+        let rsa = try await Self.run([
             "token", "create", "--role", "customer", "--store", "eu", "--subject", "c1", "--private-key-file", keyFile,
         ])
         #expect(rsa.status == 0)
@@ -79,20 +90,20 @@ struct AuthCommandTests {
         #expect(
             rsaVerifier.verify(rsa.output.trimmingCharacters(in: .newlines), now: now).map(\.subject) == .success("c1"))
 
-        let wildcardCustomer = try Self.run(
+        let wildcardCustomer = try await Self.run(
             ["token", "create", "--role", "customer", "--store", "*", "--subject", "c1", "--secret-file", secretFile])
         #expect(wildcardCustomer.status == 64 && wildcardCustomer.errors.contains("admin role only"))
         #expect(wildcardCustomer.output.isEmpty)
-        let badRole = try Self.run([
+        let badRole = try await Self.run([
             "token", "create", "--role", "root", "--store", "eu", "--subject", "x", "--secret-file", secretFile,
         ])
         #expect(badRole.status == 64 && badRole.errors.contains("--role must be one of"))
-        let longTTL = try Self.run([
+        let longTTL = try await Self.run([
             "token", "create", "--role", "admin", "--store", "eu", "--subject", "x", "--secret-file", secretFile,
             "--ttl-seconds", "2592001",
         ])
         #expect(longTTL.status == 64 && longTTL.errors.contains("30 days"))
-        let noSecret = try Self.run([
+        let noSecret = try await Self.run([
             "token", "create", "--role", "admin", "--store", "eu", "--subject", "x", "--data-dir", directory + "/none",
         ])
         #expect(noSecret.status == 64 && noSecret.errors.contains("jwt-secret does not exist"))
@@ -114,18 +125,18 @@ struct AuthCommandTests {
         #expect(server.errors.contains("secret created in \(secretPath)"))
         #expect(!server.errors.contains(secret))
 
-        let adminToken = try Self.run([
+        let adminToken = try await Self.run([
             "token", "create", "--role", "admin", "--store", "*", "--subject", "ops", "--data-dir", dataDirectory,
         ]).output.trimmingCharacters(in: .newlines)
         let serverOption = ["--server", "127.0.0.1:\(port)"]
-        #expect(try Self.run(["stats", "--token", adminToken] + serverOption).status == 0)
-        let anonymous = try Self.run(["stats"] + serverOption)
+        #expect(try await Self.run(["stats", "--token", adminToken] + serverOption).status == 0)
+        let anonymous = try await Self.run(["stats"] + serverOption)
         #expect(anonymous.status == 4 && anonymous.errors.contains("no bearer token"))
 
-        let customerToken = try Self.run([
+        let customerToken = try await Self.run([
             "token", "create", "--role", "customer", "--store", "eu", "--subject", "c1", "--data-dir", dataDirectory,
         ]).output.trimmingCharacters(in: .newlines)
-        let denied = try Self.run(
+        let denied = try await Self.run(
             ["stock", "set", "A", "--on-hand", "5", "--store", "eu", "--token", customerToken] + serverOption)
         #expect(denied.status == 6 && denied.errors.contains("ACCESS_DENIED (510)"))
         let line = try await server.waitForLine(containing: "\"status\":403")
@@ -159,9 +170,9 @@ struct AuthCommandTests {
         let lines = server.errors.split(separator: "\n")
         #expect(lines.allSatisfy { $0.hasPrefix("{\"ts\":") && $0.hasSuffix("}") }, "standard error is JSON lines only")
         #expect(!FileManager.default.fileExists(atPath: directory + "/data/jwt-secret"))
-        #expect(try Self.run(["stats", "--server", "127.0.0.1:\(port)"]).status == 0)
+        #expect(try await Self.run(["stats", "--server", "127.0.0.1:\(port)"]).status == 0)
         server.stop()
-        let mixed = try Self.run([
+        let mixed = try await Self.run([
             "serve", "--data-dir", directory + "/data", "--insecure-disable-auth", "--jwt-issuer", "x",
         ])
         #expect(mixed.status == 64 && mixed.errors.contains("cannot be combined"))

@@ -10,14 +10,14 @@ struct ClientCommandErrorTests {
     func engineRefusal() async throws {
         let harness = try await ClientCommandHarness()
         let scope = harness.scoped()
-        _ = try harness.run(["stock", "set", "A", "--on-hand", "2"] + scope)
-        let refused = try harness.run(["reservation", "create", "r1", "A:5"] + scope)
+        _ = try await harness.run(["stock", "set", "A", "--on-hand", "2"] + scope)
+        let refused = try await harness.run(["reservation", "create", "r1", "A:5"] + scope)
         #expect(refused.status == 3)
         #expect(refused.standardOutput.isEmpty)
         #expect(
             refused.standardError.contains(
                 "Error: INSUFFICIENT_STOCK (300): insufficient stock for 'A': requested 5, available 2"))
-        let json = try harness.run(["reservation", "get", "nope", "--json"] + scope)
+        let json = try await harness.run(["reservation", "get", "nope", "--json"] + scope)
         #expect(json.status == 3)
         let failure = try json.decode(ClientJSON.Failure.self)
         #expect(failure.error.name == "UNKNOWN_RESERVATION" && failure.error.code == 203)
@@ -29,7 +29,7 @@ struct ClientCommandErrorTests {
         let harness = try await ClientCommandHarness()
         let port = harness.port
         await harness.stop()
-        let run = try harness.run(["stats", "--server", "127.0.0.1:\(port)"])
+        let run = try await harness.run(["stats", "--server", "127.0.0.1:\(port)"])
         #expect(run.status == 4)
         #expect(run.standardError.contains("CONNECT_FAILED"))
     }
@@ -37,11 +37,11 @@ struct ClientCommandErrorTests {
     @Test("bad arguments exit 64 with a message naming the form")
     func badArguments() async throws {
         let harness = try await ClientCommandHarness()
-        let badLine = try harness.run(["reservation", "create", "r1", "A:many"] + harness.scoped())
+        let badLine = try await harness.run(["reservation", "create", "r1", "A:many"] + harness.scoped())
         #expect(badLine.status == 64 && badLine.standardError.contains("SKU[@LOCATION]:QTY"))
-        let badServer = try harness.run(["stats", "--server", "host:99999"])
+        let badServer = try await harness.run(["stats", "--server", "host:99999"])
         #expect(badServer.status == 64 && badServer.standardError.contains("--server"))
-        let noStore = try harness.run(["stock", "get", "A"] + harness.serverOption)
+        let noStore = try await harness.run(["stock", "get", "A"] + harness.serverOption)
         #expect(noStore.status == 64 && noStore.standardError.contains("--store"))
         await harness.stop()
     }
@@ -55,28 +55,28 @@ struct ClientCommandErrorTests {
         let now = Int64(Date().timeIntervalSince1970)
         let admin = try TokenIssuer.hs256(
             subject: "ops", role: .admin, store: "*", ttlSeconds: 600, now: now, secret: secret)
-        let refused = try harness.run(["stats", "--token", "wrong"] + harness.serverOption)
+        let refused = try await harness.run(["stats", "--token", "wrong"] + harness.serverOption)
         #expect(refused.status == 4 && refused.standardError.contains("AUTHENTICATION_FAILED (506)"))
         #expect(refused.standardError.contains("malformed token"))
-        #expect(try harness.run(["stats", "--token", admin] + harness.serverOption).status == 0)
+        #expect(try await harness.run(["stats", "--token", admin] + harness.serverOption).status == 0)
         let file = NSTemporaryDirectory() + "holdfast-token-\(UUID().uuidString.prefix(8))"
         try "\(admin)\n".write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(try harness.run(["stats", "--token-file", file] + harness.serverOption).status == 0)
-        #expect(try harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": admin]).status == 0)
+        #expect(try await harness.run(["stats", "--token-file", file] + harness.serverOption).status == 0)
+        #expect(try await harness.run(["stats"] + harness.serverOption, environment: ["HOLDFAST_TOKEN": admin]).status == 0)
         try? FileManager.default.removeItem(atPath: file)
 
         // A customer token: its stock set is ACCESS_DENIED (exit 6), its stock get works.
         let customer = try TokenIssuer.hs256(
             subject: "c1", role: .customer, store: "eu", ttlSeconds: 600, now: now, secret: secret)
-        _ = try harness.run(["stock", "set", "A", "--on-hand", "2", "--token", admin] + harness.scoped())
-        let denied = try harness.run(["stock", "set", "A", "--on-hand", "9", "--token", customer] + harness.scoped())
+        _ = try await harness.run(["stock", "set", "A", "--on-hand", "2", "--token", admin] + harness.scoped())
+        let denied = try await harness.run(["stock", "set", "A", "--on-hand", "9", "--token", customer] + harness.scoped())
         #expect(denied.status == 6)
         #expect(denied.standardError.contains("ACCESS_DENIED (510): role customer may not setStock"))
-        let deniedJSON = try harness.run(
+        let deniedJSON = try await harness.run(
             ["stock", "set", "A", "--on-hand", "9", "--json", "--token", customer] + harness.scoped())
         let failure = try deniedJSON.decode(ClientJSON.Failure.self)
         #expect(failure.error.name == "ACCESS_DENIED" && failure.error.code == 510)
-        #expect(try harness.run(["stock", "get", "A", "--token", customer] + harness.scoped()).status == 0)
+        #expect(try await harness.run(["stock", "get", "A", "--token", customer] + harness.scoped()).status == 0)
         await harness.stop()
     }
 
@@ -84,7 +84,7 @@ struct ClientCommandErrorTests {
     func unixSocket() async throws {
         let path = NSTemporaryDirectory() + "holdfast-cli-\(UUID().uuidString.prefix(8)).sock"
         let harness = try await ClientCommandHarness { $0.unixSocketPath = path }
-        let set = try harness.run([
+        let set = try await harness.run([
             "stock", "set", "A", "--on-hand", "3", "--server", "unix:" + path, "--store", "eu", "--json",
         ])
         #expect(set.status == 0)

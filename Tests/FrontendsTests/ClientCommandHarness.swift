@@ -50,7 +50,16 @@ final class ClientCommandHarness: Sendable {
     var serverOption: [String] { ["--server", "127.0.0.1:\(port)"] }
 
     /// Runs `holdfast <arguments>` and waits for it to exit.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    /// Runs `holdfast` with `arguments` and waits for it on a thread of its
+    /// own, so the test's task does not hold one of the cooperative pool's
+    /// threads (two on this machine) while the child runs.
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.runWaiting(arguments, environment: environment) }) }.start()
+        }
+    }
+
+    private func runWaiting(_ arguments: [String], environment: [String: String]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -27,7 +27,7 @@ struct DiskFullTests {
         let wire = ["--server", "127.0.0.1:\(port)"]
         var refused: (status: Int32, output: String, errors: String)?
         for index in 0..<100 where refused == nil {
-            let outcome = try AuthCommandTests.run(
+            let outcome = try await AuthCommandTests.run(
                 ["stock", "set", "sku-\(index)", "--on-hand", "1", "--store", "eu"] + wire)
             if outcome.status != 0 { refused = outcome }
         }
@@ -38,7 +38,7 @@ struct DiskFullTests {
         #expect(halted.contains("\"level\":\"error\"") && halted.contains("\"errno\":28"))
         #expect(halted.contains("\"errno_name\":\"ENOSPC\"") && halted.contains("(ENOSPC, errno 28)"))
         #expect(halted.contains("\"path\":\"\(data)/shard-000/wal-000000000002.log\""), "\(halted)")
-        let read = try AuthCommandTests.run(["stock", "get", "sku-0", "--store", "eu"] + wire)
+        let read = try await AuthCommandTests.run(["stock", "get", "sku-0", "--store", "eu"] + wire)
         #expect(read.status == 0, "reads are served while writes are halted: \(read.errors)")
 
         // Several retries fail (the metric counts each); still only one line.
@@ -48,7 +48,7 @@ struct DiskFullTests {
         try FileManager.default.removeItem(atPath: filler)
         let resumed = try await server.waitForLine(containing: "JOURNAL_WRITES_RESUMED")
         #expect(resumed.contains("\"level\":\"info\"") && resumed.contains("\"shard\":0"), "\(resumed)")
-        let after = try AuthCommandTests.run(["stock", "set", "after", "--on-hand", "1", "--store", "eu"] + wire)
+        let after = try await AuthCommandTests.run(["stock", "set", "after", "--on-hand", "1", "--store", "eu"] + wire)
         #expect(after.status == 0, "writes resume by themselves: \(after.errors)")
         #expect(Self.lines(of: server, containing: "JOURNAL_WRITES_HALTED") == 1)
         #expect(Self.lines(of: server, containing: "JOURNAL_WRITES_RESUMED") == 1)

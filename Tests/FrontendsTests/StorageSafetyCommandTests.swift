@@ -16,19 +16,19 @@ struct StorageSafetyCommandTests {
         let server = try ServeProcess(["--data-dir", data])
         defer { server.stop() }
         let port = try await server.waitUntilReady()
-        let token = try AuthCommandTests.run([
+        let token = try await AuthCommandTests.run([
             "token", "create", "--role", "admin", "--store", "*", "--subject", "ops", "--data-dir", data,
             "--ttl-seconds", "86400",
         ]).output.trimmingCharacters(in: .newlines)
-        let set = try AuthCommandTests.run(
+        let set = try await AuthCommandTests.run(
             ["stock", "set", "A", "--on-hand", "5", "--store", "eu", "--token", token, "--server", "127.0.0.1:\(port)"])
         #expect(set.status == 0, "\(set.errors)")
 
-        let backup = try AuthCommandTests.run(["backup", "--data-dir", data, "--target", scratch + "/backup"])
+        let backup = try await AuthCommandTests.run(["backup", "--data-dir", data, "--target", scratch + "/backup"])
         #expect(backup.status == 0, "\(backup.errors)")
         #expect(backup.output.contains("carried jwt-secret (mode 0600)"))
         server.stop()
-        let restore = try AuthCommandTests.run(["restore", "--data-dir", scratch + "/backup", "--target", scratch + "/restored"])
+        let restore = try await AuthCommandTests.run(["restore", "--data-dir", scratch + "/backup", "--target", scratch + "/restored"])
         #expect(restore.status == 0, "\(restore.errors)")
         #expect(restore.output.contains("carried jwt-secret (mode 0600)"))
 
@@ -43,7 +43,7 @@ struct StorageSafetyCommandTests {
         defer { restored.stop() }
         let restoredPort = try await restored.waitUntilReady()
         #expect(restored.errors.contains("secret from \(scratch)/restored/jwt-secret"), "no new secret was made")
-        let read = try AuthCommandTests.run(
+        let read = try await AuthCommandTests.run(
             ["stock", "get", "A", "--store", "eu", "--json", "--token", token, "--server", "127.0.0.1:\(restoredPort)"])
         #expect(read.status == 0, "the token made before the backup is accepted: \(read.errors)")
         #expect(read.output.contains("\"onHand\" : 5") || read.output.contains("\"onHand\":5"), "\(read.output)")
