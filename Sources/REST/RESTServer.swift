@@ -69,7 +69,11 @@ public final class RESTServer: Sendable {
             },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
-                serverName: configuration.serverName, reuseAddress: true),
+                serverName: configuration.serverName,
+                // As the wire listener: a burst of connects (a load generator
+                // opening its pool) waits in the kernel instead of having its
+                // SYNs dropped and retried a second or more later.
+                backlog: 1_024, reuseAddress: true),
             onServerRunning: { listener in
                 await RESTAcceptPause.install(on: listener, pause: acceptPause, metrics: metrics, logger: logger)
                 onListening(listener)

@@ -22,8 +22,10 @@ struct RESTConnectionTests {
         defer { Task { await rest.stop() } }
         let metrics = rest.server.connectionMetrics
 
-        let silent = try (0..<idleCount).map { _ in try rest.connect() }
-        let slowloris = try (0..<200).map { _ in try rest.connect() }
+        // Connecting blocks while the listener's backlog is full; not on a cooperative thread.
+        let port = rest.port
+        let silent = try await RawConnection.blocking { try (0..<idleCount).map { _ in try RawConnection(port: port) } }
+        let slowloris = try await RawConnection.blocking { try (0..<200).map { _ in try RawConnection(port: port) } }
         let stillOpen = try await RawConnection.blocking { () throws -> (silent: Int, slowloris: Int) in
             for connection in slowloris { try connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n") }
             let slowlorisOpen = Self.trickleUntilClosed(slowloris, timeoutSeconds: 60)
@@ -33,7 +35,6 @@ struct RESTConnectionTests {
         #expect(metrics.headerTimeouts.value >= UInt64(idleCount + 200))
 
         let timeoutsBefore = metrics.headerTimeouts.value
-        let port = rest.port
         let keptAliveOpen = try await RawConnection.blocking { () throws -> Int in
             var keptAlive: [RawConnection] = []
             for _ in 0..<20 {
