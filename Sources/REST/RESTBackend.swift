@@ -68,8 +68,18 @@ public final class RESTBackend: Sendable {
 
     /// Runs `command` through the same submission path as the wire server and
     /// returns its durable result, or throws the engine's error as a problem.
+    /// A query is answered at once when that is safe (`ShardRuntime.read`):
+    /// a connection's requests run one after another, so none of its writes
+    /// is still queued.
     func execute(_ command: Command, caller: Caller) async throws -> CommandResult {
-        switch try await readyRuntime().execute(command, caller: caller) {
+        let runtime = try readyRuntime()
+        let outcome: Outcome
+        if let answered = runtime.read(command, caller: caller) {
+            outcome = answered
+        } else {
+            outcome = await runtime.execute(command, caller: caller)
+        }
+        switch outcome {
         case .success(let result): return result
         case .failure(let error): throw Problem(error)
         }

@@ -71,6 +71,7 @@ func fullActiveCount(_ runtime: ShardRuntime, shard: Int = 0) async -> Int? {
         #expect(parsed.value("holdfast_shard_writes_halted", ["shard": "0"]) == 0)
         #expect(parsed.value("holdfast_shard_queue_depth", ["shard": "0"]) == 0)
         #expect(parsed.value("holdfast_shard_queue_refusals_total", ["shard": "0", "reason": "busy"]) == 0)
+        #expect(parsed.value("holdfast_shard_reads_without_queue_total", ["shard": "0"]) == 0, "execute always queues")
         let batches = try #require(parsed.value("holdfast_shard_batch_size_count", ["shard": "0"]))
         #expect(batches >= 6 && parsed.value("holdfast_shard_batch_size_sum", ["shard": "0"]) ?? 0 >= 6)
         #expect(parsed.value("holdfast_shard_batch_durable_seconds_count", ["shard": "0"]) ?? 0 >= 4)

@@ -71,6 +71,30 @@ struct ClientPipeliningTests {
         await fixture.stop()
     }
 
+    @Test("a query on a connection with nothing in flight is answered at once; one pipelined behind a write sees it")
+    func queriesWithoutTheQueue() async throws {
+        let fixture = try await ClientFixture(shards: 1)
+        let client = fixture.client
+        let runtime = fixture.server.runtime
+        _ = try await client.setStock(SetStock(store: "s", sku: "A", onHand: 10))
+        let readsBefore = runtime.metrics(shard: 0)?.readsWithoutQueue ?? 0
+        #expect(try await client.getStock(StockQuery(store: "s", sku: "A")).totals.onHand == 10)
+        #expect(runtime.metrics(shard: 0)?.readsWithoutQueue == readsBefore + 1)
+
+        // Two frames sent back to back: if the query's frame arrives while the
+        // reservation is in flight, it queues behind it; either way it sees it.
+        let outcomes = await client.execute(batch: [
+            .reserve(Reserve(store: "s", reservationID: "r", lines: [LineRequest(sku: "A", quantity: 4)])),
+            .getStock(StockQuery(store: "s", sku: "A")),
+        ])
+        guard case .success(.stock(let view)) = outcomes.last else {
+            Issue.record("expected the stock view, got \(outcomes)")
+            return
+        }
+        #expect(view.totals.reserved == 4)
+        await fixture.stop()
+    }
+
     @Test("reserve(batch:) returns each reservation's view or refusal in order")
     func reserveBatch() async throws {
         let fixture = try await ClientFixture()

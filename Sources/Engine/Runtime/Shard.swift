@@ -32,8 +32,15 @@ final class Shard: @unchecked Sendable {
     private var stopped = false
     private var batchesInFlight = 0
 
-    /// Touched only by the writer thread.
+    /// Guards `machine`, `notDurable` and `writerExited`: the writer holds it
+    /// while it applies a batch, a read without the queue while it answers,
+    /// so neither sees a batch half applied. Never held across a log write.
+    private let stateAccess = Lock()
+    /// Changed by the writer thread only, read under `stateAccess` by direct reads.
     private var machine: StateMachine
+    /// Batches applied and not yet durable: what direct reads must not show.
+    private var notDurable = AppliedNotDurable()
+    private var writerExited = false
     /// The last batch timestamp; batch time never goes back, even if the clock does.
     private var lastTimestamp: Int64 = 0
 
@@ -95,6 +102,7 @@ final class Shard: @unchecked Sendable {
             switch queue.drain(into: &drained, timeoutSeconds: timeout) {
             case .stopped:
                 waitForJournal(below: 1)
+                stateAccess.withLock { writerExited = true }
                 return
             case .idle:
                 let woke = monotonicNanoseconds()
@@ -134,10 +142,18 @@ final class Shard: @unchecked Sendable {
     /// durable, is refused (`UndurableChanges`).
     private func applyBatch(_ submissions: ArraySlice<Submission>, commands: Int) {
         let startedAt = submissions.isEmpty ? 0 : monotonicNanoseconds()
+        // Waits for room for this batch's two releases (early and durable)
+        // before taking the state lock, which direct reads wait for.
+        releases.waitUntilPending(below: Shard.releaseBacklogMax - 1)
+        stateAccess.lock()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
         lastTimestamp = timestamp
         let halted = writesHaltedReason
-        if halted == nil && journal.resumesAfterFailure { releases.forgetUndurableChanges() }
+        if halted == nil && journal.resumesAfterFailure {
+            releases.forgetUndurableChanges()
+            notDurable.removeFailed()
+        }
+        var purged = false
         var records: [LogRecord] = []
         var early: [ReleaseQueue.Reply] = []
         var replies: [ReleaseQueue.Reply] = []
@@ -146,6 +162,7 @@ final class Shard: @unchecked Sendable {
         if halted == nil {
             let tick = machine.apply(.advanceTime, at: timestamp)
             if let lsn = tick.lsn { records.append(LogRecord(lsn: lsn, timestamp: timestamp, command: .advanceTime)) }
+            if case .success(.tick(let report)) = tick.outcome { purged = report.purgedRecords > 0 }
         }
         for submission in submissions {
             switch submission {
@@ -178,18 +195,17 @@ final class Shard: @unchecked Sendable {
         }
         let events = machine.events
         machine.events.removeAll(keepingCapacity: true)
+        let sequence = records.isEmpty ? nil : notDurable.add(events: events, purged: purged)
         metrics.publishActiveReservations(machine.reservations.activeCount)
+        stateAccess.unlock()
+
         if commands > 0 { metrics.batchSizes.recordFromOwner(UInt64(commands)) }
-        if !early.isEmpty {
-            releases.waitUntilPending(below: Shard.releaseBacklogMax)
-            _ = releases.enqueue(replies: early, events: [], needsDurability: false)
-        }
+        if !early.isEmpty { _ = releases.enqueue(replies: early, events: [], needsDurability: false) }
         guard !replies.isEmpty || !records.isEmpty else { return }
         Shard.checkConsecutive(records)
 
-        releases.waitUntilPending(below: Shard.releaseBacklogMax)
         let ticket = releases.enqueue(replies: replies, events: events, needsDurability: !records.isEmpty)
-        guard !records.isEmpty else { return }
+        guard let sequence else { return }
         waitForJournal(below: limits.journalBatchesInFlightMax)
         stateLock.withLock { batchesInFlight += 1 }
         let durableLatency = metrics.batchDurableLatencyNanoseconds
@@ -202,7 +218,42 @@ final class Shard: @unchecked Sendable {
                 batchesInFlight -= 1
                 stateLock.broadcast()
             }
+            // Before the replies go: a client told its change is durable
+            // may read it back at once, without the queue.
+            stateAccess.withLock {
+                if case .success = result { notDurable.remove(sequence) } else { notDurable.markFailed(sequence) }
+            }
             releases.complete(ticket, result)
+        }
+    }
+
+    /// Answers a query from the state as it is now, without the queue, if
+    /// its answer cannot show a change that is not yet durable; nil if it
+    /// must go through the queue instead (a change it reads is still being
+    /// written or its write failed, records were purged by a batch still
+    /// being written, the shard has stopped, or `command` changes state).
+    ///
+    /// Such an answer shows every change acknowledged before it was asked,
+    /// and none that is not durable — the same as a queued query, which
+    /// would also wait for the batch being written. Counted like a queued
+    /// command. Called on any thread.
+    func read(_ command: Command, by caller: Caller) -> Outcome? {
+        guard !command.isMutation, releases.undurableRefusal(of: command) == nil else { return nil }
+        return stateAccess.withLock { () -> Outcome? in
+            guard !writerExited, !notDurable.mayShowChange(to: command) else { return nil }
+            let outcome = machine.apply(command, at: machine.now, by: caller).outcome
+            if notDurable.hasPurges {
+                switch (command, outcome) {
+                case (.listOrders, _), (_, .failure(.unknownReservation)), (_, .failure(.unknownCart)),
+                    (_, .failure(.unknownOrder)):
+                    return nil
+                default: break
+                }
+            }
+            // The writer bumps the same counters only under `stateAccess`.
+            metrics.count(row: metrics.row(of: command), outcome)
+            metrics.countReadWithoutQueue()
+            return outcome
         }
     }
 

@@ -25,6 +25,7 @@ public final class ShardMetrics: @unchecked Sendable {
     private let activeReservationCount = Atomic<Int>(0)
     private let busyRefusalCount = Atomic<UInt64>(0)
     private let shuttingDownRefusalCount = Atomic<UInt64>(0)
+    private let readWithoutQueueCount = Atomic<UInt64>(0)
 
     init(shardIndex: Int, commandsPerBatchMax: Int) {
         self.shardIndex = shardIndex
@@ -79,6 +80,13 @@ public final class ShardMetrics: @unchecked Sendable {
     @inline(__always)
     func publishActiveReservations(_ count: Int) {
         activeReservationCount.store(count, ordering: .relaxed)
+    }
+
+    /// Counts a query answered without the queue (`Shard.read`); on any
+    /// thread, under the shard's state lock.
+    @inline(__always)
+    func countReadWithoutQueue() {
+        readWithoutQueueCount.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Counts a submission the queue refused (caller threads; rare).
@@ -140,6 +148,10 @@ public final class ShardMetrics: @unchecked Sendable {
 
     /// Submissions refused at the queue: it was full (`busy`).
     public var busyRefusals: UInt64 { busyRefusalCount.load(ordering: .relaxed) }
+
+    /// Queries answered at once on the caller's thread, without the queue
+    /// (also counted among the commands, by kind and outcome).
+    public var readsWithoutQueue: UInt64 { readWithoutQueueCount.load(ordering: .relaxed) }
 
     /// Submissions refused at the queue: the runtime was stopping.
     public var shuttingDownRefusals: UInt64 { shuttingDownRefusalCount.load(ordering: .relaxed) }

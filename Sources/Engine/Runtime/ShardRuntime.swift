@@ -126,6 +126,30 @@ public final class ShardRuntime: Sendable {
         }
     }
 
+    /// Answers a query at once on the calling thread, without the queue, if
+    /// that is safe: its answer cannot show a change that is not yet durable
+    /// (a change being written, or one whose write failed). Nil when it must
+    /// be submitted instead — then also for a mutation or an unknown shard's
+    /// store. Shows every change whose outcome was reported before the call,
+    /// so a caller that waits for its writes' outcomes reads its own writes;
+    /// one with writes still queued must submit its reads behind them.
+    public func read(_ command: Command, caller: Caller = .service) -> Outcome? {
+        guard let store = command.store else { return nil }
+        return shards[shardIndex(forStore: store)].read(command, by: caller)
+    }
+
+    /// `read(_:caller:)` for each command; nil unless every one of them can
+    /// be answered at once (then submit them all).
+    public func read(batch commands: [Command], caller: Caller = .service) -> [Outcome]? {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(commands.count)
+        for command in commands {
+            guard let outcome = read(command, caller: caller) else { return nil }
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
     /// Runs a command and waits for its durable outcome.
     public func execute(_ command: Command, caller: Caller = .service) async -> Outcome {
         await withCheckedContinuation { continuation in

@@ -44,53 +44,54 @@ struct UndurableChanges {
     /// reads is unknown.
     func refusal(of command: Command) -> String? {
         guard !keys.isEmpty, let reason else { return nil }
-        let unknown: Bool
-        switch command {
-        case .getStock(let query):
-            unknown = keys.contains(.storeStock(store: query.store)) || keys.contains(.stock(store: query.store, sku: query.sku))
-        case .checkAvailability(let query):
-            unknown =
-                keys.contains(.storeStock(store: query.store))
-                || query.lines.contains { keys.contains(.stock(store: query.store, sku: $0.sku)) }
-        case .getReservation(let reference):
-            unknown = keys.contains(.reservation(store: reference.store, id: reference.reservationID))
-        case .getCart(let reference):
-            unknown = keys.contains(.cart(store: reference.store, id: reference.cartID))
-        case .getOrder(let reference):
-            unknown = keys.contains(.order(store: reference.store, id: reference.orderID))
-        case .listOrders(let query):
-            unknown = keys.contains(.orderList(store: query.store))
-        case .getPrice(let query):
-            unknown = keys.contains(.price(store: query.store, sku: query.sku))
-        default:
-            unknown = false
-        }
+        let unknown = Self.keys(readBy: command).contains { keys.contains($0) }
         return unknown ? "its last change is not yet durable (\(reason))" : nil
     }
 
+    /// The keys whose changes a query's answer shows; none for a mutation.
+    static func keys(readBy command: Command) -> [Key] {
+        switch command {
+        case .getStock(let query):
+            [.storeStock(store: query.store), .stock(store: query.store, sku: query.sku)]
+        case .checkAvailability(let query):
+            [.storeStock(store: query.store)] + query.lines.map { .stock(store: query.store, sku: $0.sku) }
+        case .getReservation(let reference): [.reservation(store: reference.store, id: reference.reservationID)]
+        case .getCart(let reference): [.cart(store: reference.store, id: reference.cartID)]
+        case .getOrder(let reference): [.order(store: reference.store, id: reference.orderID)]
+        case .listOrders(let query): [.orderList(store: query.store)]
+        case .getPrice(let query): [.price(store: query.store, sku: query.sku)]
+        default: []
+        }
+    }
+
     private static func keys(of event: Event, into keys: inout Set<Key>) {
+        forEachKey(of: event) { keys.insert($0) }
+    }
+
+    /// Calls `body` with each key whose reads `event`'s change shows in.
+    static func forEachKey(of event: Event, _ body: (Key) -> Void) {
         let store = event.store
         switch event.kind {
-        case .stockChanged(let change): keys.insert(.stock(store: store, sku: change.sku))
-        case .lowStock(let sku, _, _, _), .backInStock(let sku, _, _): keys.insert(.stock(store: store, sku: sku))
-        case .locationPriorityChanged: keys.insert(.storeStock(store: store))
+        case .stockChanged(let change): body(.stock(store: store, sku: change.sku))
+        case .lowStock(let sku, _, _, _), .backInStock(let sku, _, _): body(.stock(store: store, sku: sku))
+        case .locationPriorityChanged: body(.storeStock(store: store))
         case .reservationPlaced(let id, _, _), .reservationExtended(let id, _), .reservationReleased(let id),
             .reservationExpired(let id):
-            keys.insert(.reservation(store: store, id: id))
+            body(.reservation(store: store, id: id))
         case .reservationConfirmed(let id, let orderID):
-            keys.insert(.reservation(store: store, id: id))
-            keys.insert(.order(store: store, id: orderID))
-            keys.insert(.orderList(store: store))
+            body(.reservation(store: store, id: id))
+            body(.order(store: store, id: orderID))
+            body(.orderList(store: store))
         case .cartChanged(let id), .cartHoldExpired(let id), .cartRemoved(let id):
-            keys.insert(.cart(store: store, id: id))
+            body(.cart(store: store, id: id))
         case .cartCheckedOut(let id, let orderID):
-            keys.insert(.cart(store: store, id: id))
-            keys.insert(.order(store: store, id: orderID))
-            keys.insert(.orderList(store: store))
+            body(.cart(store: store, id: id))
+            body(.order(store: store, id: orderID))
+            body(.orderList(store: store))
         case .orderPlaced(let id, _, _, _), .orderPaid(let id), .orderFulfilled(let id), .orderCancelled(let id):
-            keys.insert(.order(store: store, id: id))
-            keys.insert(.orderList(store: store))
-        case .priceChanged(let sku, _): keys.insert(.price(store: store, sku: sku))
+            body(.order(store: store, id: id))
+            body(.orderList(store: store))
+        case .priceChanged(let sku, _): body(.price(store: store, sku: sku))
         }
     }
 }

@@ -47,6 +47,10 @@ extension NodeMetrics {
             help: "Commands refused for lack of stock (INSUFFICIENT_STOCK), every operation.",
             labelNames: ["shard"], sample: perShard { runtime.metrics(shard: $0)?.insufficientStockRefusals })
         try registry.sampledCounter(
+            name: "holdfast_shard_reads_without_queue_total",
+            help: "Queries answered at once on the network thread, not through the shard's queue (also in holdfast_commands_total).",
+            labelNames: ["shard"], sample: perShard { runtime.metrics(shard: $0)?.readsWithoutQueue })
+        try registry.sampledCounter(
             name: "holdfast_shard_queue_refusals_total",
             help: "Submissions refused at the shard's queue: busy (full) or shutting_down.",
             labelNames: ["shard", "reason"]

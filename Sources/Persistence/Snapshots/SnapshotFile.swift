@@ -54,7 +54,7 @@ public enum SnapshotFile {
     ) throws(PersistenceError) -> SnapshotInfo {
         let encoded = state.encodedState()
         let digest = encoded.withUnsafeBytes { SHA256Hasher.digest($0) }
-        var info = SnapshotInfo(
+        let info = SnapshotInfo(
             path: FileSystem.join(directory, name(forLSN: state.lastLSN)), shardIndex: shardIndex, shardCount: shardCount,
             lsn: state.lastLSN, stateTimestamp: state.now, createdAt: Int64(Date().timeIntervalSince1970 * 1e9),
             limitsDigest: LimitsFingerprint.digest(of: state.limits), stateBytes: encoded.count, stateDigest: digest)

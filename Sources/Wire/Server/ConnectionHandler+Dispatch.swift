@@ -95,6 +95,12 @@ extension ConnectionHandler {
                 .authorization, principal: principal, operation: denial.operation, deniedItems: denial.count,
                 reason: denial.reason)
         }
+        if operationsInFlight == 0, !commands.isEmpty, let outcomes = readAtOnce(commands) {
+            for (index, outcome) in outcomes.enumerated() {
+                reply.settle(commands.count == ranges.count ? index : positions[index], .outcome(outcome))
+            }
+            return reply.encode(into: &frames)
+        }
         operationsInFlight += ranges.count
         guard !commands.isEmpty, let outbox else {
             reply.encode(into: &frames)
@@ -107,6 +113,15 @@ extension ConnectionHandler {
                 received: CommandGroup.ReceivedPayloads(bytes: frame.body, ranges: payloads), reply: reply,
                 positions: commands.count == ranges.count ? nil : positions, outbox: outbox,
                 counters: server.counters))
+    }
+
+    /// The outcomes of a frame of queries answered on this event loop, without
+    /// the shard's queue (`ShardRuntime.read`); nil if any item changes state
+    /// or must wait for a change being written. Asked only while the connection
+    /// has nothing in flight, so no write of its own is still queued ahead.
+    private func readAtOnce(_ commands: [Command]) -> [Outcome]? {
+        guard !commands.contains(where: \.isMutation) else { return nil }
+        return server.runtime.read(batch: commands, caller: principal.caller)
     }
 
     /// Why a frame of `itemCount` operations cannot be taken now, if it cannot.

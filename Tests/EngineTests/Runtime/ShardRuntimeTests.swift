@@ -330,6 +330,15 @@ final class GatedJournal: Journal, @unchecked Sendable {
         }
         for callback in callbacks { callback(.success(())) }
     }
+
+    /// Holds the batches appended from now on until `openGate()`.
+    func closeGate() { lock.withLock { open = false } }
+
+    /// Waits (up to 30 s) until `count` batches have been appended.
+    func waitForAppendedBatches(_ count: Int) async throws {
+        for _ in 0..<3_000 where appendedBatches < count { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(appendedBatches >= count, "batches appended: \(appendedBatches)")
+    }
 }
 
 /// Reports the first `failAfterBatches` batches durable, then fails every one.
