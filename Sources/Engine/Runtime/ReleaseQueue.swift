@@ -116,6 +116,10 @@ final class ReleaseQueue: @unchecked Sendable {
         }
     }
 
+    /// Whether a failure has made every later batch fail too (a journal that
+    /// gives up): then no batch is durable, whatever the journal reports.
+    var failsEveryBatch: Bool { lock.withLock { stickyFailure != nil } }
+
     /// Batches not yet released.
     var pendingCount: Int { lock.withLock { batches.count - head } }
 

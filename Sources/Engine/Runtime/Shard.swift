@@ -219,9 +219,11 @@ final class Shard: @unchecked Sendable {
                 stateLock.broadcast()
             }
             // Before the replies go: a client told its change is durable
-            // may read it back at once, without the queue.
+            // may read it back at once, without the queue. After a failure
+            // that fails every later batch, no batch leaves.
+            let durable = if case .success = result { !releases.failsEveryBatch } else { false }
             stateAccess.withLock {
-                if case .success = result { notDurable.remove(sequence) } else { notDurable.markFailed(sequence) }
+                if durable { notDurable.remove(sequence) } else { notDurable.markFailed(sequence) }
             }
             releases.complete(ticket, result)
         }
