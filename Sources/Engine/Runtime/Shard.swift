@@ -34,8 +34,9 @@ final class Shard: @unchecked Sendable {
 
     /// Guards `machine`, `notDurable` and `writerExited`: the writer holds it
     /// while it applies a batch, a read without the queue while it answers,
-    /// so neither sees a batch half applied. Never held across a log write.
-    private let stateAccess = Lock()
+    /// so neither sees a batch half applied. Never held across a log write;
+    /// a read gives up rather than wait for the writer.
+    private let stateAccess = StateLock()
     /// Changed by the writer thread only, read under `stateAccess` by direct reads.
     private var machine: StateMachine
     /// Batches applied and not yet durable: what direct reads must not show.
@@ -102,7 +103,7 @@ final class Shard: @unchecked Sendable {
             switch queue.drain(into: &drained, timeoutSeconds: timeout) {
             case .stopped:
                 waitForJournal(below: 1)
-                stateAccess.withLock { writerExited = true }
+                stateAccess.withWriterLock { writerExited = true }
                 return
             case .idle:
                 let woke = monotonicNanoseconds()
@@ -145,7 +146,7 @@ final class Shard: @unchecked Sendable {
         // Waits for room for this batch's two releases (early and durable)
         // before taking the state lock, which direct reads wait for.
         releases.waitUntilPending(below: Shard.releaseBacklogMax - 1)
-        stateAccess.lock()
+        stateAccess.lockAsWriter()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
         lastTimestamp = timestamp
         let halted = writesHaltedReason
@@ -197,7 +198,7 @@ final class Shard: @unchecked Sendable {
         machine.events.removeAll(keepingCapacity: true)
         let sequence = records.isEmpty ? nil : notDurable.add(events: events, purged: purged)
         metrics.publishActiveReservations(machine.reservations.activeCount)
-        stateAccess.unlock()
+        stateAccess.unlockAsWriter()
 
         if commands > 0 { metrics.batchSizes.recordFromOwner(UInt64(commands)) }
         if !early.isEmpty { _ = releases.enqueue(replies: early, events: [], needsDurability: false) }
@@ -222,7 +223,7 @@ final class Shard: @unchecked Sendable {
             // may read it back at once, without the queue. After a failure
             // that fails every later batch, no batch leaves.
             let durable = if case .success = result { !releases.failsEveryBatch } else { false }
-            stateAccess.withLock {
+            stateAccess.withWriterLock {
                 if durable { notDurable.remove(sequence) } else { notDurable.markFailed(sequence) }
             }
             releases.complete(ticket, result)
@@ -233,7 +234,8 @@ final class Shard: @unchecked Sendable {
     /// its answer cannot show a change that is not yet durable; nil if it
     /// must go through the queue instead (a change it reads is still being
     /// written or its write failed, records were purged by a batch still
-    /// being written, the shard has stopped, or `command` changes state).
+    /// being written, the writer is applying a batch, the shard has stopped,
+    /// or `command` changes state).
     ///
     /// Such an answer shows every change acknowledged before it was asked,
     /// and none that is not durable — the same as a queued query, which
@@ -241,7 +243,7 @@ final class Shard: @unchecked Sendable {
     /// command. Called on any thread.
     func read(_ command: Command, by caller: Caller) -> Outcome? {
         guard !command.isMutation, releases.undurableRefusal(of: command) == nil else { return nil }
-        return stateAccess.withLock { () -> Outcome? in
+        return stateAccess.withReaderLockIfWriterIdle { () -> Outcome? in
             guard !writerExited, !notDurable.mayShowChange(to: command) else { return nil }
             let outcome = machine.apply(command, at: machine.now, by: caller).outcome
             if notDurable.hasPurges {
