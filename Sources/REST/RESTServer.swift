@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import Observability
 import ServiceLifecycle
 import Synchronization
@@ -42,7 +43,11 @@ public final class RESTServer: Sendable {
         let serviceGroup = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         group.withLock { $0 = serviceGroup }
-        let running = Task {
+        // The server's own tasks — the accept loop, each connection's start —
+        // run on an event loop of the group that serves the sockets, not on
+        // Swift's global pool: busy or blocked pool threads (as many as cores)
+        // must not stop the REST port from accepting and answering.
+        let running = Task(executorPreference: EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())) {
             defer { continuation.finish() }
             try await serviceGroup.run()
         }
