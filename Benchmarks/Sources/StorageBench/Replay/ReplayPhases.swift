@@ -21,6 +21,27 @@ struct ReplayPhases {
         case applyOnly = "phase: apply only (records in memory)"
 
         var isWholeRecovery: Bool { self == .recoveryCold || self == .recoveryWarm }
+
+        /// The name `--replay-phases` selects it by.
+        var key: String {
+            switch self {
+            case .recoveryCold: "cold"
+            case .recoveryWarm: "warm"
+            case .readFiles: "read"
+            case .readAndVerify: "verify"
+            case .readVerifyDecode: "decode"
+            case .applyOnly: "apply"
+            }
+        }
+
+        /// The phases named by `keys` (every phase when nil), in their order.
+        static func selected(_ keys: [String]?) throws(BenchFailure) -> [Phase] {
+            guard let keys else { return allCases }
+            for key in keys where !allCases.contains(where: { $0.key == key }) {
+                throw BenchFailure("no replay phase \(key); phases: \(allCases.map(\.key).joined(separator: ","))")
+            }
+            return allCases.filter { keys.contains($0.key) }
+        }
     }
 
     let dataDirectory: String
