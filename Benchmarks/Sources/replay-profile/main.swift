@@ -1,11 +1,13 @@
 // Applies a kept storage-bench log in memory, outside storage-bench, for
 // instruction counts and hot spots under callgrind (valgrind crashes on
-// storage-bench itself, in libdispatch's main-queue wait):
+// storage-bench itself, in libdispatch's main-queue wait, and cannot read the
+// debug information, so the binary is stripped of it first):
 //
 //   .build-bench/release/storage-bench --only replay --replay-commands 200000 \
 //       --replay-log /tmp/replay-log --replay-phases read --runs 1
+//   objcopy --strip-debug .build-bench/release/replay-profile /tmp/replay-profile
 //   valgrind --tool=callgrind --toggle-collect='*ReplayProfile*applyAll*' \
-//       .build-bench/release/replay-profile /tmp/replay-log replay
+//       /tmp/replay-profile /tmp/replay-log replay
 //
 // Reading and decoding the log are not collected, so Ir / records =
 // instructions per record. Modes: `apply` (`StateMachine.apply`, events on),
