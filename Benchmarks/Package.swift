@@ -33,6 +33,15 @@ let package = Package(
             dependencies: ["EngineWorkloads"],
             path: "Sources/engine-profile"
         ),
+        // For callgrind: instruction counts of applying a kept replay log.
+        .executableTarget(
+            name: "replay-profile",
+            dependencies: [
+                .product(name: "Engine", package: "Holdfast"),
+                .product(name: "Persistence", package: "Holdfast"),
+            ],
+            path: "Sources/replay-profile"
+        ),
         // The persistence layer on the real disk: log throughput and latency,
         // replay speed, snapshots and the writer's stall. Run it with
         // Benchmarks/run-storage-benchmarks; not a package-benchmark target

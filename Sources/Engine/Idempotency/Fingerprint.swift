@@ -8,7 +8,7 @@ enum Fingerprint {
 
     /// The store, key and content fingerprint of a command sent with a `requestKey`.
     /// Nil for commands without one (their identity is their entity id, or they
-    /// are idempotent by nature).
+    /// are idempotent by nature), found before any content is hashed.
     /// A customer caller is part of the fingerprint, so one customer's key never
     /// answers with another's result.
     static func keyedIdentity(of command: Command, caller: Caller = .service) -> KeyedIdentity? {
@@ -16,10 +16,11 @@ enum Fingerprint {
         var hasher = StableHasher()
         if let customer = caller.customerID { hasher.combine(customer) }
         let store: String
-        let key: String?
+        let key: String
         switch command {
         case .setStock(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("setStock")
             hasher.combine(command.sku)
             hasher.combine(command.location)
@@ -28,43 +29,48 @@ enum Fingerprint {
                 hasher.combine(field ?? 0)
             }
         case .adjustStock(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("adjustStock")
             hasher.combine(command.sku)
             hasher.combine(command.location)
             hasher.combine(command.delta)
             hasher.combine(command.reason)
         case .setLocationPriority(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("setLocationPriority")
             for location in command.locations { hasher.combine(location) }
         case .setPrice(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("setPrice")
             hasher.combine(command.sku)
             hasher.combine(command.unitPriceMinor != nil)
             hasher.combine(command.unitPriceMinor ?? 0)
             hasher.combine(command.unitPriceMinor == nil ? "" : command.currency)
         case .extendReservation(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("extendReservation")
             hasher.combine(command.reservationID)
             hasher.combine(command.ttlSeconds)
         case .addCartItem(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("addCartItem")
             hasher.combine(command.cartID)
             hasher.combine(command.sku)
             hasher.combine(command.quantity)
         case .payOrder(let command), .fulfillOrder(let command), .cancelOrder(let command):
-            (store, key) = (command.store, command.requestKey)
+            guard let requestKey = command.requestKey else { return nil }
+            (store, key) = (command.store, requestKey)
             hasher.combine("orderTransition")
             hasher.combine(command.orderID)
             hasher.combine(transitionName(of: commandKind))
         default:
             return nil
         }
-        guard let key else { return nil }
         return KeyedIdentity(store: store, key: key, fingerprint: hasher.finalize())
     }
 

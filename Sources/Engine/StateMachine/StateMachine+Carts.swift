@@ -55,7 +55,7 @@ extension StateMachine {
         releaseCartHold(slot)
         carts.remove(slot)
         emit(store: store, .cartRemoved(cartID: command.cartID))
-        return .success(.cart(emptyCartView(command.cartID, replayed: false)))
+        return .success(answer { .cart(emptyCartView(command.cartID, replayed: false)) })
     }
 
     func getCart(_ query: CartReference) -> Outcome {
@@ -154,7 +154,7 @@ extension StateMachine {
         carts[cartSlot] = cart
         carts.touch(cartSlot, at: now, lsn: pendingLSN)
         emit(store: cart.store, .cartChanged(cartID: cart.id))
-        return .success(.cart(cartView(cart, replayed: false)))
+        return .success(answer { .cart(cartView(cart, replayed: false)) })
     }
 
     /// Takes back the old hold's stock and reserves `lines` anew. On failure the

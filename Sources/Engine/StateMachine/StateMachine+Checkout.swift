@@ -62,7 +62,7 @@ extension StateMachine {
         let order = insertOrder(
             store: store, terms: terms, lines: chain, amounts: amounts, fingerprint: fingerprint,
             reservationID: nil)
-        return .success(.order(orderView(order, replayed: false)))
+        return .success(answer { .order(orderView(order, replayed: false)) })
     }
 
     /// Moves a cart's live hold from reserved to committed and frees the hold;

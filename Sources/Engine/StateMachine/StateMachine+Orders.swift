@@ -35,7 +35,7 @@ extension StateMachine {
         emitStockChanged(chain: chain, availableSign: -1)
         let order = insertOrder(
             store: store, terms: terms, lines: chain, amounts: amounts, fingerprint: fingerprint, reservationID: nil)
-        return .success(.order(orderView(order, replayed: false)))
+        return .success(answer { .order(orderView(order, replayed: false)) })
     }
 
     /// Pay, fulfil or cancel. Asking for the state the order is already in
@@ -83,7 +83,7 @@ extension StateMachine {
         case .placed:
             preconditionFailure("no transition leads to placed")
         }
-        return .success(.order(orderView(slot, replayed: false)))
+        return .success(answer { .order(orderView(slot, replayed: false)) })
     }
 
     func getOrder(_ query: OrderReference) -> Outcome {

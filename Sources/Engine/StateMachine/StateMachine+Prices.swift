@@ -23,7 +23,7 @@ extension StateMachine {
         beginChange()
         prices.set(sku, listed)
         emit(store: stock.skus[Int(sku)].store, .priceChanged(sku: command.sku, listed: listed))
-        return .success(.price(PriceView(sku: command.sku, listed: listed)))
+        return .success(answer { .price(PriceView(sku: command.sku, listed: listed)) })
     }
 
     func getPrice(_ query: PriceQuery) -> Outcome {

@@ -46,7 +46,7 @@ extension StateMachine {
                 orderID: nil, idHash: idHash))
         emitStockChanged(chain: chain, availableSign: -1)
         emit(store: store, .reservationPlaced(reservationID: command.reservationID, owner: owner, deadline: deadline))
-        return .success(.reservation(reservationView(slot, replayed: false)))
+        return .success(answer { .reservation(reservationView(slot, replayed: false)) })
     }
 
     mutating func extendReservation(_ command: ExtendReservation) -> Outcome {
@@ -60,7 +60,7 @@ extension StateMachine {
         let deadline = deadline(afterSeconds: command.ttlSeconds)
         reservations.setDeadline(slot, deadline)
         emit(store: reservations[slot].store, .reservationExtended(reservationID: command.reservationID, deadline: deadline))
-        return .success(.reservation(reservationView(slot, replayed: false)))
+        return .success(answer { .reservation(reservationView(slot, replayed: false)) })
     }
 
     /// Releases an active reservation (even one past its deadline that the tick
@@ -83,7 +83,7 @@ extension StateMachine {
         reservations.finish(slot, status: .released, at: now)
         emitStockChanged(chain: chain, availableSign: 1)
         emit(store: reservations[slot].store, .reservationReleased(reservationID: command.reservationID))
-        return .success(.reservation(reservationView(slot, replayed: false)))
+        return .success(answer { .reservation(reservationView(slot, replayed: false)) })
     }
 
     mutating func confirmReservation(_ command: ConfirmReservation) -> Outcome {
@@ -127,7 +127,7 @@ extension StateMachine {
         let order = insertOrder(
             store: store, terms: terms, lines: priced, amounts: amounts, fingerprint: fingerprint,
             reservationID: command.reservationID)
-        return .success(.order(orderView(order, replayed: false)))
+        return .success(answer { .order(orderView(order, replayed: false)) })
     }
 
     func getReservation(_ query: ReservationReference) -> Outcome {

@@ -33,7 +33,7 @@ extension StateMachine {
         record.nextOfSKU = stock.records[Int(index)].nextOfSKU
         stock.records[Int(index)] = record
         emitStockChanged(record: index, availableBefore: existing == nil ? 0 : availableBefore)
-        return .success(.stockRecord(recordView(index)))
+        return .success(answer { .stockRecord(recordView(index)) })
     }
 
     mutating func adjustStock(_ command: AdjustStock) -> Outcome {
@@ -62,7 +62,7 @@ extension StateMachine {
         beginChange()
         stock.records[Int(index)] = record
         emitStockChanged(record: index, availableBefore: availableBefore)
-        return .success(.stockRecord(recordView(index)))
+        return .success(answer { .stockRecord(recordView(index)) })
     }
 
     mutating func setLocationPriority(_ command: SetLocationPriority) -> Outcome {
@@ -89,7 +89,7 @@ extension StateMachine {
         stock.setLocationPriority(store: store, priority: named + rest)
         let names = locationPriorityNames(store)
         emit(store: store, .locationPriorityChanged(locations: names))
-        return .success(.locationPriority(names))
+        return .success(answer { .locationPriority(names) })
     }
 
     func getStock(_ query: StockQuery) -> Outcome {

@@ -33,7 +33,7 @@ extension StateMachine {
             report.purgedRecords += 1
         }
         report.purgedRecords += purgeIdleCarts(budget: limits.purgesPerTickMax - report.purgedRecords)
-        return .success(.tick(report))
+        return .success(answer { .tick(report) })
     }
 
     /// Removes carts nobody changed for `idleCartRetentionSeconds`, least

@@ -9,6 +9,15 @@ public struct AppliedCommand: Sendable, Equatable {
     public var lsn: UInt64?
 }
 
+/// What `StateMachine.replay` returns.
+public struct ReplayedCommand: Sendable, Equatable {
+    /// The command's LSN if it changed state; nil if it changed nothing.
+    public var lsn: UInt64?
+    /// Why the command failed, if it did. A failed command can still change
+    /// state: one that finds its reservation past the deadline expires it.
+    public var error: EngineError?
+}
+
 /// The deterministic core of one shard: stock, reservations, carts, orders,
 /// idempotency keys and events for any number of stores.
 ///
@@ -41,9 +50,13 @@ public struct StateMachine: Sendable {
     /// shard runtime drains this after every batch (keeping its capacity).
     public var events: [Event] = []
 
-    /// Whether `apply` records events. Recovery turns it off while replaying
-    /// the log (nobody reads those events); the state is the same either way.
+    /// Whether `apply` records events (`replay` never does); the state is the
+    /// same either way.
     public var recordsEvents = true
+
+    /// Whether the current command's answer is built: false while `replay`
+    /// applies a command without a request key (nobody reads its answer).
+    var buildsAnswers = true
 
     /// LSN the current command gets if it changes state.
     var pendingLSN: UInt64 = 1
@@ -64,6 +77,33 @@ public struct StateMachine: Sendable {
     /// Applies one command at the batch time `timestamp` (ns since the Unix epoch)
     /// for `caller`, who decides what the command may touch and which prices apply.
     public mutating func apply(_ command: Command, at timestamp: Int64, by caller: Caller = .service) -> AppliedCommand {
+        assert(buildsAnswers, "apply answers every command")
+        return run(command, at: timestamp, by: caller)
+    }
+
+    /// Applies a logged command again, for a caller that reads only its LSN
+    /// (recovery): the same state, LSN and clock as `apply`, but no events and
+    /// no answer, except for a command with a request key (its answer is kept
+    /// as state, for retries).
+    public mutating func replay(
+        _ command: Command, at timestamp: Int64, by caller: Caller = .service
+    ) -> ReplayedCommand {
+        let recordedEvents = recordsEvents
+        recordsEvents = false
+        buildsAnswers = false
+        defer {
+            recordsEvents = recordedEvents
+            buildsAnswers = true
+        }
+        let applied = run(command, at: timestamp, by: caller)
+        switch applied.outcome {
+        case .success: return ReplayedCommand(lsn: applied.lsn, error: nil)
+        case .failure(let error): return ReplayedCommand(lsn: applied.lsn, error: error)
+        }
+    }
+
+    /// `apply` and `replay`: validate, change, and an LSN only when state changed.
+    private mutating func run(_ command: Command, at timestamp: Int64, by caller: Caller) -> AppliedCommand {
         let committedNow = now
         now = max(now, timestamp)
         pendingLSN = lastLSN + 1  // traps rather than wrap
@@ -97,6 +137,12 @@ public struct StateMachine: Sendable {
         changed = true
     }
 
+    /// The answer `build` makes, or a stand-in when nobody reads it (`buildsAnswers`).
+    @inline(__always)
+    func answer(_ build: () -> CommandResult) -> CommandResult {
+        buildsAnswers ? build() : .unread
+    }
+
     @inline(__always)
     mutating func emit(store: Int32, _ kind: EventKind) {
         assert(changed, "events are emitted only by commands that change state")
@@ -119,6 +165,8 @@ public struct StateMachine: Sendable {
             }
             return .success(result.replayed())
         }
+        // Kept for retries, so built even when replaying.
+        buildsAnswers = true
         let outcome = dispatch(command)
         if case .success(let result) = outcome, changed, let storeIndex = stock.storeIndex(identity.store) {
             recordKey(store: storeIndex, key: identity.key, fingerprint: identity.fingerprint, result: result)
@@ -127,6 +175,7 @@ public struct StateMachine: Sendable {
     }
 
     private mutating func recordKey(store: Int32, key: String, fingerprint: UInt64, result: CommandResult) {
+        assert(buildsAnswers, "a kept answer is a built one")
         if idempotency.liveCount >= limits.idempotencyKeysPerShardMax {
             _ = idempotency.removeOldest()
         }
@@ -182,6 +231,10 @@ public struct StateMachine: Sendable {
 }
 
 extension CommandResult {
+    /// Stands in for an answer that is not built (see `StateMachine.answer`);
+    /// neither `apply` nor `replay` returns it.
+    static var unread: CommandResult { .tick(TickReport()) }
+
     /// The same answer, flagged as repeating an earlier one.
     func replayed() -> CommandResult {
         switch self {

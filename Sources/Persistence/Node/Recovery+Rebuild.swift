@@ -34,7 +34,6 @@ extension Recovery {
             directory: directory, shardIndex: shardIndex, shardCount: shardCount,
             limitsDigest: LimitsFingerprint.digest(of: limits))
         scanner.extentRequired = logExtentRequired
-        machine.recordsEvents = false
         var scanError: PersistenceError?
         do {
             _ = try scanner.scan(decodeAfter: machine.lastLSN) { record in
@@ -48,7 +47,6 @@ extension Recovery {
         } catch {
             scanError = error
         }
-        machine.recordsEvents = true
         guard machine.lastLSN == lsn else {
             throw scanError
                 ?? .missingLog(reason: "shard \(shardIndex): the log ends at LSN \(machine.lastLSN), before LSN \(lsn)")

@@ -151,8 +151,6 @@ public enum Recovery {
         reader.name = "hf-replay-\(shardIndex)"
         reader.start()
 
-        machine.recordsEvents = false
-        defer { machine.recordsEvents = true }
         var reachedTarget = false
         var lastProgress = DispatchTime.now().uptimeNanoseconds
         while let chunk = pipe.take() {
@@ -175,8 +173,8 @@ public enum Recovery {
         return try pipe.waitForResult().get()
     }
 
-    /// Applies one logged command; the error if it does not continue the
-    /// state or does not reproduce its logged LSN.
+    /// Replays one logged command (no events, no answer); the error if it does
+    /// not continue the state or does not reproduce its logged LSN.
     static func apply(
         _ record: LogRecord, to machine: inout StateMachine, shardIndex: Int, directory: String
     ) -> PersistenceError? {
@@ -184,11 +182,12 @@ public enum Recovery {
             return .missingLog(
                 reason: "shard \(shardIndex): the state is at LSN \(machine.lastLSN) but the log continues at LSN \(record.lsn)")
         }
-        let applied = machine.apply(record.command, at: record.timestamp, by: record.caller)
-        guard applied.lsn == record.lsn else {
-            let what = applied.lsn.map { "got LSN \($0)" } ?? "changed nothing"
+        let replayed = machine.replay(record.command, at: record.timestamp, by: record.caller)
+        guard replayed.lsn == record.lsn else {
+            let what = replayed.lsn.map { "got LSN \($0)" } ?? "changed nothing"
+            let outcome = replayed.error.map { "failed: \($0)" } ?? "succeeded"
             return .corrupt(
-                path: directory, offset: 0, reason: "replay diverged at LSN \(record.lsn): the command \(what) (\(applied.outcome))")
+                path: directory, offset: 0, reason: "replay diverged at LSN \(record.lsn): the command \(what) (\(outcome))")
         }
         return nil
     }

@@ -19,17 +19,22 @@ struct ReplayBench {
     let limits = Limits.standard
 
     func run(into figures: inout FigureSet) async throws(BenchFailure) {
-        let path = scratch.child("replay")
-        defer { scratch.remove("replay") }
-        try await writeLog(at: path)
+        let path = options.replayLog ?? scratch.child("replay")
+        defer { if options.replayLog == nil { scratch.remove("replay") } }
+        if FileManager.default.fileExists(atPath: path) {
+            say("replay: reusing the log in \(path)")
+        } else {
+            try await writeLog(at: path)
+        }
         let phases = try ReplayPhases(dataDirectory: path, limits: limits)
+        let selected = try ReplayPhases.Phase.selected(options.replayPhases)
         say(
             "== replay: 1 shard, \(phases.records) records (\(catalog.skuCount) setStock, then "
-                + "\(options.replayCommands) mixed: 40 % reserve of 1–3 SKUs, 30 % release, 20 % adjustStock, "
+                + "\(phases.records - catalog.skuCount) mixed: 40 % reserve of 1–3 SKUs, 30 % release, 20 % adjustStock, "
                 + "10 % setStock), \(phases.recordBytes / 1_000_000) MB of records in \(phases.segmentPaths.count) "
                 + "segment files of 64 MiB; Recovery.recoverShard without snapshot, repair: false")
         for run in 1...options.runs {
-            for phase in ReplayPhases.Phase.allCases {
+            for phase in selected {
                 let nanoseconds = try phases.time(phase)
                 let perSecond = Double(phases.records) / nanoseconds.seconds
                 figures.record(

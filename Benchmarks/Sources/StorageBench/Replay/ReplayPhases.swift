@@ -4,7 +4,8 @@ import Glibc
 import Persistence
 
 /// Replay of one shard's log, whole and by phase. Each phase includes the ones
-/// before it except `applyOnly`, so differences give the cost of each step.
+/// before it except `applyOnly` and `replayOnly`, so differences give the cost
+/// of each step.
 struct ReplayPhases {
     enum Phase: String, CaseIterable {
         /// `Recovery.recoverShard` after evicting the log's pages (posix_fadvise DONTNEED).
@@ -17,10 +18,34 @@ struct ReplayPhases {
         case readAndVerify = "phase: read + verify (CRCs, hash chain)"
         /// The scanner decoding every record, visitor doing nothing.
         case readVerifyDecode = "phase: read + verify + decode"
-        /// `StateMachine.apply` over the decoded records, already in memory.
+        /// `StateMachine.apply` over the decoded records, already in memory, events on.
         case applyOnly = "phase: apply only (records in memory)"
+        /// `StateMachine.replay` (as recovery applies) over the decoded records.
+        case replayOnly = "phase: replay only (records in memory)"
 
         var isWholeRecovery: Bool { self == .recoveryCold || self == .recoveryWarm }
+
+        /// The name `--replay-phases` selects it by.
+        var key: String {
+            switch self {
+            case .recoveryCold: "cold"
+            case .recoveryWarm: "warm"
+            case .readFiles: "read"
+            case .readAndVerify: "verify"
+            case .readVerifyDecode: "decode"
+            case .applyOnly: "apply"
+            case .replayOnly: "replay"
+            }
+        }
+
+        /// The phases named by `keys` (every phase when nil), in their order.
+        static func selected(_ keys: [String]?) throws(BenchFailure) -> [Phase] {
+            guard let keys else { return allCases }
+            for key in keys where !allCases.contains(where: { $0.key == key }) {
+                throw BenchFailure("no replay phase \(key); phases: \(allCases.map(\.key).joined(separator: ","))")
+            }
+            return allCases.filter { keys.contains($0.key) }
+        }
     }
 
     let dataDirectory: String
@@ -65,6 +90,7 @@ struct ReplayPhases {
             case .readVerifyDecode:
                 return try Stopwatch.time { try Operations.dumpLog(dataDirectory, shard: 0) { _ in } }.nanoseconds
             case .applyOnly: return try Stopwatch.time { try applyDecoded() }.nanoseconds
+            case .replayOnly: return try Stopwatch.time { try replayDecoded() }.nanoseconds
             }
         } catch let failure as BenchFailure {
             throw failure
@@ -90,6 +116,15 @@ struct ReplayPhases {
             }
             // As recovery does.
             if machine.events.count >= 4_096 { machine.events.removeAll(keepingCapacity: true) }
+        }
+    }
+
+    private func replayDecoded() throws {
+        var machine = StateMachine(limits: limits)
+        for record in decoded {
+            guard machine.replay(record.command, at: record.timestamp, by: record.caller).lsn == record.lsn else {
+                throw BenchFailure("replay diverged at LSN \(record.lsn)")
+            }
         }
     }
 

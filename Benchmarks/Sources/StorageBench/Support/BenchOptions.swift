@@ -11,6 +11,12 @@ struct BenchOptions {
     var logSeconds = 5.0
     /// Commands in the log that replay reads (catalog stocking included).
     var replayCommands = 2_000_000
+    /// Where the replayed log is kept: written there if absent, reused if
+    /// present (so runs before and after a change replay the same records).
+    /// Nil: written in the scratch directory and removed.
+    var replayLog: String?
+    /// The replay phases to time (`ReplayPhases.Phase` keys); nil: all.
+    var replayPhases: [String]?
     var snapshotSKUs = 1_000_000
     /// Commands timed after each copy in the direct writer-stall measurement.
     var stallCommands = 10_000
@@ -24,13 +30,13 @@ struct BenchOptions {
 
     private static let valueFlags: Set = [
         "--runs", "--seconds", "--replay-commands", "--snapshot-skus", "--stall-commands", "--segment-mib",
-        "--directory", "--only",
+        "--directory", "--only", "--replay-log", "--replay-phases",
     ]
 
     static let usage = """
         usage: storage-bench [--runs N] [--seconds S] [--replay-commands N] [--snapshot-skus N]
                              [--stall-commands N] [--segment-mib N] [--only log,replay,snapshot]
-                             [--directory PATH] [--json]
+                             [--directory PATH] [--replay-log PATH] [--replay-phases KEY,...] [--json]
         """
 
     init(arguments: [String]) throws(UsageError) {
@@ -50,6 +56,8 @@ struct BenchOptions {
             case "--stall-commands": stallCommands = try Self.positive(value, flag)
             case "--segment-mib": segmentMiB = try Self.positive(value, flag)
             case "--directory": directory = value
+            case "--replay-log": replayLog = value
+            case "--replay-phases": replayPhases = value.split(separator: ",").map(String.init)
             case "--only": sections = try Self.sections(value)
             default: throw UsageError("unknown option \(flag)")
             }
