@@ -9,7 +9,9 @@ extension StateDecoder {
         }
         var listed = [Bool](repeating: false, count: slots.count)
         let queueOffset = offset
-        let queue = try readRetentionQueue("request key queue", slotCount: slots.count) { entry, start in
+        let queue = try readRetentionQueue(
+            "request key queue", slotCount: slots.count, capacity: limits.idempotencyKeysPerShardMax
+        ) { entry, start in
             guard slots.isLive(entry.slot), !listed[Int(entry.slot)],
                 slots.records[Int(entry.slot)].recordedAt == entry.timestamp
             else {
@@ -22,7 +24,7 @@ extension StateDecoder {
         }
         let records = slots.records
         let slotsByKey = try Self.buildIndex(
-            count: slots.count, include: { slots.isLive[$0] },
+            count: slots.count, capacity: limits.idempotencyKeysPerShardMax, include: { slots.isLive[$0] },
             hash: { HashIndex.hash(store: records[$0].key.store, name: records[$0].key.name) },
             sameKey: {
                 records[Int($0)].key == records[$1].key

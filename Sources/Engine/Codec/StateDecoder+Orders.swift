@@ -10,7 +10,7 @@ extension StateDecoder {
         let finished = try readFinishedOrders(slots)
         let records = slots.records
         let slotsByID = try Self.buildIndex(
-            count: slots.count, include: { slots.isLive[$0] },
+            count: slots.count, capacity: limits.ordersPerShardMax, include: { slots.isLive[$0] },
             hash: { HashIndex.hash(store: records[$0].store, name: records[$0].id) },
             sameKey: { records[Int($0)].store == records[$1].store && records[Int($0)].id == records[$1].id },
             duplicate: {
@@ -84,7 +84,9 @@ extension StateDecoder {
     private mutating func readFinishedOrders(_ slots: DecodedSlots<OrderRecord>) throws -> RetentionQueue {
         var listed = [Bool](repeating: false, count: slots.count)
         let queueOffset = offset
-        let finished = try readRetentionQueue("finished orders", slotCount: slots.count) { entry, start in
+        let finished = try readRetentionQueue(
+            "finished orders", slotCount: slots.count, capacity: limits.ordersPerShardMax
+        ) { entry, start in
             let order = slots.records[Int(entry.slot)]
             guard slots.isLive(entry.slot), !order.isOpen, !listed[Int(entry.slot)], order.finishedAt == entry.timestamp
             else {

@@ -10,18 +10,20 @@ extension StateDecoder {
     mutating func decodeStock() throws -> StockTable {
         let storeCount = try readCount("stores", capacity: limits.storesPerShardMax, elementBytes: 17)
         var stores: [StoreRecord] = []
+        stores.reserveCapacity(limits.storesPerShardMax)
         var storeOffsets: [Int] = []
         for _ in 0..<storeCount {
             storeOffsets.append(offset)
             stores.append(try readStore())
         }
         let storesByName = try Self.buildIndex(
-            count: stores.count, include: { _ in true }, hash: { HashIndex.hash(store: noSlot, name: stores[$0].name) },
+            count: stores.count, capacity: limits.storesPerShardMax, include: { _ in true }, hash: { HashIndex.hash(store: noSlot, name: stores[$0].name) },
             sameKey: { stores[Int($0)].name == stores[$1].name },
             duplicate: { DecodingError(offset: storeOffsets[$0], reason: "store \(stores[$0].name) appears twice") })
 
         let skuCount = try readCount("SKUs", capacity: limits.skusPerShardMax, elementBytes: 12)
         var skus: [SKURecord] = []
+        skus.reserveCapacity(limits.skusPerShardMax)
         var skuOffsets: [Int] = []
         for _ in 0..<skuCount {
             skuOffsets.append(offset)
@@ -30,7 +32,7 @@ extension StateDecoder {
             skus.append(SKURecord(name: name, store: store, firstStockRecord: try reader.readInt32()))
         }
         let skusByName = try Self.buildIndex(
-            count: skus.count, include: { _ in true },
+            count: skus.count, capacity: limits.skusPerShardMax, include: { _ in true },
             hash: { HashIndex.hash(store: skus[$0].store, name: skus[$0].name) },
             sameKey: { skus[Int($0)].store == skus[$1].store && skus[Int($0)].name == skus[$1].name },
             duplicate: {
@@ -47,7 +49,8 @@ extension StateDecoder {
         }
         try Self.checkSKULists(skus: skus, skuOffsets: skuOffsets, records: records, recordsOffset: recordsOffset)
         return StockTable(
-            restoringStores: stores, storesByName: storesByName, skus: skus, skusByName: skusByName, records: records)
+            restoringStores: stores, storesByName: storesByName, skus: skus, skusByName: skusByName, records: records,
+            limits: limits)
     }
 
     /// A store: its name, its location names (`default` first, each once) and

@@ -57,6 +57,18 @@ struct StockTable: Sendable {
     private var skusByName = HashIndex()
     var records = ChunkedArray<StockRecord>()
 
+    /// An empty table sized for the capacity limits of `limits` (lazily
+    /// committed memory: it costs the pages the records fill).
+    init(limits: Limits) {
+        stores.reserveCapacity(limits.storesPerShardMax)
+        storesByName = HashIndex(capacity: limits.storesPerShardMax)
+        skus.reserveCapacity(limits.skusPerShardMax)
+        skusByName = HashIndex(capacity: limits.skusPerShardMax)
+        records.reserveCapacity(limits.stockRecordsPerShardMax)
+    }
+
+    init() {}
+
     // MARK: Lookups
 
     func storeIndex(_ name: String) -> Int32? {
@@ -123,7 +135,8 @@ struct StockTable: Sendable {
         stores.append(
             StoreRecord(
                 name: name, locationNames: [Limits.defaultLocation],
-                locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]))
+                locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]),
+            reserving: storesByName.reservedCapacity)
         storesByName.insert(hash: HashIndex.hash(store: noSlot, name: name), value: index)
         return index
     }
@@ -140,7 +153,7 @@ struct StockTable: Sendable {
     mutating func ensureSKU(store: Int32, name: String) -> Int32 {
         if let index = skuIndex(store: store, name: name) { return index }
         let index = Int32(skus.count)
-        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot))
+        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot), reserving: skusByName.reservedCapacity)
         skusByName.insert(hash: HashIndex.hash(store: store, name: name), value: index)
         return index
     }
@@ -180,16 +193,20 @@ struct StockTable: Sendable {
 }
 
 extension StockTable {
-    /// A table restored from its encoding, with its name indices rebuilt by the caller.
+    /// A table restored from its encoding, with its name indices rebuilt by the
+    /// caller, sized for the capacity limits of `limits`.
     init(
         restoringStores stores: [StoreRecord], storesByName: HashIndex, skus: [SKURecord], skusByName: HashIndex,
-        records: [StockRecord]
+        records: [StockRecord], limits: Limits
     ) {
         self.init()
         self.stores = stores
+        self.stores.reserveCapacity(limits.storesPerShardMax)
         self.storesByName = storesByName
         self.skus = skus
+        self.skus.reserveCapacity(limits.skusPerShardMax)
         self.skusByName = skusByName
         self.records = ChunkedArray(records)
+        self.records.reserveCapacity(limits.stockRecordsPerShardMax)
     }
 }
