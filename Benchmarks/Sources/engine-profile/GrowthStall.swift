@@ -87,7 +87,8 @@ enum ResidentSet {
         while fgets(&line, Int32(line.count), file) != nil {
             let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.hasPrefix(name) {
-                return Int(text.dropFirst(name.count).split(separator: " ").first ?? "") ?? 0
+                let fields = text.dropFirst(name.count).split { $0 == " " || $0 == "\t" }
+                return Int(fields.first ?? "") ?? 0
             }
         }
         return 0
