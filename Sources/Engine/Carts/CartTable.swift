@@ -35,10 +35,10 @@ struct CartTable: Sendable {
 
     var liveCount: Int { slots.liveCount }
 
-    /// An empty table sized for `capacity` carts (`Limits.cartsPerShardMax`).
+    /// An empty table sized for `capacity` carts (`Limits.cartsPerShardMax`);
+    /// the id index grows with the carts.
     init(capacity: Int = 0) {
         slots = SlotTable(capacity: capacity)
-        slotsByID = HashIndex(capacity: capacity)
     }
 
     func slot(store: Int32, id: String) -> Int32? {

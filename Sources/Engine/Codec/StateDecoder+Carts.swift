@@ -12,7 +12,7 @@ extension StateDecoder {
         try Self.checkCartHolds(holds, carts: slots)
         let records = slots.records
         let slotsByID = try Self.buildIndex(
-            count: slots.count, capacity: limits.cartsPerShardMax, include: { slots.isLive[$0] },
+            count: slots.count, include: { slots.isLive[$0] },
             hash: { HashIndex.hash(store: records[$0].store, name: records[$0].id) },
             sameKey: { records[Int($0)].store == records[$1].store && records[Int($0)].id == records[$1].id },
             duplicate: {

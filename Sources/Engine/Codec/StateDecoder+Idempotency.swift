@@ -24,7 +24,7 @@ extension StateDecoder {
         }
         let records = slots.records
         let slotsByKey = try Self.buildIndex(
-            count: slots.count, capacity: limits.idempotencyKeysPerShardMax, include: { slots.isLive[$0] },
+            count: slots.count, include: { slots.isLive[$0] },
             hash: { HashIndex.hash(store: records[$0].key.store, name: records[$0].key.name) },
             sameKey: {
                 records[Int($0)].key == records[$1].key

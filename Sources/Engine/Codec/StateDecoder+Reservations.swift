@@ -44,7 +44,7 @@ extension StateDecoder {
         }
         let records = slots.records
         let slotsByID = try Self.buildIndex(
-            count: slots.count, capacity: capacity, include: { slots.isLive[$0] && !records[$0].isCartHold }, hash: { records[$0].idHash },
+            count: slots.count, include: { slots.isLive[$0] && !records[$0].isCartHold }, hash: { records[$0].idHash },
             sameKey: { records[Int($0)].store == records[$1].store && records[Int($0)].id == records[$1].id },
             duplicate: {
                 DecodingError(offset: slots.recordOffsets[$0], reason: "reservation \(records[$0].id) appears twice")

@@ -17,7 +17,7 @@ extension StateDecoder {
             stores.append(try readStore())
         }
         let storesByName = try Self.buildIndex(
-            count: stores.count, capacity: limits.storesPerShardMax, include: { _ in true }, hash: { HashIndex.hash(store: noSlot, name: stores[$0].name) },
+            count: stores.count, include: { _ in true }, hash: { HashIndex.hash(store: noSlot, name: stores[$0].name) },
             sameKey: { stores[Int($0)].name == stores[$1].name },
             duplicate: { DecodingError(offset: storeOffsets[$0], reason: "store \(stores[$0].name) appears twice") })
 
@@ -32,7 +32,7 @@ extension StateDecoder {
             skus.append(SKURecord(name: name, store: store, firstStockRecord: try reader.readInt32()))
         }
         let skusByName = try Self.buildIndex(
-            count: skus.count, capacity: limits.skusPerShardMax, include: { _ in true },
+            count: skus.count, include: { _ in true },
             hash: { HashIndex.hash(store: skus[$0].store, name: skus[$0].name) },
             sameKey: { skus[Int($0)].store == skus[$1].store && skus[Int($0)].name == skus[$1].name },
             duplicate: {

@@ -224,13 +224,13 @@ extension StateDecoder {
         return RetentionQueue(entries: entries, capacity: capacity)
     }
 
-    /// Builds a name index over the live entries, sized for `capacity`,
-    /// refusing two with the same key.
+    /// Builds a name index over the live entries, sized for `count` (it grows
+    /// from there), refusing two with the same key.
     static func buildIndex(
-        count: Int, capacity: Int, include: (Int) -> Bool, hash: (Int) -> UInt64, sameKey: (Int32, Int) -> Bool,
+        count: Int, include: (Int) -> Bool, hash: (Int) -> UInt64, sameKey: (Int32, Int) -> Bool,
         duplicate: (Int) -> DecodingError
     ) throws -> HashIndex {
-        var index = HashIndex(capacity: max(capacity, count))
+        var index = HashIndex(capacity: count)
         for position in 0..<count where include(position) {
             let hash = hash(position)
             if index.find(hash: hash, matches: { sameKey($0, position) }) != nil { throw duplicate(position) }

@@ -19,10 +19,10 @@ struct IdempotencyTable: Sendable {
 
     var liveCount: Int { slots.liveCount }
 
-    /// An empty table sized for `capacity` keys (`Limits.idempotencyKeysPerShardMax`).
+    /// An empty table sized for `capacity` keys (`Limits.idempotencyKeysPerShardMax`);
+    /// the key index grows with the keys.
     init(capacity: Int = 0) {
         slots = SlotTable(capacity: capacity)
-        slotsByKey = HashIndex(capacity: capacity)
         queue = RetentionQueue(capacity: capacity)
     }
 

@@ -38,10 +38,10 @@ struct OrderTable: Sendable {
     var liveCount: Int { slots.liveCount }
 
     /// An empty table sized for `capacity` orders (`Limits.ordersPerShardMax`);
-    /// there are never more customers with orders than orders.
+    /// there are never more customers with orders than orders. The id index
+    /// grows with the orders.
     init(capacity: Int = 0) {
         slots = SlotTable(capacity: capacity)
-        slotsByID = HashIndex(capacity: capacity)
         slotsByCustomer = Dictionary(minimumCapacity: capacity)
         finished = RetentionQueue(capacity: capacity)
     }

@@ -46,10 +46,10 @@ struct ReservationTable: Sendable {
     /// Finished client reservations, oldest first.
     var finished = RetentionQueue()
 
-    /// An empty table sized for `capacity` reservations and cart holds.
+    /// An empty table sized for `capacity` reservations and cart holds; the id
+    /// index grows with the reservations.
     init(capacity: Int = 0) {
         slots = SlotTable(capacity: capacity)
-        slotsByID = HashIndex(capacity: capacity)
         heap.reserveCapacity(capacity)
         finished = RetentionQueue(capacity: capacity)
     }

@@ -55,15 +55,18 @@ struct StockTable: Sendable {
     private var storesByName = HashIndex()
     private(set) var skus: [SKURecord] = []
     private var skusByName = HashIndex()
+    /// The limits the arrays reserve (the name indices grow with their contents).
+    private var storesCapacity = 0
+    private var skusCapacity = 0
     var records = ChunkedArray<StockRecord>()
 
     /// An empty table sized for the capacity limits of `limits` (lazily
     /// committed memory: it costs the pages the records fill).
     init(limits: Limits) {
-        stores.reserveCapacity(limits.storesPerShardMax)
-        storesByName = HashIndex(capacity: limits.storesPerShardMax)
-        skus.reserveCapacity(limits.skusPerShardMax)
-        skusByName = HashIndex(capacity: limits.skusPerShardMax)
+        storesCapacity = limits.storesPerShardMax
+        stores.reserveCapacity(storesCapacity)
+        skusCapacity = limits.skusPerShardMax
+        skus.reserveCapacity(skusCapacity)
         records.reserveCapacity(limits.stockRecordsPerShardMax)
     }
 
@@ -136,7 +139,7 @@ struct StockTable: Sendable {
             StoreRecord(
                 name: name, locationNames: [Limits.defaultLocation],
                 locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]),
-            reserving: storesByName.reservedCapacity)
+            reserving: storesCapacity)
         storesByName.insert(hash: HashIndex.hash(store: noSlot, name: name), value: index)
         return index
     }
@@ -153,7 +156,7 @@ struct StockTable: Sendable {
     mutating func ensureSKU(store: Int32, name: String) -> Int32 {
         if let index = skuIndex(store: store, name: name) { return index }
         let index = Int32(skus.count)
-        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot), reserving: skusByName.reservedCapacity)
+        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot), reserving: skusCapacity)
         skusByName.insert(hash: HashIndex.hash(store: store, name: name), value: index)
         return index
     }
@@ -201,10 +204,12 @@ extension StockTable {
     ) {
         self.init()
         self.stores = stores
-        self.stores.reserveCapacity(limits.storesPerShardMax)
+        self.storesCapacity = limits.storesPerShardMax
+        self.stores.reserveCapacity(storesCapacity)
         self.storesByName = storesByName
         self.skus = skus
-        self.skus.reserveCapacity(limits.skusPerShardMax)
+        self.skusCapacity = limits.skusPerShardMax
+        self.skus.reserveCapacity(skusCapacity)
         self.skusByName = skusByName
         self.records = ChunkedArray(records)
         self.records.reserveCapacity(limits.stockRecordsPerShardMax)

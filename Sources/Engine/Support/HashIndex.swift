@@ -1,33 +1,56 @@
 /// An open-addressing hash index from a key's `StableHasher` hash to an `Int32`
-/// slot, with linear probing and backward-shift deletion (no tombstones).
+/// slot, with linear probing and backward-shift deletion.
 ///
 /// It stores no keys: a lookup passes a predicate that checks the candidate
 /// slot's record, so the key lives once, in the record. 8 bytes per bucket,
 /// load factor at most 3/4. Replaces `Dictionary` on the hot path, whose
 /// per-process seeded SipHash costs several times more per lookup.
 ///
-/// Sized up front: `init(capacity:)` takes the most entries the owner will
-/// file (its `Limits` capacity), and the buckets for them come zeroed from
-/// `ZeroedMemory`. An empty bucket is all zero bytes (a bucket stores its slot
-/// plus one), so no pass ever initialises the table: the kernel commits a page
-/// when the first entry lands in it, and inserting up to `capacity` entries
-/// never rehashes. Past `capacity` the index still works; it doubles.
+/// Sized to its contents, grown without a stall: an insert that would pass
+/// load 3/4 allocates a buffer twice the size (zeroed, from `ZeroedMemory`:
+/// an empty bucket is all zero bytes, a bucket stores its slot plus one) and
+/// starts a migration. From then on every insert and remove first moves the
+/// next `migrationStepBucketCount` buckets of the old buffer into the new one,
+/// and new entries go to the new buffer; a lookup probes the new buffer and,
+/// only on a miss while migrating, the old one. No single change ever moves
+/// more than `migrationStepBucketCount` entries, so the writer never rehashes
+/// a whole table at once.
 ///
-/// Copy-on-write: the buckets live in a shared buffer; the first change to a
-/// copy that shares it rehashes the entries into a buffer of its own sized to
-/// the count (not the full capacity, so copying a sparse, mostly untouched
-/// table commits no memory for it). That copy, once it fills, grows straight
-/// back to `capacity`.
+/// The old buffer never shifts while it drains: a migrated bucket and an
+/// entry removed from it become tombstones, which a lookup there steps over,
+/// so every probe run in it stays whole and no entry is found twice. Its empty
+/// buckets stay empty, so a probe there always ends. The new buffer is a plain
+/// table: backward-shift deletion, no tombstones. The old buffer is freed when
+/// the last of its buckets has moved.
+///
+/// Migration always ends before the new buffer needs to grow. Growth starts at
+/// the insert that finds `count` at the old buffer's capacity, 3B/4 for B
+/// buckets; that insert and each later change move 8 of the B old buckets, so
+/// after B/8 changes the old buffer is empty. Those changes add at most B/8
+/// entries: at most 3B/4 + B/8 = 7B/8 entries in the new buffer of 2B
+/// buckets (load 7/16), below its capacity of 3B/2. (`beginGrowth` checks it.)
+///
+/// Copy-on-write: both buffers are shared between copies; the first change to
+/// a copy that shares either copies both, bucket for bucket, and the copy goes
+/// on migrating from where the original was. The buffers are sized to the
+/// entries, so the copy costs memory in proportion to them.
 struct HashIndex: @unchecked Sendable {
-    // @unchecked: buckets are written only through a uniquely referenced
-    // buffer (`makeUnique()` first); a shared buffer is only read.
+    // @unchecked: buckets are written only through uniquely referenced buffers
+    // (`makeUnique()` first); a shared buffer is only read.
 
     private struct Bucket {
         /// Low 32 bits of the key's hash: the home bucket and a cheap filter.
         var hash: UInt32
-        /// The slot plus one; 0 when the bucket is empty.
+        /// The slot plus one; 0 when the bucket is empty, `tombstone` for a
+        /// moved or removed entry of the old buffer during a migration.
         var storedValue: UInt32
     }
+
+    /// Never a slot plus one (slots are at most `Int32.max`).
+    private static let tombstone = UInt32.max
+
+    /// Old buckets moved per insert or remove while migrating: one cache line.
+    static let migrationStepBucketCount = 8
 
     /// One block of buckets, freed with the last index that uses it.
     private final class Buffer {
@@ -35,10 +58,16 @@ struct HashIndex: @unchecked Sendable {
         let bucketCount: Int
 
         init(bucketCount: Int) {
-            precondition(bucketCount > 0 && bucketCount & (bucketCount - 1) == 0, "a power of two")
+            precondition(bucketCount >= 16 && bucketCount & (bucketCount - 1) == 0, "a power of two, at least 16")
             self.bucketCount = bucketCount
             buckets = ZeroedMemory.allocate(byteCount: bucketCount * MemoryLayout<Bucket>.stride)
                 .bindMemory(to: Bucket.self, capacity: bucketCount)
+        }
+
+        /// A bucket-for-bucket copy of `other`.
+        convenience init(copying other: Buffer) {
+            self.init(bucketCount: other.bucketCount)
+            buckets.update(from: other.buckets, count: bucketCount)
         }
 
         deinit {
@@ -46,25 +75,35 @@ struct HashIndex: @unchecked Sendable {
         }
     }
 
+    /// The buffer that takes new entries.
     private var buffer: Buffer
     /// `buffer.buckets`, kept here so a lookup follows one pointer, not two.
     private var buckets: UnsafeMutablePointer<Bucket>
     private var mask: Int
+    /// Entries in both buffers.
     private(set) var count = 0
-    /// The entries the index was sized for.
-    let reservedCapacity: Int
 
-    /// An empty index that holds `capacity` entries without growing.
+    /// While migrating, the buffer being drained into `buffer`; nil otherwise.
+    private var oldBuffer: Buffer?
+    /// `oldBuffer?.buckets`: non-nil exactly while migrating.
+    private var oldBuckets: UnsafeMutablePointer<Bucket>?
+    private var oldMask = 0
+    /// Old buckets below this index have moved (or were empty).
+    private var migratedBucketCount = 0
+
+    /// An empty index that holds `capacity` entries before it first grows.
     init(capacity: Int = 12) {
         precondition(capacity >= 0 && capacity <= Int(Int32.max))
-        reservedCapacity = capacity
         buffer = Buffer(bucketCount: Self.bucketCount(forCapacity: capacity))
         buckets = buffer.buckets
         mask = buffer.bucketCount - 1
     }
 
-    /// Buckets in the current buffer (a power of two, at least 16).
+    /// Buckets in the buffer that takes new entries (a power of two, at least 16).
     var bucketCount: Int { mask + 1 }
+
+    /// Whether an old buffer is still being drained.
+    var isMigrating: Bool { oldBuckets != nil }
 
     /// The entries the current buffer holds at load 3/4.
     private var capacity: Int { bucketCount / 4 * 3 }
@@ -82,9 +121,29 @@ struct HashIndex: @unchecked Sendable {
         var index = Int(tag) & mask
         while true {
             let bucket = buckets[index]
-            if bucket.storedValue == 0 { return nil }
+            if bucket.storedValue == 0 {
+                guard let oldBuckets else { return nil }
+                return Self.findDraining(oldBuckets, mask: oldMask, tag: tag, matches: matches)
+            }
             let value = Int32(bitPattern: bucket.storedValue &- 1)
             if bucket.hash == tag && matches(value) { return value }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// `find` in the old buffer of a migration, stepping over tombstones.
+    @inline(never)
+    private static func findDraining(
+        _ buckets: UnsafeMutablePointer<Bucket>, mask: Int, tag: UInt32, matches: (Int32) -> Bool
+    ) -> Int32? {
+        var index = Int(tag) & mask
+        while true {
+            let bucket = buckets[index]
+            if bucket.storedValue == 0 { return nil }
+            if bucket.storedValue != tombstone && bucket.hash == tag {
+                let value = Int32(bitPattern: bucket.storedValue &- 1)
+                if matches(value) { return value }
+            }
             index = (index + 1) & mask
         }
     }
@@ -92,28 +151,38 @@ struct HashIndex: @unchecked Sendable {
     /// Files `value` under `hash`; the caller ensures no equal key is present.
     mutating func insert(hash: UInt64, value: Int32) {
         precondition(value >= 0)
+        makeUnique()
+        if isMigrating { migrateStep() }
         if count + 1 > capacity {
-            rehash(bucketCount: Self.bucketCount(forCapacity: max(reservedCapacity, 2 * capacity)))
-        } else {
-            makeUnique()
+            beginGrowth()
+            migrateStep()
         }
         place(Bucket(hash: UInt32(truncatingIfNeeded: hash), storedValue: UInt32(value) + 1))
         count += 1
-        assert(count * 4 <= bucketCount * 3)
+        assert(count <= capacity)
     }
 
     /// Removes the entry for `value` filed under `hash`, if present.
     mutating func remove(hash: UInt64, value: Int32) {
         precondition(value >= 0)
         makeUnique()
+        if isMigrating { migrateStep() }
+        let tag = UInt32(truncatingIfNeeded: hash)
         let stored = UInt32(value) + 1
-        var hole = Int(UInt32(truncatingIfNeeded: hash)) & mask
+        if removeShifting(tag: tag, stored: stored) || removeDraining(tag: tag, stored: stored) {
+            count -= 1
+            assert(count >= 0)
+        }
+    }
+
+    /// Removes `stored` from the current buffer, shifting later members of its
+    /// probe run back into the hole; false if it is not there.
+    private mutating func removeShifting(tag: UInt32, stored: UInt32) -> Bool {
+        var hole = Int(tag) & mask
         while buckets[hole].storedValue != stored {
-            if buckets[hole].storedValue == 0 { return }
+            if buckets[hole].storedValue == 0 { return false }
             hole = (hole + 1) & mask
         }
-        count -= 1
-        // Shift later members of the probe run back into the hole.
         var next = (hole + 1) & mask
         while buckets[next].storedValue != 0 {
             let home = Int(buckets[next].hash) & mask
@@ -126,6 +195,21 @@ struct HashIndex: @unchecked Sendable {
             next = (next + 1) & mask
         }
         buckets[hole] = Bucket(hash: 0, storedValue: 0)
+        return true
+    }
+
+    /// Turns `stored` in the old buffer into a tombstone; false if it is not
+    /// there (or there is no migration).
+    private mutating func removeDraining(tag: UInt32, stored: UInt32) -> Bool {
+        guard let oldBuckets else { return false }
+        var index = Int(tag) & oldMask
+        while oldBuckets[index].storedValue != stored {
+            if oldBuckets[index].storedValue == 0 { return false }
+            index = (index + 1) & oldMask
+        }
+        assert(index >= migratedBucketCount, "a moved bucket is a tombstone")
+        oldBuckets[index].storedValue = Self.tombstone
+        return true
     }
 
     private mutating func place(_ bucket: Bucket) {
@@ -134,24 +218,87 @@ struct HashIndex: @unchecked Sendable {
         buckets[index] = bucket
     }
 
-    /// Gives this index a buffer of its own before a change, sized to its
-    /// entries if it shared one.
-    @inline(__always)
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&buffer) {
-            rehash(bucketCount: Self.bucketCount(forCapacity: max(count + 1, 12)))
+    /// Makes the full buffer the old one and gives new entries one twice its size.
+    private mutating func beginGrowth() {
+        precondition(!isMigrating, "a migration ends before its new buffer fills (see the type's comment)")
+        assert(count == capacity)
+        oldBuffer = buffer
+        oldBuckets = buckets
+        oldMask = mask
+        migratedBucketCount = 0
+        buffer = Buffer(bucketCount: 2 * bucketCount)
+        buckets = buffer.buckets
+        mask = buffer.bucketCount - 1
+    }
+
+    /// Moves the next `migrationStepBucketCount` old buckets; frees the old
+    /// buffer after its last.
+    private mutating func migrateStep() {
+        guard let oldBuckets else { return }
+        let end = min(migratedBucketCount + Self.migrationStepBucketCount, oldMask + 1)
+        for index in migratedBucketCount..<end {
+            let stored = oldBuckets[index].storedValue
+            if stored != 0 && stored != Self.tombstone {
+                place(oldBuckets[index])
+                oldBuckets[index].storedValue = Self.tombstone
+            }
+        }
+        migratedBucketCount = end
+        if end == oldMask + 1 {
+            oldBuffer = nil
+            self.oldBuckets = nil
+            oldMask = 0
+            migratedBucketCount = 0
         }
     }
 
-    /// Moves every entry into a new buffer of `bucketCount` buckets.
-    private mutating func rehash(bucketCount: Int) {
-        let old = buffer
-        buffer = Buffer(bucketCount: bucketCount)
-        buckets = buffer.buckets
-        mask = bucketCount - 1
-        for index in 0..<old.bucketCount where old.buckets[index].storedValue != 0 {
-            place(old.buckets[index])
+    /// Gives this index buffers of its own before a change, copying both if it
+    /// shares either.
+    @inline(__always)
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&buffer) || (isMigrating && !isKnownUniquelyReferenced(&oldBuffer)) {
+            copyBuffers()
         }
+    }
+
+    private mutating func copyBuffers() {
+        buffer = Buffer(copying: buffer)
+        buckets = buffer.buckets
+        if let oldBuffer {
+            self.oldBuffer = Buffer(copying: oldBuffer)
+            oldBuckets = self.oldBuffer!.buckets
+        }
+    }
+
+    /// Checks the whole structure (tests): the count, no tombstone in the
+    /// current buffer, none but tombstones and empties below the migration
+    /// cursor, and every entry reachable from its home bucket.
+    func checkInvariants() {
+        var entries = 0
+        for index in 0..<bucketCount where buckets[index].storedValue != 0 {
+            precondition(buckets[index].storedValue != Self.tombstone, "a tombstone in the current buffer")
+            precondition(Self.runIsWhole(buckets, mask: mask, to: index), "an entry cut off from its home")
+            entries += 1
+        }
+        if let oldBuckets {
+            for index in 0...oldMask where oldBuckets[index].storedValue != 0 {
+                if oldBuckets[index].storedValue == Self.tombstone { continue }
+                precondition(index >= migratedBucketCount, "an entry below the migration cursor")
+                precondition(Self.runIsWhole(oldBuckets, mask: oldMask, to: index), "an old entry cut off from its home")
+                entries += 1
+            }
+        }
+        precondition(entries == count && count <= capacity, "count \(count), entries \(entries)")
+    }
+
+    /// Whether no empty bucket lies between the home of the entry at `index` and it.
+    private static func runIsWhole(_ buckets: UnsafeMutablePointer<Bucket>, mask: Int, to index: Int) -> Bool {
+        var probe = Int(buckets[index].hash) & mask
+        while probe != index {
+            if buckets[probe].storedValue == 0 { return false }
+            probe = (probe + 1) & mask
+        }
+        return true
     }
 
     /// A per-process random seed, so no caller can choose ids that collide in
