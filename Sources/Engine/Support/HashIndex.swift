@@ -30,13 +30,18 @@
 /// entries: at most 3B/4 + B/8 = 7B/8 entries in the new buffer of 2B
 /// buckets (load 7/16), below its capacity of 3B/2. (`beginGrowth` checks it.)
 ///
-/// Copy-on-write: both buffers are shared between copies; the first change to
-/// a copy that shares either copies both, bucket for bucket, and the copy goes
+/// The old buffer and the migration cursor hang off the new buffer, so the
+/// index itself stays four words (the tables that hold indexes are copied by
+/// value) and a lookup that hits reads nothing of the migration.
+///
+/// Copy-on-write: the buffers are shared between copies; the first change to
+/// a copy that shares them copies both, bucket for bucket, and the copy goes
 /// on migrating from where the original was. The buffers are sized to the
 /// entries, so the copy costs memory in proportion to them.
 struct HashIndex: @unchecked Sendable {
-    // @unchecked: buckets are written only through uniquely referenced buffers
-    // (`makeUnique()` first); a shared buffer is only read.
+    // @unchecked: buckets are written only through a uniquely referenced
+    // buffer (`makeUnique()` first), and the old buffer of a migration is
+    // referenced only by the new one; a shared buffer is only read.
 
     private struct Bucket {
         /// Low 32 bits of the key's hash: the home bucket and a cheap filter.
@@ -56,6 +61,10 @@ struct HashIndex: @unchecked Sendable {
     private final class Buffer {
         let buckets: UnsafeMutablePointer<Bucket>
         let bucketCount: Int
+        /// While this buffer takes over the entries of a full one: that one.
+        var draining: Buffer?
+        /// Buckets of `draining` below this index have moved (or were empty).
+        var migratedBucketCount = 0
 
         init(bucketCount: Int) {
             precondition(bucketCount >= 16 && bucketCount & (bucketCount - 1) == 0, "a power of two, at least 16")
@@ -64,10 +73,15 @@ struct HashIndex: @unchecked Sendable {
                 .bindMemory(to: Bucket.self, capacity: bucketCount)
         }
 
-        /// A bucket-for-bucket copy of `other`.
+        /// A bucket-for-bucket copy of `other` and of the buffer it drains.
         convenience init(copying other: Buffer) {
             self.init(bucketCount: other.bucketCount)
             buckets.update(from: other.buckets, count: bucketCount)
+            if let draining = other.draining {
+                assert(draining.draining == nil, "one migration at a time")
+                self.draining = Buffer(copying: draining)
+                migratedBucketCount = other.migratedBucketCount
+            }
         }
 
         deinit {
@@ -83,14 +97,6 @@ struct HashIndex: @unchecked Sendable {
     /// Entries in both buffers.
     private(set) var count = 0
 
-    /// While migrating, the buffer being drained into `buffer`; nil otherwise.
-    private var oldBuffer: Buffer?
-    /// `oldBuffer?.buckets`: non-nil exactly while migrating.
-    private var oldBuckets: UnsafeMutablePointer<Bucket>?
-    private var oldMask = 0
-    /// Old buckets below this index have moved (or were empty).
-    private var migratedBucketCount = 0
-
     /// An empty index that holds `capacity` entries before it first grows.
     init(capacity: Int = 12) {
         precondition(capacity >= 0 && capacity <= Int(Int32.max))
@@ -103,7 +109,7 @@ struct HashIndex: @unchecked Sendable {
     var bucketCount: Int { mask + 1 }
 
     /// Whether an old buffer is still being drained.
-    var isMigrating: Bool { oldBuckets != nil }
+    var isMigrating: Bool { buffer.draining != nil }
 
     /// The entries the current buffer holds at load 3/4.
     private var capacity: Int { bucketCount / 4 * 3 }
@@ -122,8 +128,8 @@ struct HashIndex: @unchecked Sendable {
         while true {
             let bucket = buckets[index]
             if bucket.storedValue == 0 {
-                guard let oldBuckets else { return nil }
-                return Self.findDraining(oldBuckets, mask: oldMask, tag: tag, matches: matches)
+                guard let draining = buffer.draining else { return nil }
+                return Self.findDraining(draining.buckets, mask: draining.bucketCount - 1, tag: tag, matches: matches)
             }
             let value = Int32(bitPattern: bucket.storedValue &- 1)
             if bucket.hash == tag && matches(value) { return value }
@@ -201,13 +207,15 @@ struct HashIndex: @unchecked Sendable {
     /// Turns `stored` in the old buffer into a tombstone; false if it is not
     /// there (or there is no migration).
     private mutating func removeDraining(tag: UInt32, stored: UInt32) -> Bool {
-        guard let oldBuckets else { return false }
+        guard let draining = buffer.draining else { return false }
+        let oldBuckets = draining.buckets
+        let oldMask = draining.bucketCount - 1
         var index = Int(tag) & oldMask
         while oldBuckets[index].storedValue != stored {
             if oldBuckets[index].storedValue == 0 { return false }
             index = (index + 1) & oldMask
         }
-        assert(index >= migratedBucketCount, "a moved bucket is a tombstone")
+        assert(index >= buffer.migratedBucketCount, "a moved bucket is a tombstone")
         oldBuckets[index].storedValue = Self.tombstone
         return true
     }
@@ -222,11 +230,9 @@ struct HashIndex: @unchecked Sendable {
     private mutating func beginGrowth() {
         precondition(!isMigrating, "a migration ends before its new buffer fills (see the type's comment)")
         assert(count == capacity)
-        oldBuffer = buffer
-        oldBuckets = buckets
-        oldMask = mask
-        migratedBucketCount = 0
+        let full = buffer
         buffer = Buffer(bucketCount: 2 * bucketCount)
+        buffer.draining = full
         buckets = buffer.buckets
         mask = buffer.bucketCount - 1
     }
@@ -234,39 +240,32 @@ struct HashIndex: @unchecked Sendable {
     /// Moves the next `migrationStepBucketCount` old buckets; frees the old
     /// buffer after its last.
     private mutating func migrateStep() {
-        guard let oldBuckets else { return }
-        let end = min(migratedBucketCount + Self.migrationStepBucketCount, oldMask + 1)
-        for index in migratedBucketCount..<end {
+        guard let draining = buffer.draining else { return }
+        let oldBuckets = draining.buckets
+        let start = buffer.migratedBucketCount
+        let end = min(start + Self.migrationStepBucketCount, draining.bucketCount)
+        for index in start..<end {
             let stored = oldBuckets[index].storedValue
             if stored != 0 && stored != Self.tombstone {
                 place(oldBuckets[index])
                 oldBuckets[index].storedValue = Self.tombstone
             }
         }
-        migratedBucketCount = end
-        if end == oldMask + 1 {
-            oldBuffer = nil
-            self.oldBuckets = nil
-            oldMask = 0
-            migratedBucketCount = 0
+        buffer.migratedBucketCount = end
+        if end == draining.bucketCount {
+            buffer.draining = nil
+            buffer.migratedBucketCount = 0
         }
     }
 
     /// Gives this index buffers of its own before a change, copying both if it
-    /// shares either.
+    /// shares them. (Only the new buffer references the old one, so the old is
+    /// unique when the new one is.)
     @inline(__always)
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&buffer) || (isMigrating && !isKnownUniquelyReferenced(&oldBuffer)) {
-            copyBuffers()
-        }
-    }
-
-    private mutating func copyBuffers() {
-        buffer = Buffer(copying: buffer)
-        buckets = buffer.buckets
-        if let oldBuffer {
-            self.oldBuffer = Buffer(copying: oldBuffer)
-            oldBuckets = self.oldBuffer!.buckets
+        if !isKnownUniquelyReferenced(&buffer) {
+            buffer = Buffer(copying: buffer)
+            buckets = buffer.buckets
         }
     }
 
@@ -280,7 +279,11 @@ struct HashIndex: @unchecked Sendable {
             precondition(Self.runIsWhole(buckets, mask: mask, to: index), "an entry cut off from its home")
             entries += 1
         }
-        if let oldBuckets {
+        if let draining = buffer.draining {
+            precondition(draining.draining == nil, "one migration at a time")
+            let oldBuckets = draining.buckets
+            let oldMask = draining.bucketCount - 1
+            let migratedBucketCount = buffer.migratedBucketCount
             for index in 0...oldMask where oldBuckets[index].storedValue != 0 {
                 if oldBuckets[index].storedValue == Self.tombstone { continue }
                 precondition(index >= migratedBucketCount, "an entry below the migration cursor")
