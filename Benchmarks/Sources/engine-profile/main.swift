@@ -7,12 +7,15 @@
 // Set-up and warm-up are the same as the benchmarks'; only the measured loops
 // (`runReservePairs`, `runReserves`, `runOrders`, `CommandKindWorkload.run`) are collected with the
 // toggle above, so Ir / ops = instructions per op.
+//
+// `engine-profile stall 4000000` times each of 4,000,000 reserves alone and
+// prints the slowest (a table that grows by reallocating stalls the writer).
 
 import EngineWorkloads
 
 let arguments = CommandLine.arguments
 let usage =
-    "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation | kind.<name> | memory|memory.longNames <ops>"
+    "usage: engine-profile <hotSKU|uniform1MSKUs|cart5Lines>[.reserveOnly] | order|order.fromReservation | kind.<name> | memory|memory.longNames | stall <ops>"
 guard arguments.count == 3, let ops = Int(arguments[2]), ops > 0 else { fatalError(usage) }
 let name = arguments[1]
 let batch = 1_000
@@ -23,6 +26,8 @@ case _ where name.hasPrefix("kind."):
     workload.warmUp()
     workload.run(count: ops)
     workload.driver.checkNoUnexpectedOutcomes(name)
+case "stall":
+    GrowthStall.measure(reserves: ops)
 case "memory", "memory.longNames":
     MemoryFootprint.measure(stockRecords: ops, longNames: name == "memory.longNames")
 case "order", "order.fromReservation":

@@ -35,6 +35,12 @@ struct CartTable: Sendable {
 
     var liveCount: Int { slots.liveCount }
 
+    /// An empty table sized for `capacity` carts (`Limits.cartsPerShardMax`);
+    /// the id index grows with the carts.
+    init(capacity: Int = 0) {
+        slots = SlotTable(capacity: capacity)
+    }
+
     func slot(store: Int32, id: String) -> Int32? {
         slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
             slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id

@@ -9,7 +9,9 @@ extension StateDecoder {
         }
         var listed = [Bool](repeating: false, count: slots.count)
         let queueOffset = offset
-        let queue = try readRetentionQueue("request key queue", slotCount: slots.count) { entry, start in
+        let queue = try readRetentionQueue(
+            "request key queue", slotCount: slots.count, capacity: limits.idempotencyKeysPerShardMax
+        ) { entry, start in
             guard slots.isLive(entry.slot), !listed[Int(entry.slot)],
                 slots.records[Int(entry.slot)].recordedAt == entry.timestamp
             else {

@@ -101,7 +101,7 @@ extension StateDecoder {
             elementBytes: DecodedLines.nodeBytes)
         let nodesOffset = offset
         var nodes: [LinePool.Node] = []
-        nodes.reserveCapacity(count)
+        nodes.reserveCapacity(limits.lineNodesPerShardMax)
         for _ in 0..<count {
             let stockRecord = try readReference("line stock record", below: stockRecordCount, nullable: true)
             let next = try readReference("next line", below: count, nullable: true)
@@ -118,7 +118,9 @@ extension StateDecoder {
             throw DecodingError(offset: freeCountOffset, reason: "\(freeCount) free lines of \(count) nodes")
         }
         var lines = DecodedLines(
-            pool: LinePool(restoringNodes: nodes, freeHead: freeHead, freeCount: freeCount), nodesOffset: nodesOffset)
+            pool: LinePool(
+                restoringNodes: nodes, freeHead: freeHead, freeCount: freeCount, capacity: limits.lineNodesPerShardMax),
+            nodesOffset: nodesOffset)
         try lines.claimFreeList(at: freeHeadOffset)
         return lines
     }

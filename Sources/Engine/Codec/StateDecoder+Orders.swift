@@ -84,7 +84,9 @@ extension StateDecoder {
     private mutating func readFinishedOrders(_ slots: DecodedSlots<OrderRecord>) throws -> RetentionQueue {
         var listed = [Bool](repeating: false, count: slots.count)
         let queueOffset = offset
-        let finished = try readRetentionQueue("finished orders", slotCount: slots.count) { entry, start in
+        let finished = try readRetentionQueue(
+            "finished orders", slotCount: slots.count, capacity: limits.ordersPerShardMax
+        ) { entry, start in
             let order = slots.records[Int(entry.slot)]
             guard slots.isLive(entry.slot), !order.isOpen, !listed[Int(entry.slot)], order.finishedAt == entry.timestamp
             else {

@@ -24,7 +24,8 @@ extension StateDecoder {
         let heap = try readHeap(slots)
         var listed = [Bool](repeating: false, count: slots.count)
         let queueOffset = offset
-        let finished = try readRetentionQueue("finished reservations", slotCount: slots.count) { entry, start in
+        let finished = try readRetentionQueue(
+            "finished reservations", slotCount: slots.count, capacity: capacity) { entry, start in
             let record = slots.records[Int(entry.slot)]
             guard slots.isLive(entry.slot), !record.isCartHold, record.status != .active, !listed[Int(entry.slot)],
                 record.finishedAt == entry.timestamp
@@ -109,7 +110,7 @@ extension StateDecoder {
         let countOffset = offset
         let count = try readCount("expiry heap", capacity: slots.count, elementBytes: 12)
         var heap: [ReservationTable.HeapEntry] = []
-        heap.reserveCapacity(count)
+        heap.reserveCapacity(limits.reservationsPerShardMax)
         for position in 0..<count {
             let start = offset
             let deadline = try reader.readInt64()

@@ -10,6 +10,7 @@ extension StateDecoder {
     mutating func decodeStock() throws -> StockTable {
         let storeCount = try readCount("stores", capacity: limits.storesPerShardMax, elementBytes: 17)
         var stores: [StoreRecord] = []
+        stores.reserveCapacity(limits.storesPerShardMax)
         var storeOffsets: [Int] = []
         for _ in 0..<storeCount {
             storeOffsets.append(offset)
@@ -22,6 +23,7 @@ extension StateDecoder {
 
         let skuCount = try readCount("SKUs", capacity: limits.skusPerShardMax, elementBytes: 12)
         var skus: [SKURecord] = []
+        skus.reserveCapacity(limits.skusPerShardMax)
         var skuOffsets: [Int] = []
         for _ in 0..<skuCount {
             skuOffsets.append(offset)
@@ -47,7 +49,8 @@ extension StateDecoder {
         }
         try Self.checkSKULists(skus: skus, skuOffsets: skuOffsets, records: records, recordsOffset: recordsOffset)
         return StockTable(
-            restoringStores: stores, storesByName: storesByName, skus: skus, skusByName: skusByName, records: records)
+            restoringStores: stores, storesByName: storesByName, skus: skus, skusByName: skusByName, records: records,
+            limits: limits)
     }
 
     /// A store: its name, its location names (`default` first, each once) and

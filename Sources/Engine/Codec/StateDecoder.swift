@@ -154,7 +154,7 @@ extension StateDecoder {
     ) throws -> DecodedSlots<Record> {
         let count = try readCount("\(what) slots", capacity: capacity, elementBytes: recordBytes)
         var records: [Record] = []
-        records.reserveCapacity(count)
+        records.reserveCapacity(capacity)
         var isLive: [Bool] = []
         isLive.reserveCapacity(count)
         var recordOffsets: [Int] = []
@@ -168,7 +168,7 @@ extension StateDecoder {
         }
         let freeSlots = try readFreeSlots(what, isLive: isLive, recordOffsets: recordOffsets)
         return DecodedSlots(
-            table: SlotTable(restoringRecords: records, freeSlots: freeSlots), isLive: isLive,
+            table: SlotTable(restoringRecords: records, freeSlots: freeSlots, capacity: capacity), isLive: isLive,
             recordOffsets: recordOffsets)
     }
 
@@ -203,9 +203,10 @@ extension StateDecoder {
     /// Reads a retention queue: entries oldest first, timestamps never
     /// decreasing and never after `now`. `accept` checks each entry against
     /// its record (and that it is listed once); the caller then checks that
-    /// every record that belongs in the queue is in it.
+    /// every record that belongs in the queue is in it. The queue is sized
+    /// for `capacity` entries.
     mutating func readRetentionQueue(
-        _ what: String, slotCount: Int, accept: (RetentionQueue.Entry, Int) throws -> Void
+        _ what: String, slotCount: Int, capacity: Int, accept: (RetentionQueue.Entry, Int) throws -> Void
     ) throws -> RetentionQueue {
         let count = try readCount(what, capacity: slotCount, elementBytes: 12)
         var entries: [RetentionQueue.Entry] = []
@@ -220,15 +221,16 @@ extension StateDecoder {
             entries.append(entry)
             previous = timestamp
         }
-        return RetentionQueue(entries: entries)
+        return RetentionQueue(entries: entries, capacity: capacity)
     }
 
-    /// Builds a name index over the live entries, refusing two with the same key.
+    /// Builds a name index over the live entries, sized for `count` (it grows
+    /// from there), refusing two with the same key.
     static func buildIndex(
         count: Int, include: (Int) -> Bool, hash: (Int) -> UInt64, sameKey: (Int32, Int) -> Bool,
         duplicate: (Int) -> DecodingError
     ) throws -> HashIndex {
-        var index = HashIndex(minimumCapacity: count)
+        var index = HashIndex(capacity: count)
         for position in 0..<count where include(position) {
             let hash = hash(position)
             if index.find(hash: hash, matches: { sameKey($0, position) }) != nil { throw duplicate(position) }

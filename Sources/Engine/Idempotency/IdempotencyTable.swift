@@ -19,6 +19,13 @@ struct IdempotencyTable: Sendable {
 
     var liveCount: Int { slots.liveCount }
 
+    /// An empty table sized for `capacity` keys (`Limits.idempotencyKeysPerShardMax`);
+    /// the key index grows with the keys.
+    init(capacity: Int = 0) {
+        slots = SlotTable(capacity: capacity)
+        queue = RetentionQueue(capacity: capacity)
+    }
+
     func entry(store: Int32, key: String, customer: String?) -> Entry? {
         slot(ScopedKey(store: store, name: key), customer: customer).map { slots[$0] }
     }

@@ -37,6 +37,15 @@ struct OrderTable: Sendable {
 
     var liveCount: Int { slots.liveCount }
 
+    /// An empty table sized for `capacity` orders (`Limits.ordersPerShardMax`);
+    /// there are never more customers with orders than orders. The id index
+    /// grows with the orders.
+    init(capacity: Int = 0) {
+        slots = SlotTable(capacity: capacity)
+        slotsByCustomer = Dictionary(minimumCapacity: capacity)
+        finished = RetentionQueue(capacity: capacity)
+    }
+
     func slot(store: Int32, id: String) -> Int32? {
         slotsByID.find(hash: HashIndex.hash(store: store, name: id)) { slot in
             slots.records[Int(slot)].store == store && slots.records[Int(slot)].id == id
@@ -112,6 +121,7 @@ extension OrderTable {
         self.slots = slots
         self.slotsByID = slotsByID
         self.slotsByCustomer = slotsByCustomer
+        self.slotsByCustomer.reserveCapacity(slots.reservedCapacity)
         self.finished = finished
     }
 }

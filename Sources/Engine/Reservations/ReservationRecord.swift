@@ -26,7 +26,8 @@ struct ReservationRecord: Sendable {
 }
 
 /// Reservations by slot, the id index, the expiry heap and the retention queue
-/// of finished reservations kept for idempotent retries.
+/// of finished reservations kept for idempotent retries, each sized up front
+/// for `Limits.reservationsPerShardMax`.
 struct ReservationTable: Sendable {
     var slots = SlotTable<ReservationRecord>()
     private var slotsByID = HashIndex()
@@ -44,6 +45,14 @@ struct ReservationTable: Sendable {
     }
     /// Finished client reservations, oldest first.
     var finished = RetentionQueue()
+
+    /// An empty table sized for `capacity` reservations and cart holds; the id
+    /// index grows with the reservations.
+    init(capacity: Int = 0) {
+        slots = SlotTable(capacity: capacity)
+        heap.reserveCapacity(capacity)
+        finished = RetentionQueue(capacity: capacity)
+    }
 
     var liveCount: Int { slots.liveCount }
     var activeCount: Int { heap.count }
@@ -115,7 +124,7 @@ struct ReservationTable: Sendable {
     }
 
     private mutating func heapPush(_ slot: Int32) {
-        heap.append(HeapEntry(deadline: slots[slot].deadline, slot: slot))
+        heap.append(HeapEntry(deadline: slots[slot].deadline, slot: slot), reserving: slots.reservedCapacity)
         slots[slot].heapPosition = Int32(heap.count - 1)
         siftUp(heap.count - 1)
     }
@@ -161,7 +170,8 @@ struct ReservationTable: Sendable {
 }
 
 extension ReservationTable {
-    /// A table restored from its encoding, with its id index rebuilt by the caller.
+    /// A table restored from its encoding, with its id index rebuilt by the
+    /// caller; the parts come sized for the capacity (`slots.reservedCapacity`).
     init(
         restoringSlots slots: SlotTable<ReservationRecord>, slotsByID: HashIndex, heap: [HeapEntry],
         finished: RetentionQueue
@@ -170,6 +180,7 @@ extension ReservationTable {
         self.slots = slots
         self.slotsByID = slotsByID
         self.heap = heap
+        self.heap.reserveCapacity(slots.reservedCapacity)
         self.finished = finished
     }
 }

@@ -63,8 +63,18 @@ public struct StateMachine: Sendable {
     /// Set by `beginChange()` once the current command starts changing state.
     var changed = false
 
+    /// A state machine with no state, its tables sized up front for the
+    /// capacities of `limits`, so applying commands never rehashes or
+    /// reallocates a table below them. The memory is reserved, not used: the
+    /// kernel commits the pages a table fills.
     public init(limits: Limits = .standard) {
         self.limits = limits
+        stock = StockTable(limits: limits)
+        lines = LinePool(capacity: limits.lineNodesPerShardMax)
+        reservations = ReservationTable(capacity: limits.reservationsPerShardMax)
+        carts = CartTable(capacity: limits.cartsPerShardMax)
+        orders = OrderTable(capacity: limits.ordersPerShardMax)
+        idempotency = IdempotencyTable(capacity: limits.idempotencyKeysPerShardMax)
     }
 
     /// Sets the clock and the last LSN of a state restored by `init(decoding:limits:)`.

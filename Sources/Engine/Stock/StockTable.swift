@@ -55,7 +55,22 @@ struct StockTable: Sendable {
     private var storesByName = HashIndex()
     private(set) var skus: [SKURecord] = []
     private var skusByName = HashIndex()
+    /// The limits the arrays reserve (the name indices grow with their contents).
+    private var storesCapacity = 0
+    private var skusCapacity = 0
     var records = ChunkedArray<StockRecord>()
+
+    /// An empty table sized for the capacity limits of `limits` (lazily
+    /// committed memory: it costs the pages the records fill).
+    init(limits: Limits) {
+        storesCapacity = limits.storesPerShardMax
+        stores.reserveCapacity(storesCapacity)
+        skusCapacity = limits.skusPerShardMax
+        skus.reserveCapacity(skusCapacity)
+        records.reserveCapacity(limits.stockRecordsPerShardMax)
+    }
+
+    init() {}
 
     // MARK: Lookups
 
@@ -123,7 +138,8 @@ struct StockTable: Sendable {
         stores.append(
             StoreRecord(
                 name: name, locationNames: [Limits.defaultLocation],
-                locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]))
+                locationIndexByName: [Limits.defaultLocation: 0], locationPriority: [0]),
+            reserving: storesCapacity)
         storesByName.insert(hash: HashIndex.hash(store: noSlot, name: name), value: index)
         return index
     }
@@ -140,7 +156,7 @@ struct StockTable: Sendable {
     mutating func ensureSKU(store: Int32, name: String) -> Int32 {
         if let index = skuIndex(store: store, name: name) { return index }
         let index = Int32(skus.count)
-        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot))
+        skus.append(SKURecord(name: name, store: store, firstStockRecord: noSlot), reserving: skusCapacity)
         skusByName.insert(hash: HashIndex.hash(store: store, name: name), value: index)
         return index
     }
@@ -180,16 +196,22 @@ struct StockTable: Sendable {
 }
 
 extension StockTable {
-    /// A table restored from its encoding, with its name indices rebuilt by the caller.
+    /// A table restored from its encoding, with its name indices rebuilt by the
+    /// caller, sized for the capacity limits of `limits`.
     init(
         restoringStores stores: [StoreRecord], storesByName: HashIndex, skus: [SKURecord], skusByName: HashIndex,
-        records: [StockRecord]
+        records: [StockRecord], limits: Limits
     ) {
         self.init()
         self.stores = stores
+        self.storesCapacity = limits.storesPerShardMax
+        self.stores.reserveCapacity(storesCapacity)
         self.storesByName = storesByName
         self.skus = skus
+        self.skusCapacity = limits.skusPerShardMax
+        self.skus.reserveCapacity(skusCapacity)
         self.skusByName = skusByName
         self.records = ChunkedArray(records)
+        self.records.reserveCapacity(limits.stockRecordsPerShardMax)
     }
 }

@@ -41,6 +41,14 @@ struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
         self.count = count
     }
 
+    /// Room for the references to the chunks of `capacity` elements, so
+    /// appending up to it adds chunks without reallocating the array of them
+    /// (the chunks themselves are allocated as they fill).
+    mutating func reserveCapacity(_ capacity: Int) {
+        precondition(capacity >= 0)
+        chunks.reserveCapacity((capacity + Self.chunkMask) >> Self.chunkShift)
+    }
+
     var startIndex: Int { 0 }
     var endIndex: Int { count }
 

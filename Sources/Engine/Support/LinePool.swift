@@ -1,6 +1,8 @@
 /// The lines of all reservations and orders, as singly linked nodes in one
 /// contiguous pool. Freed nodes go on a free list, so steady-state traffic
-/// neither allocates nor fragments.
+/// neither allocates nor fragments. The pool reserves `reservedCapacity`
+/// nodes (`Limits.lineNodesPerShardMax`) up front, lazily committed memory,
+/// so it never reallocates below that.
 struct LinePool: Sendable {
     struct Node: Sendable, Equatable {
         /// The stock record the quantity is held or committed at.
@@ -13,6 +15,14 @@ struct LinePool: Sendable {
     private(set) var nodes: [Node] = []
     private(set) var freeHead: Int32 = noSlot
     private(set) var freeCount = 0
+    /// The nodes the pool was sized for; past it, the array doubles.
+    private(set) var reservedCapacity = 0
+
+    init(capacity: Int = 0) {
+        precondition(capacity >= 0)
+        reservedCapacity = capacity
+        nodes.reserveCapacity(capacity)
+    }
 
     var liveCount: Int { nodes.count - freeCount }
 
@@ -32,7 +42,7 @@ struct LinePool: Sendable {
             freeCount -= 1
             nodes[Int(index)] = node
         } else {
-            nodes.append(node)
+            nodes.append(node, reserving: reservedCapacity)
             index = Int32(nodes.count - 1)
         }
         if chain.last == noSlot {
@@ -102,11 +112,13 @@ struct LinePool: Sendable {
 }
 
 extension LinePool {
-    /// A pool restored from its encoding (the caller has checked the free list
-    /// and every chain).
-    init(restoringNodes nodes: [Node], freeHead: Int32, freeCount: Int) {
+    /// A pool of `capacity` nodes restored from its encoding (the caller has
+    /// checked the free list and every chain).
+    init(restoringNodes nodes: [Node], freeHead: Int32, freeCount: Int, capacity: Int) {
         self.init()
         self.nodes = nodes
+        reservedCapacity = capacity
+        self.nodes.reserveCapacity(capacity)
         self.freeHead = freeHead
         self.freeCount = freeCount
     }

@@ -29,6 +29,7 @@ import Testing
                 model[victim] = nil
             }
             if step % 211 == 0 || step == 5_999 {
+                index.checkInvariants()
                 #expect(index.count == model.count, "seed \(seed) step \(step)")
                 for (slot, hash) in model {
                     let found = index.find(hash: hash) { $0 == slot }
@@ -38,5 +39,183 @@ import Testing
                 #expect(absent == nil || model[absent!] != nil, "seed \(seed): found a removed slot")
             }
         }
+    }
+
+    /// Random inserts, removes and lookups against a dictionary over many
+    /// doublings and back down, with removes during migrations and hashes
+    /// whose home buckets sit at the end of the table (runs wrap around).
+    @Test(arguments: [11, 12, 13, 14])
+    func matchesADictionaryAcrossGrowthAndMigration(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var index = HashIndex()
+        var model: [Int32: UInt64] = [:]  // slot → hash
+        var live: [Int32] = []
+        var nextSlot: Int32 = 0
+        var migrationsSeen = 0
+        var removesWhileMigrating = 0
+        for step in 0..<60_000 {
+            // Phases: fill to ~8k entries (ten doublings), drain, fill again.
+            let filling = (step / 20_000) % 2 == 0
+            let roll = random.next() % 100
+            if model.isEmpty || roll < (filling ? 70 : 30) {
+                let hash = Self.hash(random.next())
+                index.insert(hash: hash, value: nextSlot)
+                model[nextSlot] = hash
+                live.append(nextSlot)
+                nextSlot += 1
+            } else {
+                let position = Int(random.next() % UInt64(live.count))
+                let victim = live.swapRemoveAt(position)
+                if index.isMigrating { removesWhileMigrating += 1 }
+                let hash = model[victim]!
+                index.remove(hash: hash, value: victim)
+                model[victim] = nil
+                #expect(index.find(hash: hash) { $0 == victim } == nil, "seed \(seed) step \(step)")
+            }
+            if index.isMigrating { migrationsSeen += 1 }
+            let probe = live.isEmpty ? nil : live[Int(random.next() % UInt64(live.count))]
+            if let probe {
+                #expect(index.find(hash: model[probe]!) { $0 == probe } == probe, "seed \(seed) step \(step)")
+            }
+            if step % 997 == 0 || step == 59_999 {
+                index.checkInvariants()
+                #expect(index.count == model.count, "seed \(seed) step \(step)")
+                for (slot, hash) in model {
+                    #expect(index.find(hash: hash) { $0 == slot } == slot, "seed \(seed) step \(step): slot \(slot) lost")
+                }
+            }
+        }
+        #expect(index.bucketCount >= 16_384, "grew through ten doublings")
+        #expect(migrationsSeen > 0 && removesWhileMigrating > 0, "seed \(seed)")
+    }
+
+    /// Every slot is found while a migration is under way and after it; the
+    /// migration ends within bucketCount/8 changes and frees the old buffer.
+    @Test func migrationEndsWithinItsBound() {
+        var index = HashIndex(capacity: 3_000)
+        #expect(index.bucketCount == 4_096)
+        var slot: Int32 = 0
+        while !index.isMigrating {
+            index.insert(hash: Self.hash(UInt64(slot)), value: slot)
+            slot += 1
+        }
+        #expect(slot == 3_073 && index.bucketCount == 8_192)
+        var changes = 1
+        while index.isMigrating {
+            index.insert(hash: Self.hash(UInt64(slot)), value: slot)
+            slot += 1
+            changes += 1
+            if changes % 64 == 0 {
+                index.checkInvariants()
+                for found in Int32(0)..<slot { #expect(index.find(hash: Self.hash(UInt64(found))) { $0 == found } == found) }
+            }
+        }
+        #expect(changes == 4_096 / HashIndex.migrationStepBucketCount)
+        index.checkInvariants()
+        for found in Int32(0)..<slot { #expect(index.find(hash: Self.hash(UInt64(found))) { $0 == found } == found) }
+    }
+
+    /// Removes during a migration of entries still in the old buffer leave the
+    /// other members of their probe runs findable (no shifting there), also
+    /// when the run wraps from the last bucket to the first.
+    @Test func removesDuringMigrationAcrossTheWrap() {
+        // Every entry's home is bucket 60 of 64: one run, 60...63 then 0...
+        func hash(_ slot: Int32) -> UInt64 { 60 + UInt64(slot) << 32 }
+        var index = HashIndex(capacity: 48)
+        #expect(index.bucketCount == 64)
+        for slot in Int32(0)..<48 { index.insert(hash: hash(slot), value: slot) }
+        #expect(!index.isMigrating)
+        index.insert(hash: hash(48), value: 48)  // starts the migration
+        #expect(index.isMigrating)
+        var present = Set(Int32(0)...48)
+        // Old positions: slot 0 at 60, slot 3 at 63, slot 4 at 0, slot 47 at 43.
+        for victim: Int32 in [1, 3, 30, 47, 20, 0, 46] {
+            #expect(index.isMigrating)
+            index.remove(hash: hash(victim), value: victim)
+            present.remove(victim)
+            index.checkInvariants()
+            for slot in Int32(0)...48 {
+                #expect((index.find(hash: hash(slot)) { $0 == slot } != nil) == present.contains(slot), "slot \(slot)")
+            }
+        }
+        index.remove(hash: hash(2), value: 2)
+        present.remove(2)
+        #expect(!index.isMigrating)
+        index.checkInvariants()
+        #expect(index.count == present.count)
+        for slot in present { #expect(index.find(hash: hash(slot)) { $0 == slot } == slot) }
+    }
+
+    /// A copy shares both buffers until one side changes; copies taken in the
+    /// middle of a migration go on migrating independently.
+    @Test(arguments: [21, 22, 23])
+    func copiesTakenMidMigrationAreIndependent(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var original = HashIndex()
+        var originalModel: [Int32: UInt64] = [:]
+        var slot: Int32 = 0
+        while !(original.isMigrating && originalModel.count > 3_000) {
+            let hash = Self.hash(random.next())
+            original.insert(hash: hash, value: slot)
+            originalModel[slot] = hash
+            slot += 1
+        }
+        var copy = original
+        var copyModel = originalModel
+        #expect(copy.isMigrating)
+        func change(_ index: inout HashIndex, _ model: inout [Int32: UInt64]) {
+            if random.next() % 3 == 0, let victim = model.keys.randomElement(using: &random) {
+                index.remove(hash: model[victim]!, value: victim)
+                model[victim] = nil
+            } else {
+                let hash = Self.hash(random.next())
+                index.insert(hash: hash, value: slot)
+                model[slot] = hash
+                slot += 1
+            }
+        }
+        // Both sides change, interleaved, until both migrations have ended.
+        for step in 0..<4_000 {
+            change(&original, &originalModel)
+            change(&copy, &copyModel)
+            if step % 500 == 0 || step == 3_999 {
+                for (index, model) in [(original, originalModel), (copy, copyModel)] {
+                    index.checkInvariants()
+                    #expect(index.count == model.count)
+                    for (slot, hash) in model { #expect(index.find(hash: hash) { $0 == slot } == slot, "seed \(seed)") }
+                }
+                for (slot, hash) in originalModel where copyModel[slot] == nil {
+                    #expect(copy.find(hash: hash) { $0 == slot } == nil, "seed \(seed): the copy sees the original's change")
+                }
+            }
+        }
+    }
+
+    /// Slot 0 and the largest slot survive the slot-plus-one encoding of a bucket.
+    @Test func storesTheExtremeSlots() {
+        var index = HashIndex()
+        index.insert(hash: 7, value: 0)
+        index.insert(hash: 7, value: Int32.max - 1)
+        #expect(index.find(hash: 7) { $0 == 0 } == 0)
+        #expect(index.find(hash: 7) { $0 == Int32.max - 1 } == Int32.max - 1)
+        index.remove(hash: 7, value: 0)
+        #expect(index.find(hash: 7) { $0 == 0 } == nil)
+        #expect(index.find(hash: 7) { $0 == Int32.max - 1 } == Int32.max - 1)
+    }
+
+    /// Spreads a test number over all 64 bits, as `StableHasher` would.
+    static func hash(_ value: UInt64) -> UInt64 {
+        var mixed = value &+ 0x9E37_79B9_7F4A_7C15
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+extension Array {
+    /// Removes the element at `position` in O(1), moving the last one into its place.
+    fileprivate mutating func swapRemoveAt(_ position: Int) -> Element {
+        swapAt(position, count - 1)
+        return removeLast()
     }
 }

@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Zero-filled memory that costs nothing until it is touched: large blocks are
+/// anonymous mappings, whose pages the kernel commits (already zeroed) on the
+/// first write, so a table sized for its limit up front occupies only the
+/// pages it uses. Small blocks come from `calloc`.
+enum ZeroedMemory {
+    /// From this size on, blocks are mapped (glibc's `calloc` may clear a
+    /// block from its heap byte by byte below 32 MiB).
+    static let mappingThresholdBytes = 1 << 20
+
+    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        precondition(byteCount > 0)
+        if byteCount < mappingThresholdBytes {
+            guard let pointer = calloc(byteCount, 1) else { fatalError("out of memory: calloc of \(byteCount) bytes") }
+            return pointer
+        }
+        let pointer = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let pointer, pointer != MAP_FAILED else { fatalError("out of memory: mmap of \(byteCount) bytes") }
+        return pointer
+    }
+
+    /// Returns a block from `allocate(byteCount:)` with the same `byteCount`.
+    static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        if byteCount < mappingThresholdBytes {
+            free(pointer)
+        } else {
+            let result = munmap(pointer, byteCount)
+            precondition(result == 0, "munmap failed")
+        }
+    }
+}
