@@ -34,7 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "Engine", path: "Sources/Engine", swiftSettings: engineSettings),
+        .target(name: "Engine", dependencies: ["CHoldfastSupport"], path: "Sources/Engine", swiftSettings: engineSettings),
         .systemLibrary(
             name: "CURing",
             path: "Sources/Persistence/CURing",

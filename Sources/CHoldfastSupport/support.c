@@ -135,3 +135,10 @@ int holdfast_open_direct_flag(void) { return O_DIRECT; }
 int holdfast_set_thread_nice(int nice_value) {
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice_value);
 }
+
+int holdfast_set_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = 0;
+    return pthread_setname_np(pthread_self(), truncated);
+}

@@ -31,6 +31,9 @@ int holdfast_open_direct_flag(void);
  * Returns 0, or -1 with errno set. */
 int holdfast_set_thread_nice(int nice_value);
 
+/* Names the calling thread (at most 15 bytes are kept); 0 or an errno. */
+int holdfast_set_thread_name(const char *name);
+
 /* ---- Token signatures (JWT HS256 and RS256) through OpenSSL's EVP interface ---- */
 
 /* HMAC-SHA256 of `message` under `key`. Returns 1 on success, 0 on failure. */

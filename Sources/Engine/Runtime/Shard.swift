@@ -59,12 +59,13 @@ final class Shard: @unchecked Sendable {
     }
 
     func start() {
+        let name = "hf-shard-\(index)"
         let thread = Thread { [self] in
+            nameCurrentThread(name)
             runWriterLoop()
             stoppedSignal.signal()
         }
-        // Linux keeps 15 bytes of a thread name.
-        thread.name = "hf-shard-\(index)"
+        thread.name = name
         thread.start()
     }
 

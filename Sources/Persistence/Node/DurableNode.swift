@@ -268,6 +268,7 @@ public final class DurableNode: @unchecked Sendable {
     private func startScheduler() {
         let exited = schedulerExited
         let thread = Thread { [weak self] in
+            nameCurrentThread("hf-snapshots")
             defer { exited.signal() }
             while let node = self, !node.scheduleLock.withLock({ node.stopping }) {
                 node.snapshotIfDue()

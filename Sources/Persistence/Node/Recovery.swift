@@ -143,12 +143,14 @@ public enum Recovery {
     ) throws(PersistenceError) -> LogScanReport {
         let pipe = RecordPipe()
         let startLSN = machine.lastLSN
+        let readerName = "hf-replay-\(shardIndex)"
         let reader = Thread {
+            nameCurrentThread(readerName)
             pipe.finish(Result { () throws(PersistenceError) in
                 try scanner.scan(decodeAfter: startLSN, visit: { record in try pipe.put(record) })
             })
         }
-        reader.name = "hf-replay-\(shardIndex)"
+        reader.name = readerName
         reader.start()
 
         var reachedTarget = false

@@ -1,4 +1,5 @@
 import CHoldfastSupport
+import Engine
 import Foundation
 
 /// A serial worker thread at the lowest CPU priority (nice 19), for work that
@@ -13,6 +14,7 @@ final class BackgroundWorker: @unchecked Sendable {
 
     init(name: String) {
         let thread = Thread { [self] in
+            nameCurrentThread(name)
             // Linux applies nice per thread; 19 is the lowest priority.
             _ = holdfast_set_thread_nice(19)
             runJobs()

@@ -221,6 +221,16 @@ import Testing
         #expect(reason.contains("not yet durable") && reason.contains("disk full"))
     }
 
+    @Test("A shard's writer thread carries its name where ps, top and perf see it")
+    func writerThreadIsNamed() async throws {
+        let runtime = ShardRuntime(shardCount: 1)
+        defer { runtime.shutdown() }
+        _ = await runtime.execute(.setStock(SetStock(store: "s", sku: "A", onHand: 1)))
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+        #expect(names.contains("hf-shard-0\n"), "thread names: \(Set(names).sorted())")
+    }
+
     @Test("Durable events are published in LSN order and can be followed")
     func eventsFollowable() async throws {
         let runtime = await Self.stockedRuntime(stock: 10, shards: 1)
