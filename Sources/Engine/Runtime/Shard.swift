@@ -240,25 +240,36 @@ final class Shard: @unchecked Sendable {
     ///
     /// Such an answer shows every change acknowledged before it was asked,
     /// and none that is not durable — the same as a queued query, which
-    /// would also wait for the batch being written. Counted like a queued
-    /// command. Called on any thread.
-    func read(_ command: Command, by caller: Caller) -> Outcome? {
-        guard !command.isMutation, releases.undurableRefusal(of: command) == nil else { return nil }
-        return stateAccess.withReaderLockIfWriterIdle { () -> Outcome? in
-            guard !writerExited, !notDurable.mayShowChange(to: command) else { return nil }
-            let outcome = machine.apply(command, at: machine.now, by: caller).outcome
-            if notDurable.hasPurges {
-                switch (command, outcome) {
-                case (.listOrders, _), (_, .failure(.unknownReservation)), (_, .failure(.unknownCart)),
-                    (_, .failure(.unknownOrder)):
-                    return nil
-                default: break
+    /// would also wait for the batch being written. Several queries are
+    /// answered all under one hold of the lock, or none (nil); answered ones
+    /// are counted like queued commands. Called on any thread.
+    func read(_ commands: [Command], by caller: Caller) -> [Outcome]? {
+        for command in commands {
+            guard !command.isMutation, releases.undurableRefusal(of: command) == nil else { return nil }
+        }
+        return stateAccess.withReaderLockIfWriterIdle { () -> [Outcome]? in
+            guard !writerExited else { return nil }
+            var outcomes: [Outcome] = []
+            outcomes.reserveCapacity(commands.count)
+            for command in commands {
+                guard !notDurable.mayShowChange(to: command) else { return nil }
+                let outcome = machine.apply(command, at: machine.now, by: caller).outcome
+                if notDurable.hasPurges {
+                    switch (command, outcome) {
+                    case (.listOrders, _), (_, .failure(.unknownReservation)), (_, .failure(.unknownCart)),
+                        (_, .failure(.unknownOrder)):
+                        return nil
+                    default: break
+                    }
                 }
+                outcomes.append(outcome)
             }
             // The writer bumps the same counters only under `stateAccess`.
-            metrics.count(row: metrics.row(of: command), outcome)
-            metrics.countReadWithoutQueue()
-            return outcome
+            for (command, outcome) in zip(commands, outcomes) {
+                metrics.count(row: metrics.row(of: command), outcome)
+                metrics.countReadWithoutQueue()
+            }
+            return outcomes
         }
     }
 

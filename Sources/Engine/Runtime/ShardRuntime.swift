@@ -134,20 +134,20 @@ public final class ShardRuntime: Sendable {
     /// so a caller that waits for its writes' outcomes reads its own writes;
     /// one with writes still queued must submit its reads behind them.
     public func read(_ command: Command, caller: Caller = .service) -> Outcome? {
-        guard let store = command.store else { return nil }
-        return shards[shardIndex(forStore: store)].read(command, by: caller)
+        read(batch: [command], caller: caller)?.first
     }
 
-    /// `read(_:caller:)` for each command; nil unless every one of them can
-    /// be answered at once (then submit them all).
+    /// `read(_:caller:)` for several queries at once, all or none: nil unless
+    /// every one can be answered now (then submit them all). Only queries of
+    /// one shard are answered this way.
     public func read(batch commands: [Command], caller: Caller = .service) -> [Outcome]? {
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(commands.count)
-        for command in commands {
-            guard let outcome = read(command, caller: caller) else { return nil }
-            outcomes.append(outcome)
+        guard let store = commands.first?.store else { return nil }
+        let shard = shardIndex(forStore: store)
+        for command in commands.dropFirst() {
+            guard let other = command.store else { return nil }
+            if other != store && shardIndex(forStore: other) != shard { return nil }
         }
-        return outcomes
+        return shards[shard].read(commands, by: caller)
     }
 
     /// Runs a command and waits for its durable outcome.

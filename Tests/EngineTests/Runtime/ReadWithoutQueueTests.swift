@@ -50,7 +50,9 @@ import Testing
         // A's change is applied but not durable: a read of A must wait for it,
         // through the queue; B's state is durable and is read at once.
         #expect(runtime.read(Self.stock("A")) == nil)
-        #expect(runtime.read(batch: [Self.stock("B"), Self.stock("A")]) == nil)
+        let countedBefore = runtime.metrics(shard: 0)?.readsWithoutQueue
+        #expect(runtime.read(batch: [Self.stock("B"), Self.stock("A")]) == nil, "all or none")
+        #expect(runtime.metrics(shard: 0)?.readsWithoutQueue == countedBefore, "a refused batch counts nothing")
         let readsBefore = runtime.metrics(shard: 0)?.readsWithoutQueue ?? 0
         #expect(Self.onHand(try await Self.readEventually(runtime, Self.stock("B"))) == 3)
         #expect(runtime.metrics(shard: 0)?.readsWithoutQueue == readsBefore + 1, "counted once, as a command")
