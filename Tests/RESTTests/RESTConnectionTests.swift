@@ -26,12 +26,17 @@ struct RESTConnectionTests {
         let port = rest.port
         let silent = try await RawConnection.blocking { try (0..<idleCount).map { _ in try RawConnection(port: port) } }
         let slowloris = try await RawConnection.blocking { try (0..<200).map { _ in try RawConnection(port: port) } }
-        let stillOpen = try await RawConnection.blocking { () throws -> (silent: Int, slowloris: Int) in
+        let stillOpen = try await RawConnection.blocking { () throws -> (silent: Int, slowloris: Int, states: String) in
             for connection in slowloris { try connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n") }
             let slowlorisOpen = Self.trickleUntilClosed(slowloris, timeoutSeconds: 60)
-            return (RawConnection.waitForClose(silent, timeoutSeconds: 60), slowlorisOpen)
+            var silentOpen = silent.filter { !$0.waitForClose(timeoutSeconds: 0) }
+            if RawConnection.waitForClose(silentOpen, timeoutSeconds: 60) == 0 { silentOpen = [] }
+            silentOpen = silentOpen.filter { !$0.waitForClose(timeoutSeconds: 0) }
+            let states = RawConnection.kernelStates(slowlorisOpen + silentOpen, serverPort: port)
+            return (silentOpen.count, slowlorisOpen.count, states)
         }
-        #expect(stillOpen.silent == 0 && stillOpen.slowloris == 0, "\(stillOpen) of \(idleCount) + 200 still open")
+        #expect(stillOpen.silent == 0 && stillOpen.slowloris == 0,
+                "\(stillOpen.silent) + \(stillOpen.slowloris) of \(idleCount) + 200 still open; \(stillOpen.states); accept errors: \(metrics.acceptErrors.value), open: \(metrics.open)")
         #expect(metrics.headerTimeouts.value >= UInt64(idleCount + 200))
 
         let timeoutsBefore = metrics.headerTimeouts.value
@@ -85,8 +90,8 @@ struct RESTConnectionTests {
     }
 
     /// Sends one more header byte to every open connection every 200 ms until
-    /// the server has closed them all; returns how many are still open at the end.
-    static func trickleUntilClosed(_ connections: [RawConnection], timeoutSeconds: Double) -> Int {
+    /// the server has closed them all; returns those still open at the end.
+    static func trickleUntilClosed(_ connections: [RawConnection], timeoutSeconds: Double) -> [RawConnection] {
         var open = connections
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while !open.isEmpty, Date() < deadline {
@@ -94,7 +99,7 @@ struct RESTConnectionTests {
             let stillOpen = RawConnection.waitForClose(open, timeoutSeconds: 0.2)
             if stillOpen < open.count { open = open.filter { !$0.waitForClose(timeoutSeconds: 0) } }
         }
-        return open.count
+        return open
     }
 
     /// Raises this process's soft descriptor limit to its hard limit; returns the soft limit.

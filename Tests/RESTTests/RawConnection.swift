@@ -101,6 +101,36 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
         return open.count
     }
 
+    /// This end's local port.
+    var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return result == 0 ? Int(UInt16(bigEndian: address.sin_port)) : -1
+    }
+
+    /// For a failure message: what the kernel says about each connection's
+    /// two ends (`/proc/net/tcp` state and queues), to tell a connection the
+    /// server never accepted from one it accepted and did not close.
+    static func kernelStates(_ connections: [RawConnection], serverPort: Int) -> String {
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+        let names = ["01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1", "05": "FIN_WAIT2",
+                     "06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING"]
+        func port(_ address: Substring) -> Int { Int(address.split(separator: ":").last ?? "", radix: 16) ?? -1 }
+        return connections.prefix(10).map { connection in
+            let client = connection.localPort
+            let ends = rows.filter { $0.count > 4 }.compactMap { row -> String? in
+                let (local, remote) = (port(row[1]), port(row[2]))
+                let side = local == client && remote == serverPort ? "client" : local == serverPort && remote == client ? "server" : nil
+                return side.map { "\($0) \(names[String(row[3])] ?? String(row[3])) tx:rx \(row[4])" }
+            }
+            return "port \(client): " + (ends.isEmpty ? "no socket" : ends.joined(separator: ", "))
+        }.joined(separator: "; ")
+    }
+
     /// Runs blocking socket work off Swift's cooperative threads (which the
     /// server's request handlers need).
     static func blocking<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
