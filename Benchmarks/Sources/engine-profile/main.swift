@@ -1,8 +1,12 @@
 // Runs one engine workload outside package-benchmark, for instruction counts
 // and hot spots under callgrind (this machine has no perf counters):
 //
+//   objcopy --strip-debug .build/release/engine-profile /tmp/engine-profile
 //   valgrind --tool=callgrind --toggle-collect='*WorkloadV*run*5count*' \
-//       .build/release/engine-profile hotSKU.reserveOnly 100000
+//       /tmp/engine-profile hotSKU.reserveOnly 100000
+//
+// (valgrind 3.19 cannot read the DWARF of this toolchain's release builds;
+// without it, the symbol table still names every function.)
 //
 // Set-up and warm-up are the same as the benchmarks'; only the measured loops
 // (`runReservePairs`, `runReserves`, `runOrders`, `CommandKindWorkload.run`) are collected with the

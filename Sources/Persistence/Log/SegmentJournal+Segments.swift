@@ -16,8 +16,10 @@ extension SegmentJournal {
         let path = segmentPath(sequence)
         // A background preparation may be under way (or have renamed the file
         // but not yet synced the directory): let it finish first.
+        preparationWanted.store(true, ordering: .relaxed)
         preparer.waitUntilIdle()
-        if !FileSystem.exists(path) { try createSegment(sequence) }
+        preparationWanted.store(false, ordering: .relaxed)
+        if !FileSystem.exists(path) { try createSegment(sequence, pacing: .full) }
         let fd = try openForWriting(path)
         // Frames acknowledged in this file must not vanish with its directory
         // entry: make the entry durable before the first frame goes in, whoever
@@ -59,7 +61,7 @@ extension SegmentJournal {
             // Recorded here, off the I/O thread, so the switch to it costs no
             // extra write; a failure is met again (and reported) by `segment`.
             do {
-                try createSegment(sequence)
+                try createSegment(sequence, pacing: .besideLiveLog)
                 try extentRecorder.cover(sequence)
             } catch {}
         }
@@ -68,41 +70,26 @@ extension SegmentJournal {
     /// Writes a segment in full — header block, then zeros — so that later
     /// frame writes overwrite blocks already allocated and written (fdatasync
     /// then commits no file-system metadata), then publishes it by rename.
-    func createSegment(_ sequence: UInt64) throws(PersistenceError) {
+    /// Direct I/O and paced syncs (`WritePacing`) keep the zeros out of the
+    /// page cache and out of the way of the log's own fdatasync.
+    func createSegment(_ sequence: UInt64, pacing: WritePacing) throws(PersistenceError) {
         let path = segmentPath(sequence)
         if let injected = faults?.injected(.segmentCreate) {
             throw .io(operation: "create segment", path: path, errno: injected)
         }
         let temporary = path + ".tmp"
-        // Direct I/O and a sync every few MiB keep the zeros out of the page
-        // cache and each file-system journal commit small: on ext4 a large
-        // dirty file makes the log's own fdatasync wait (measured: 20 ms).
-        let fd: Int32
-        do {
-            fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | holdfast_open_direct_flag())
-        } catch {
-            fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        }
+        let (fd, direct) = try PacedFileWriter.create(temporary)
         var header = segmentHeader
         header.sequence = sequence
         header.createdAtNanoseconds = Int64(Date().timeIntervalSince1970 * 1e9)
-        let chunk = 1 << 20
-        let zeros = AlignedBuffer(capacity: chunk)
-        zeros.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: chunk)
-        header.encodedBlock().withUnsafeBytes { zeros.pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        var status: Int32 = 0
-        var offset = 0
-        while status == 0 && offset < options.segmentBytes {
-            let length = min(chunk, options.segmentBytes - offset)
-            status = FileSystem.pwriteAll(fd, zeros.pointer, length, at: Int64(offset))
+        let block = header.encodedBlock()
+        let writer = PacedFileWriter(pacing: pacing, hurry: { self.preparationWanted.load(ordering: .relaxed) })
+        let status = writer.write(fd, length: options.segmentBytes, direct: direct) { buffer, offset, count in
+            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: count)
             if offset == 0 {
-                // Only the first chunk carries the header.
-                zeros.pointer.initializeMemory(as: UInt8.self, repeating: 0, count: SegmentFormat.blockSize)
+                block.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: min(count, $0.count)) }
             }
-            offset += length
-            if status == 0 && offset % (8 << 20) == 0 { status = FileSystem.fdatasync(fd) }
         }
-        if status == 0 { status = FileSystem.fdatasync(fd) }
         FileSystem.close(fd)
         if status != 0 {
             try? FileSystem.remove(temporary)

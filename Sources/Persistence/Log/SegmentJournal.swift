@@ -2,6 +2,7 @@ import CHoldfastSupport
 import Engine
 import Foundation
 import Glibc
+import Synchronization
 
 /// A shard's write-ahead log on disk: the `Journal` the shard runtime writes
 /// through, in `strict` or `relaxed` durability.
@@ -79,6 +80,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     let extentRecorder: LogExtentRecorder
     let condition = NSCondition()
     let preparer: BackgroundWorker
+    /// Set while the writer waits for the preparer: it then writes the rest
+    /// of the segment without the rests that spare the log's syncs.
+    let preparationWanted = Atomic<Bool>(false)
 
     // Guarded by `condition`.
     var haltReason: String?

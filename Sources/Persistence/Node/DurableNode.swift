@@ -240,7 +240,10 @@ public final class DurableNode: @unchecked Sendable {
     ) throws(PersistenceError) -> SnapshotInfo {
         let directory = DataDirectory.shardPath(in: path, shard)
         let journal = journals[shard]
-        let info = try SnapshotFile.write(state, shardIndex: shard, shardCount: shardCount, directory: directory)
+        // Paced, so the log's syncs do not queue behind it; a shutdown waits for no rests.
+        let info = try SnapshotFile.write(
+            state, shardIndex: shard, shardCount: shardCount, directory: directory, pacing: .besideLiveLog,
+            hurry: { self.isShuttingDown })
         journal.resetBytesSinceMark(by: logBytes)
         scheduleLock.withLock { lastSnapshotTime[shard] = Date().timeIntervalSince1970 }
         try Retention.apply(

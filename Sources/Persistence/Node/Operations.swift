@@ -50,7 +50,8 @@ public enum Operations {
             (created) throws(PersistenceError) in
             for (shard, state) in states.enumerated() {
                 try SnapshotFile.write(
-                    state, shardIndex: shard, shardCount: directory.shardCount, directory: created.shardPath(shard))
+                    state, shardIndex: shard, shardCount: directory.shardCount, directory: created.shardPath(shard),
+                    pacing: .full)
             }
             carried = try CarriedFiles.copy(carrying, from: source, to: target)
         }

@@ -44,13 +44,13 @@ public enum SnapshotFile {
             .map(\.1)
     }
 
-    /// Encodes `state` and writes it durably: temporary file, fsync, then —
-    /// once `beforePublishing` returns (the log must be durable through the
-    /// snapshot's LSN) — rename and directory fsync.
+    /// Encodes `state` and writes it durably: temporary file, written and
+    /// synced at `pacing` (at full speed once `hurry` says so), then — once `beforePublishing` returns (the log
+    /// must be durable through the snapshot's LSN) — rename and directory fsync.
     @discardableResult
     public static func write(
-        _ state: StateMachine, shardIndex: Int, shardCount: Int, directory: String,
-        beforePublishing: () throws(PersistenceError) -> Void = {}
+        _ state: StateMachine, shardIndex: Int, shardCount: Int, directory: String, pacing: WritePacing,
+        hurry: @escaping () -> Bool = { false }, beforePublishing: () throws(PersistenceError) -> Void = {}
     ) throws(PersistenceError) -> SnapshotInfo {
         let encoded = state.encodedState()
         let digest = encoded.withUnsafeBytes { SHA256Hasher.digest($0) }
@@ -75,12 +75,24 @@ public enum SnapshotFile {
         header.put(CRC32C.checksum(encoded), at: 124)
 
         let temporary = info.path + ".tmp"
-        let fd = try FileSystem.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
-        var status = header.withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, $0.count, at: 0) }
-        if status == 0 {
-            status = encoded.withUnsafeBytes { FileSystem.pwriteAll(fd, $0.baseAddress!, $0.count, at: Int64(headerBytes)) }
+        let (fd, direct) = try PacedFileWriter.create(temporary)
+        let status = header.withUnsafeBytes { header in
+            encoded.withUnsafeBytes { state in
+                PacedFileWriter(pacing: pacing, hurry: hurry).write(fd, length: header.count + state.count, direct: direct) {
+                    buffer, offset, count in
+                    // The file is the header, then the state.
+                    var filled = 0
+                    if offset < header.count {
+                        filled = min(count, header.count - offset)
+                        buffer.copyMemory(from: header.baseAddress! + offset, byteCount: filled)
+                    }
+                    if filled < count {
+                        buffer.advanced(by: filled).copyMemory(
+                            from: state.baseAddress! + (offset + filled - header.count), byteCount: count - filled)
+                    }
+                }
+            }
         }
-        if status == 0 { status = FileSystem.fdatasync(fd) }
         FileSystem.close(fd)
         if status != 0 {
             try? FileSystem.remove(temporary)

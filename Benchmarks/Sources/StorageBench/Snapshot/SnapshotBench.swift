@@ -65,7 +65,7 @@ struct SnapshotBench {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 nanoseconds = try Stopwatch.time {
-                    try SnapshotFile.write(machine, shardIndex: 0, shardCount: 1, directory: directory)
+                    try SnapshotFile.write(machine, shardIndex: 0, shardCount: 1, directory: directory, pacing: .full)
                 }.nanoseconds
             } catch {
                 throw BenchFailure("SnapshotFile.write: \(error)")
