@@ -58,12 +58,13 @@ struct AuthCommandTests {
         let secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
         let secretFile = directory + "/secret"
         try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
-        // The token's expiry is its creation time + 120 s, somewhere between
-        // these two readings (a busy machine may take seconds to run the CLI).
+        // The token's expiry is its creation time + 1 h, somewhere between
+        // these two readings (a busy machine has taken over 2 minutes to run
+        // the CLI, which outlived a token of 120 s).
         let beforeCreation = Int64(Date().timeIntervalSince1970)
         let created = try await Self.run([
             "token", "create", "--role", "inventory_manager", "--store", "eu", "--subject", "bob", "--secret-file",
-            secretFile, "--ttl-seconds", "120", "--issuer", "me", "--audience", "you",
+            secretFile, "--ttl-seconds", "3600", "--issuer", "me", "--audience", "you",
         ])
         #expect(created.status == 0)
         #expect(created.output.hasSuffix("\n") && created.output.filter { $0 == "\n" }.count == 1)
@@ -72,7 +73,7 @@ struct AuthCommandTests {
         let verifier = TokenVerifier(keys: try TokenKeys(hmacSecret: Array(secret.utf8)), issuer: "me", audience: "you")
         let principal = try verifier.verify(token, now: now).get()
         #expect(principal.subject == "bob" && principal.role == .inventoryManager && principal.store == "eu")
-        #expect(principal.expiresAt.map { (beforeCreation + 120 - 1)...(now + 120 + 1) ~= $0 } == true)
+        #expect(principal.expiresAt.map { (beforeCreation + 3_600 - 1)...(now + 3_600 + 1) ~= $0 } == true)
         #expect(!created.errors.contains(secret))
 
         let fromEnvironment = try await Self.run(
