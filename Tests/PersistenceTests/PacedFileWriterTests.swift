@@ -28,9 +28,9 @@ import Testing
         }
         FileSystem.close(fd)
         #expect(status == 0)
-        // With rests, one is considered after every sync but the last.
-        let syncs = length == 0 ? 1 : (length + pacing.syncEveryBytes - 1) / pacing.syncEveryBytes
-        #expect(hurries == (pacing.restRatio > 0 ? syncs - 1 : 0))
+        // With a rate, asked after the first chunk (then written in a hurry); without, never.
+        let chunks = (length + pacing.chunkBytes - 1) / pacing.chunkBytes
+        #expect(hurries == (pacing.bytesPerSecond > 0 && chunks > 1 ? 1 : 0))
         return try FileSystem.readFile(path)
     }
 
@@ -39,8 +39,8 @@ import Testing
     ])
     func lengths(length: Int) throws {
         let pacings = [
-            WritePacing(chunkBytes: 4_096, syncEveryBytes: 4_096, restRatio: 0.01),
-            WritePacing(chunkBytes: 16_384, syncEveryBytes: 65_536, restRatio: 0.01),
+            WritePacing(chunkBytes: 4_096, syncEveryBytes: 4_096, bytesPerSecond: 1 << 30),
+            WritePacing(chunkBytes: 16_384, syncEveryBytes: 65_536, bytesPerSecond: 1 << 30),
             WritePacing.full,
         ]
         for pacing in pacings {
@@ -50,6 +50,20 @@ import Testing
                 #expect(bytes.indices.allSatisfy { bytes[$0] == Self.byte(at: $0) }, "\(pacing), direct \(direct)")
             }
         }
+    }
+
+    @Test("a rate-limited write asks after each chunk whether to hurry, until told to")
+    func hurry() throws {
+        let directory = TemporaryDirectory("paced")
+        let (fd, direct) = try PacedFileWriter.create(directory.sub("file"))
+        var asked = 0
+        let pacing = WritePacing(chunkBytes: 4_096, syncEveryBytes: 8_192, bytesPerSecond: 1 << 30)
+        let status = PacedFileWriter(pacing: pacing, hurry: { asked += 1; return asked == 3 }).write(
+            fd, length: 8 * 4_096, direct: direct
+        ) { buffer, _, count in buffer.initializeMemory(as: UInt8.self, repeating: 7, count: count) }
+        FileSystem.close(fd)
+        #expect(status == 0 && asked == 3)
+        #expect(try FileSystem.readFile(directory.sub("file")) == [UInt8](repeating: 7, count: 8 * 4_096))
     }
 
     @Test("a failed write is reported with its errno")

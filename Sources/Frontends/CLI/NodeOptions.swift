@@ -21,6 +21,12 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "Snapshot a shard with writes at least this often, in seconds (0: only by log volume).")
     var snapshotIntervalSeconds: Double = DurableNode.Options().snapshotIntervalSeconds
 
+    @Option(help: """
+        How fast snapshots and new log segments are written beside the log, in MiB/s (0: no limit). \
+        The log's own fdatasync carries whatever was written since the one before; a cap keeps that small.
+        """)
+    var backgroundWriteMibPerSecond: Int = JournalOptions.backgroundWriteBytesPerSecondDefault >> 20
+
     @Flag(help: """
         Start even if the log is damaged before its tail: cut it at the damage and move what \
         followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
@@ -51,6 +57,9 @@ struct NodeOptions: ParsableArguments {
         guard (1...65_536).contains(snapshotEveryLogMib) else {
             throw ValidationError("--snapshot-every-log-mib must be 1...65536")
         }
+        guard (0...65_536).contains(backgroundWriteMibPerSecond) else {
+            throw ValidationError("--background-write-mib-per-second must be 0...65536")
+        }
         guard snapshotIntervalSeconds.isFinite, (0...31_536_000).contains(snapshotIntervalSeconds) else {
             throw ValidationError("--snapshot-interval-seconds must be 0...31536000")
         }
@@ -71,6 +80,7 @@ struct NodeOptions: ParsableArguments {
         options.acceptCorruption = acceptCorruption
         options.snapshotEveryLogBytes = snapshotEveryLogMib << 20
         options.snapshotIntervalSeconds = snapshotIntervalSeconds
+        options.journal.backgroundWriteBytesPerSecond = backgroundWriteMibPerSecond << 20
         if options.durability != .none { try requireShardCountMatches() }
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)

@@ -26,11 +26,19 @@ public struct JournalOptions: Sendable, Equatable {
     public var ioBackend: IOBackend
     /// How long a failed journal waits between attempts to write again.
     public var retryIntervalMilliseconds: Int
+    /// How fast files are written beside the log — the next segment, and the
+    /// node's snapshots — in bytes per second (0: as fast as the disk goes).
+    /// See `WritePacing`.
+    public var backgroundWriteBytesPerSecond: Int
+
+    /// The default of `backgroundWriteBytesPerSecond`: 64 MiB/s.
+    public static let backgroundWriteBytesPerSecondDefault = 64 << 20
 
     public init(
         durability: Durability = .strict, relaxedSyncIntervalMilliseconds: Int = 5,
         segmentBytes: Int = 64 << 20, frameBytesMax: Int = 4 << 20, directIO: Bool = true,
-        ioBackend: IOBackend = .automatic, retryIntervalMilliseconds: Int = 200
+        ioBackend: IOBackend = .automatic, retryIntervalMilliseconds: Int = 200,
+        backgroundWriteBytesPerSecond: Int = JournalOptions.backgroundWriteBytesPerSecondDefault
     ) {
         self.durability = durability
         self.relaxedSyncIntervalMilliseconds = relaxedSyncIntervalMilliseconds
@@ -39,6 +47,7 @@ public struct JournalOptions: Sendable, Equatable {
         self.directIO = directIO
         self.ioBackend = ioBackend
         self.retryIntervalMilliseconds = retryIntervalMilliseconds
+        self.backgroundWriteBytesPerSecond = backgroundWriteBytesPerSecond
     }
 
     /// Checks the sizes fit together; returns the problem, or nil.
@@ -55,6 +64,7 @@ public struct JournalOptions: Sendable, Equatable {
             return "relaxed sync interval must be 1...10000 ms"
         }
         if retryIntervalMilliseconds < 1 || retryIntervalMilliseconds > 60_000 { return "retry interval must be 1...60000 ms" }
+        if backgroundWriteBytesPerSecond < 0 { return "background write rate must not be negative" }
         return nil
     }
 }

@@ -61,7 +61,7 @@ extension SegmentJournal {
             // Recorded here, off the I/O thread, so the switch to it costs no
             // extra write; a failure is met again (and reported) by `segment`.
             do {
-                try createSegment(sequence, pacing: .besideLiveLog)
+                try createSegment(sequence, pacing: .besideLiveLog(bytesPerSecond: options.backgroundWriteBytesPerSecond))
                 try extentRecorder.cover(sequence)
             } catch {}
         }
@@ -70,7 +70,7 @@ extension SegmentJournal {
     /// Writes a segment in full — header block, then zeros — so that later
     /// frame writes overwrite blocks already allocated and written (fdatasync
     /// then commits no file-system metadata), then publishes it by rename.
-    /// Direct I/O and paced syncs (`WritePacing`) keep the zeros out of the
+    /// Direct I/O at a capped rate (`WritePacing`) keeps the zeros out of the
     /// page cache and out of the way of the log's own fdatasync.
     func createSegment(_ sequence: UInt64, pacing: WritePacing) throws(PersistenceError) {
         let path = segmentPath(sequence)

@@ -240,9 +240,10 @@ public final class DurableNode: @unchecked Sendable {
     ) throws(PersistenceError) -> SnapshotInfo {
         let directory = DataDirectory.shardPath(in: path, shard)
         let journal = journals[shard]
-        // Paced, so the log's syncs do not queue behind it; a shutdown waits for no rests.
+        // At a capped rate, so the log's syncs do not carry it; a shutdown does not wait for the cap.
         let info = try SnapshotFile.write(
-            state, shardIndex: shard, shardCount: shardCount, directory: directory, pacing: .besideLiveLog,
+            state, shardIndex: shard, shardCount: shardCount, directory: directory,
+            pacing: .besideLiveLog(bytesPerSecond: options.journal.backgroundWriteBytesPerSecond),
             hurry: { self.isShuttingDown })
         journal.resetBytesSinceMark(by: logBytes)
         scheduleLock.withLock { lastSnapshotTime[shard] = Date().timeIntervalSince1970 }
