@@ -1,3 +1,4 @@
+import CHoldfastSupport
 import Foundation
 
 /// One shard: a state machine owned by one writer thread, its bounded queue,
@@ -58,15 +59,26 @@ final class Shard: @unchecked Sendable {
         releases = ReleaseQueue(eventLog: eventLog, failureIsSticky: !journal.resumesAfterFailure)
     }
 
-    func start() {
+    /// Starts the writer thread at `nice` (0: the process's own); returns
+    /// why the nice value could not be set, if it could not (lowering it
+    /// takes CAP_SYS_NICE or a matching RLIMIT_NICE).
+    func start(nice: Int32 = 0) -> String? {
         let name = "hf-shard-\(index)"
+        let started = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var refusal: String?
         let thread = Thread { [self] in
             nameCurrentThread(name)
+            if nice != 0, holdfast_set_thread_nice(nice) != 0 {
+                refusal = "\(name): cannot set nice \(nice) (errno \(errno)); the writer runs at the process's priority"
+            }
+            started.signal()
             runWriterLoop()
             stoppedSignal.signal()
         }
         thread.name = name
         thread.start()
+        started.wait()
+        return refusal
     }
 
     /// Stops taking work, applies what is queued, and returns once the writer

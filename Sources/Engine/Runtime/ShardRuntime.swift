@@ -16,10 +16,13 @@ public final class ShardRuntime: Sendable {
     /// - Parameters:
     ///   - states: each shard's starting state (from recovery); empty state when nil.
     ///   - journalForShard: the journal of each shard; in-memory when not given.
+    ///   - writerNice: the writer threads' nice value (0: the process's). A
+    ///     writer above the network threads is not pushed off its core each
+    ///     time it wakes one of them with replies.
     public init(
         shardCount: Int = ShardRuntime.defaultShardCount, limits: Limits = .standard,
         clock: BatchClock = SystemBatchClock(), states: [StateMachine]? = nil,
-        journalForShard: (Int) -> Journal = { _ in InMemoryJournal() }
+        journalForShard: (Int) -> Journal = { _ in InMemoryJournal() }, writerNice: Int32 = 0
     ) {
         precondition(shardCount >= 1, "at least one shard")
         precondition(states == nil || states!.count == shardCount, "one state per shard")
@@ -29,8 +32,11 @@ public final class ShardRuntime: Sendable {
                 index: index, machine: states?[index] ?? StateMachine(limits: limits),
                 journal: journalForShard(index), clock: clock)
         }
-        for shard in shards { shard.start() }
+        startNotes = shards.compactMap { $0.start(nice: writerNice) }
     }
+
+    /// What starting the writers could not do as asked (a nice value refused).
+    public let startNotes: [String]
 
     /// The shard that owns `store`: its `StableHasher` hash modulo the shard count.
     public func shardIndex(forStore store: String) -> Int {

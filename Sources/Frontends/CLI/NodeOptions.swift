@@ -27,6 +27,13 @@ struct NodeOptions: ParsableArguments {
         """)
     var backgroundWriteMibPerSecond: Int = JournalOptions.backgroundWriteBytesPerSecondDefault >> 20
 
+    @Option(help: """
+        Nice value of the shards' writer threads, -20...19 (0: the process's own). Below 0 keeps a writer \
+        from being pushed off its core by the network threads it wakes; needs CAP_SYS_NICE or RLIMIT_NICE \
+        (refused: a note, and the writer runs at the process's priority).
+        """)
+    var writerNice: Int32 = 0
+
     @Flag(help: """
         Start even if the log is damaged before its tail: cut it at the damage and move what \
         followed into shard-NNN/quarantine-<time>/. The records after the damage are lost.
@@ -57,6 +64,7 @@ struct NodeOptions: ParsableArguments {
         guard (1...65_536).contains(snapshotEveryLogMib) else {
             throw ValidationError("--snapshot-every-log-mib must be 1...65536")
         }
+        guard (-20...19).contains(writerNice) else { throw ValidationError("--writer-nice must be -20...19") }
         guard (0...65_536).contains(backgroundWriteMibPerSecond) else {
             throw ValidationError("--background-write-mib-per-second must be 0...65536")
         }
@@ -81,6 +89,7 @@ struct NodeOptions: ParsableArguments {
         options.snapshotEveryLogBytes = snapshotEveryLogMib << 20
         options.snapshotIntervalSeconds = snapshotIntervalSeconds
         options.journal.backgroundWriteBytesPerSecond = backgroundWriteMibPerSecond << 20
+        options.writerNice = writerNice
         if options.durability != .none { try requireShardCountMatches() }
         let node = try DurableNode(path: dataDir, shardCount: shards, options: options, progress: say)
         let replayed = node.recovery.map(\.replayedRecords).reduce(0, +)

@@ -16,6 +16,8 @@ public final class DurableNode: @unchecked Sendable {
         public var snapshotIntervalSeconds: Double = 3_600
         /// Snapshots kept per shard; log segments older than the oldest kept one are deleted.
         public var snapshotsRetained = 2
+        /// The shard writers' nice value (see `ShardRuntime.init`); 0 keeps the process's.
+        public var writerNice: Int32 = 0
         /// Start past corruption before the log's tail (see `Recovery.Options`).
         public var acceptCorruption = false
         public var faults: StorageFaults?
@@ -82,12 +84,12 @@ public final class DurableNode: @unchecked Sendable {
 
         if options.durability == .none {
             self.shardCount = shardCount
-            runtime = ShardRuntime(shardCount: shardCount, limits: limits, clock: clock)
+            runtime = ShardRuntime(shardCount: shardCount, limits: limits, clock: clock, writerNice: options.writerNice)
             journals = []
             logExtentRequired = false
             lock = nil
             recovery = []
-            notes = ["durability none: memory only, nothing is written to \(path)"]
+            notes = ["durability none: memory only, nothing is written to \(path)"] + runtime.startNotes
             lastSnapshotTime = []
             snapshotCounters = []
             return
@@ -136,12 +138,12 @@ public final class DurableNode: @unchecked Sendable {
         self.journals = journals
         self.recovery = reports
         snapshotCounters = reports.map { SnapshotMetrics(recoveredSnapshotAt: $0.snapshot?.createdAt) }
-        self.notes = Array(Set(notes)).sorted()
         lastSnapshotTime = Array(repeating: Date().timeIntervalSince1970, count: count)
         let startedJournals = journals
         runtime = ShardRuntime(
             shardCount: count, limits: limits, clock: clock, states: states,
-            journalForShard: { startedJournals[$0] })
+            journalForShard: { startedJournals[$0] }, writerNice: options.writerNice)
+        self.notes = Array(Set(notes + runtime.startNotes)).sorted()
         startScheduler()
     }
 

@@ -231,6 +231,25 @@ import Testing
         #expect(names.contains("hf-shard-0\n"), "thread names: \(Set(names).sorted())")
     }
 
+    @Test("The writer runs at the nice value asked for")
+    func writerNice() async throws {
+        // Raising nice is always allowed, so the test needs no privilege; 7 is
+        // what no other test's writer runs at.
+        let runtime = ShardRuntime(shardCount: 1, writerNice: 7)
+        defer { runtime.shutdown() }
+        #expect(runtime.startNotes.isEmpty)
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let writers = tasks.compactMap { task -> Int? in
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                comm == "hf-shard-0\n",
+                let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 16
+            else { return nil }
+            return Int(fields[16])
+        }
+        #expect(writers.contains(7), "nice values of hf-shard-0 threads: \(writers)")
+    }
+
     @Test("Durable events are published in LSN order and can be followed")
     func eventsFollowable() async throws {
         let runtime = await Self.stockedRuntime(stock: 10, shards: 1)
