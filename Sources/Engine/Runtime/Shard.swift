@@ -180,9 +180,11 @@ final class Shard: @unchecked Sendable {
         }
         for submission in submissions {
             switch submission {
-            case .command(let command, let caller, let completion):
+            case .command(let command, let caller, let prepared, let completion):
                 let aheadOfChanges = records.isEmpty && replies.isEmpty
-                let outcome = apply(command, by: caller, at: timestamp, halted: halted, received: nil, logging: &records)
+                let outcome = apply(
+                    command, by: caller, at: timestamp, halted: halted, received: nil, prepared: prepared,
+                    logging: &records)
                 if aheadOfChanges && records.isEmpty {
                     early.append(.single(completion, outcome))
                 } else {
@@ -196,7 +198,7 @@ final class Shard: @unchecked Sendable {
                     group.outcomes.append(
                         apply(
                             command, by: group.caller, at: timestamp, halted: halted, received: received,
-                            logging: &records))
+                            prepared: group.preparations[index], logging: &records))
                 }
                 if aheadOfChanges && records.isEmpty {
                     early.append(.group(group))
@@ -291,7 +293,7 @@ final class Shard: @unchecked Sendable {
     @inline(__always)
     private func apply(
         _ command: Command, by caller: Caller, at timestamp: Int64, halted: String?, received: ArraySlice<UInt8>?,
-        logging records: inout [LogRecord]
+        prepared: Preparation = .none, logging records: inout [LogRecord]
     ) -> Outcome {
         let row = metrics.row(of: command)
         if command.isMutation {
@@ -305,7 +307,7 @@ final class Shard: @unchecked Sendable {
             metrics.countFailure(row: row, refusal)
             return .failure(refusal)
         }
-        let applied = machine.apply(command, at: timestamp, by: caller)
+        let applied = machine.apply(command, at: timestamp, by: caller, prepared: prepared)
         if let lsn = applied.lsn {
             records.append(
                 LogRecord(lsn: lsn, timestamp: timestamp, command: command, caller: caller, receivedPayload: received))

@@ -51,7 +51,7 @@ public final class ShardRuntime: Sendable {
             return
         }
         let shard = shards[shardIndex(forStore: store)]
-        if let refusal = shard.queue.push(.command(command, caller, completion)) {
+        if let refusal = shard.queue.push(.command(command, caller, Preparation.of(command), completion)) {
             shard.metrics.countRefusal(refusal)
             completion(.failure(refusal))
         }
@@ -73,7 +73,7 @@ public final class ShardRuntime: Sendable {
                 continue
             }
             let shard = shardIndex(forStore: store)
-            perShard[shard].append(.command(command, caller) { completion(position, $0) })
+            perShard[shard].append(.command(command, caller, Preparation.of(command)) { completion(position, $0) })
             positionsPerShard[shard].append(position)
         }
         for shard in 0..<shardCount where !perShard[shard].isEmpty {

@@ -9,7 +9,8 @@ public typealias Completion = @Sendable (Outcome) -> Void
 /// commands with one completion, or a read of the whole state run on the
 /// writer thread between commands.
 enum Submission: Sendable {
-    case command(Command, Caller, Completion)
+    /// A command, its caller, `Preparation.of` it (worked out by the submitter), and what to call with its outcome.
+    case command(Command, Caller, Preparation, Completion)
     case group(CommandGroup)
     case inspect(@Sendable (StateMachine) -> Void)
 

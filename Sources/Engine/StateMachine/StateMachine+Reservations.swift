@@ -1,6 +1,13 @@
 extension StateMachine {
     mutating func reserve(_ command: Reserve) -> Outcome {
-        if let error = validate(command) { return .failure(error) }
+        // Validated and fingerprinted where it was decoded, or here.
+        let fingerprint: UInt64
+        if let prepared = preparation.reserveFingerprint {
+            fingerprint = prepared
+        } else {
+            if let error = Self.validate(command) { return .failure(error) }
+            fingerprint = Fingerprint.of(command)
+        }
         let store: Int32
         switch existingStore(command.store) {
         case .success(let index): store = index
@@ -11,7 +18,6 @@ extension StateMachine {
         case .success(let resolved): owner = resolved
         case .failure(let error): return .failure(error)
         }
-        let fingerprint = Fingerprint.of(command)
         let idHash = HashIndex.hash(store: store, name: command.reservationID)
         if let slot = reservations.slot(store: store, id: command.reservationID, hash: idHash) {
             if let error = ownershipError(entity: "reservation", id: command.reservationID, owner: reservations[slot].owner) {
@@ -139,7 +145,7 @@ extension StateMachine {
 
     // MARK: Helpers
 
-    private func validate(_ command: Reserve) -> EngineError? {
+    static func validate(_ command: Reserve) -> EngineError? {
         if let error = Validation.identifier(
             command.reservationID, field: "reservationID", maxBytes: Limits.reservationIDMaxBytes)
             ?? Validation.optionalIdentifier(command.owner, field: "owner", maxBytes: Limits.ownerMaxBytes)

@@ -45,6 +45,9 @@ public struct StateMachine: Sendable {
 
     /// Who the command being applied acts for; `service` between commands.
     var caller: Caller = .service
+    /// What was worked out for the command being applied before it came
+    /// (`apply(_:at:by:prepared:)`); `none` between commands.
+    var preparation = Preparation.none
 
     /// Events produced since the caller last drained them, in LSN order. The
     /// shard runtime drains this after every batch (keeping its capacity).
@@ -86,8 +89,14 @@ public struct StateMachine: Sendable {
 
     /// Applies one command at the batch time `timestamp` (ns since the Unix epoch)
     /// for `caller`, who decides what the command may touch and which prices apply.
-    public mutating func apply(_ command: Command, at timestamp: Int64, by caller: Caller = .service) -> AppliedCommand {
+    /// - Parameter prepared: `Preparation.of(command)`, if worked out already
+    ///   (the answer is the same either way).
+    public mutating func apply(
+        _ command: Command, at timestamp: Int64, by caller: Caller = .service, prepared: Preparation = .none
+    ) -> AppliedCommand {
         assert(buildsAnswers, "apply answers every command")
+        preparation = prepared
+        defer { preparation = .none }
         return run(command, at: timestamp, by: caller)
     }
 
