@@ -37,15 +37,23 @@ struct RESTContext: Sendable {
 
 /// A matched route's path parameters: at most a few, looked up by name.
 struct RouteParameters: Sendable {
-    private var names: [String] = []
+    /// The route's parameter names, in template order (shared with the route).
+    private let names: [String]
     private var values: [Substring] = []
 
-    mutating func append(name: String, value: Substring) {
-        names.append(name)
+    init(names: [String] = []) {
+        self.names = names
+        values.reserveCapacity(names.count)
+    }
+
+    /// The value of the next parameter, in template order.
+    mutating func append(_ value: Substring) {
+        assert(values.count < names.count, "more values than the route has parameters")
         values.append(value)
     }
 
     func get(_ name: String) -> Substring? {
-        names.firstIndex(of: name).map { values[$0] }
+        guard let index = names.firstIndex(of: name), index < values.count else { return nil }
+        return values[index]
     }
 }

@@ -28,13 +28,15 @@ struct RESTRouter: Sendable {
 
     struct Route: Sendable {
         enum Segment: Sendable, Equatable {
-            case literal(Substring)
+            case literal(String)
             case parameter(String)
         }
 
         /// As in the OpenAPI document: `/api/v1/stores/{store}/inventory/{sku}`.
         let template: String
         let segments: [Segment]
+        /// The names of the parameter segments, in order.
+        let parameterNames: [String]
         /// Requests need a bearer token (every route under `/api/v1/stores/{store}`).
         let authenticated: Bool
         var endpoints: [Endpoint]
@@ -62,9 +64,16 @@ struct RESTRouter: Sendable {
         }
         let segments = template.split(separator: "/").map { segment -> Route.Segment in
             segment.hasPrefix("{") && segment.hasSuffix("}")
-                ? .parameter(String(segment.dropFirst().dropLast())) : .literal(segment)
+                ? .parameter(String(segment.dropFirst().dropLast())) : .literal(String(segment))
         }
-        routes.append(Route(template: template, segments: segments, authenticated: authenticated, endpoints: [endpoint]))
+        let names = segments.compactMap { segment -> String? in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }
+        routes.append(
+            Route(
+                template: template, segments: segments, parameterNames: names, authenticated: authenticated,
+                endpoints: [endpoint]))
         while routesBySegmentCount.count <= segments.count { routesBySegmentCount.append([]) }
         routesBySegmentCount[segments.count].append(routes.count - 1)
     }
@@ -72,7 +81,7 @@ struct RESTRouter: Sendable {
     /// The route whose template matches `path` (percent-encoded, empty
     /// segments ignored) and its parameters; nil if none does.
     func match(_ path: Substring) -> (route: Route, parameters: RouteParameters)? {
-        let segments = path.split(separator: "/")
+        let segments = Self.segments(of: path)
         guard segments.count < routesBySegmentCount.count else { return nil }
         var best: Route?
         for index in routesBySegmentCount[segments.count] {
@@ -82,18 +91,41 @@ struct RESTRouter: Sendable {
             best = route
         }
         guard let best else { return nil }
-        var parameters = RouteParameters()
-        for (segment, value) in zip(best.segments, segments) {
-            if case .parameter(let name) = segment { parameters.append(name: name, value: value) }
+        var parameters = RouteParameters(names: best.parameterNames)
+        for (segment, value) in zip(best.segments, segments) where !Self.isLiteral(segment) {
+            parameters.append(value)
         }
         return (best, parameters)
     }
 
+    /// The non-empty segments between slashes, found byte by byte (a slash is never part of a multi-byte character).
+    static func segments(of path: Substring) -> [Substring] {
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        var start = path.startIndex
+        var index = path.utf8.startIndex
+        while index != path.utf8.endIndex {
+            if path.utf8[index] == UInt8(ascii: "/") {
+                if start != index { segments.append(path[start..<index]) }
+                start = path.utf8.index(after: index)
+            }
+            index = path.utf8.index(after: index)
+        }
+        if start != path.endIndex { segments.append(path[start...]) }
+        return segments
+    }
+
+    /// Literal segments match byte for byte.
     private static func matches(_ route: Route, _ segments: [Substring]) -> Bool {
         for (template, segment) in zip(route.segments, segments) {
-            if case .literal(let literal) = template, literal != segment { return false }
+            if case .literal(let literal) = template, !literal.utf8.elementsEqual(segment.utf8) { return false }
         }
         return true
+    }
+
+    private static func isLiteral(_ segment: Route.Segment) -> Bool {
+        if case .literal = segment { return true }
+        return false
     }
 
     /// Whether `candidate` has a literal where `current` has a parameter, at the first place they differ.

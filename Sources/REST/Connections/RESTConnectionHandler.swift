@@ -107,10 +107,6 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.read()
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // `HTTPFramingGuard` passes on a parse error only while a body is read:
         // that request fails; it has refused the connection already.
@@ -128,6 +124,9 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
+        case ChannelEvent.inputClosed where closing:
+            // The response that closes the connection is out and the client has read it.
+            context.close(promise: nil)
         case is ChannelShouldQuiesceEvent, ChannelEvent.inputClosed:
             closesWhenIdle = true
             closeIfIdle(context)

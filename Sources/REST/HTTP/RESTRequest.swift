@@ -47,14 +47,18 @@ struct RESTRequest: Sendable {
     /// form (`http://host/a/b?c`, whose scheme and authority are dropped). A
     /// fragment (`#…`), which clients do not send, is dropped too.
     static func split(target: String) -> (path: Substring, query: Substring?) {
-        var rest = target[...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
-            let authorityAndPath = rest[scheme.upperBound...]
-            rest = authorityAndPath.firstIndex(of: "/").map { authorityAndPath[$0...] } ?? "/"
+        let utf8 = target.utf8
+        var end = utf8.firstIndex(of: UInt8(ascii: "#")) ?? utf8.endIndex
+        var start = utf8.startIndex
+        if utf8.first != UInt8(ascii: "/"), let scheme = target.range(of: "://") {
+            start = target[scheme.upperBound..<end].utf8.firstIndex(of: UInt8(ascii: "/")) ?? end
         }
-        guard let mark = rest.firstIndex(of: "?") else { return (rest, nil) }
-        return (rest[..<mark], rest[rest.index(after: mark)...])
+        // The query ends where the fragment starts; the path at the first `?`.
+        let mark = target[start..<end].utf8.firstIndex(of: UInt8(ascii: "?"))
+        guard let mark else { return (start == end ? "/" : target[start..<end], nil) }
+        let query = target[utf8.index(after: mark)..<end]
+        end = mark
+        return (start == end ? "/" : target[start..<end], query)
     }
 
     private static func equalsIgnoringASCIICase(_ left: String, _ right: String) -> Bool {
