@@ -7,7 +7,9 @@ import NIOHTTP1
 /// authenticates and answers it (`RequestResponder`) on this loop, and writes
 /// the response. A command that must go to its shard is queued there with a
 /// completion that comes back to this loop in one step; until it is answered,
-/// later requests wait here in order and no more bytes are read.
+/// later requests wait here in order, and once one waits no more bytes are
+/// read (a client that sends one request at a time costs no change of the
+/// socket's read interest).
 ///
 /// A connection is closed after a response when its request asked for that
 /// (`Connection: close`, or HTTP/1.0 without keep-alive), and once no request
@@ -97,10 +99,10 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelReadComplete()
     }
 
-    /// Holds reads while a request waits for its shard: the client's next
-    /// bytes stay in the kernel until it is answered.
+    /// Holds reads while requests wait behind one that is with its shard: the
+    /// client's next bytes stay in the kernel until they are served.
     func read(context: ChannelHandlerContext) {
-        guard waiting == nil else {
+        guard waiting == nil || queued.isEmpty else {
             readHeld = true
             return
         }
@@ -215,7 +217,7 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             unflushed = false
             context.flush()
         }
-        if readHeld, waiting == nil, !closing {
+        if readHeld, waiting == nil || queued.isEmpty, !closing {
             readHeld = false
             context.read()
         }

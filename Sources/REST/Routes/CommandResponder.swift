@@ -1,6 +1,5 @@
 import Auth
 import Engine
-import Foundation
 import NIOCore
 
 /// Runs one engine command for a request — authorization, then (by the
@@ -51,9 +50,38 @@ struct CommandResponder: Sendable {
 
 /// Percent-encodes one path segment for `Location` headers.
 enum PathSegment {
+    /// `text` with every UTF-8 byte written as `%XX` (upper-case hex) but
+    /// letters, digits and `-._~!$&'()*+,=:@` — the bytes Foundation's
+    /// `urlPathAllowed` keeps, less `/` (RFC 3986's `pchar` without `;`).
     static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        guard !text.utf8.allSatisfy(isAllowed) else { return text }
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isAllowed(byte) {
+                encoded.append(byte)
+            } else {
+                encoded.append(UInt8(ascii: "%"))
+                encoded.append(hexDigits[Int(byte >> 4)])
+                encoded.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+            UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: false
+        }
     }
 }
