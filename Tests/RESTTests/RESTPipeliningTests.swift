@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// Requests sent back to back on one connection are answered in order, a
+/// write's answer before the read behind it, and `Connection: close` ends
+/// the connection after its answer.
+@Suite("REST: pipelined requests and Connection: close")
+struct RESTPipeliningTests {
+    @Test("a write and the reads pipelined behind it are answered in order; the reads see the write")
+    func pipelined() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        _ = try await rest.send("PUT", "/api/v1/stores/s1/inventory/a", json: #"{"onHand": 5}"#)
+        let token = "Authorization: Bearer \(RESTHarness.adminToken)\r\n"
+        let body = #"{"lines": [{"sku": "a", "quantity": 2}]}"#
+        let requests =
+            "GET /api/v1/stores/s1/inventory/a HTTP/1.1\r\nHost: x\r\n\(token)\r\n"
+            + "POST /api/v1/stores/s1/reservations HTTP/1.1\r\nHost: x\r\n\(token)Content-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            + "GET /api/v1/stores/s1/inventory/a HTTP/1.1\r\nHost: x\r\n\(token)\r\n"
+            + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        let connection = try rest.connect()
+        let (responses, closed) = try await RawConnection.blocking {
+            try connection.send(requests)
+            return (try Self.readResponses(4, from: connection), connection.waitForClose(timeoutSeconds: 30))
+        }
+        #expect(responses.map(\.status) == [200, 201, 200, 200])
+        #expect(responses[0].text.contains(#""available":5"#), "\(responses[0].text)")
+        #expect(responses[2].text.contains(#""available":3"#), "\(responses[2].text)")
+        #expect(responses[3].headers["connection"] == "close")
+        #expect(closed, "the connection stays open after Connection: close")
+    }
+
+    /// Reads `count` whole responses (each with a `Content-Length` body) off `connection`.
+    static func readResponses(_ count: Int, from connection: RawConnection) throws -> [RawResponse] {
+        var bytes: [UInt8] = []
+        var responses: [RawResponse] = []
+        let deadline = Date().addingTimeInterval(30)
+        while responses.count < count {
+            if let response = RawResponse(parsing: bytes) {
+                responses.append(response)
+                let headEnd = bytes.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
+                bytes.removeFirst(headEnd + response.body.count)
+                continue
+            }
+            guard deadline.timeIntervalSinceNow > 0,
+                let more = connection.receive(timeoutSeconds: deadline.timeIntervalSinceNow)
+            else {
+                throw RawConnection.Failure(description: "\(responses.count) of \(count) responses")
+            }
+            bytes += more
+        }
+        return responses
+    }
+}
