@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Requests sent back to back on one connection are answered in order, a
 /// write's answer before the read behind it, and `Connection: close` ends
 /// the connection after its answer.
@@ -30,6 +34,27 @@ struct RESTPipeliningTests {
         #expect(responses[2].text.contains(#""available":3"#), "\(responses[2].text)")
         #expect(responses[3].headers["connection"] == "close")
         #expect(closed, "the connection stays open after Connection: close")
+    }
+
+    @Test("a client that half-closes after its request is answered, then closed; one that half-closes mid-request is closed")
+    func halfClose() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        let whole = try rest.connect()
+        let (response, closed) = try await RawConnection.blocking {
+            try whole.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            shutdown(whole.descriptor, Int32(SHUT_WR))
+            return (try whole.readResponse(), whole.waitForClose(timeoutSeconds: 30))
+        }
+        #expect(response.status == 200 && closed)
+
+        let partial = try rest.connect()
+        let partialClosed = try await RawConnection.blocking {
+            try partial.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"a\"")
+            shutdown(partial.descriptor, Int32(SHUT_WR))
+            return partial.waitForClose(timeoutSeconds: 5)
+        }
+        #expect(partialClosed, "a request the client can no longer finish keeps the connection open")
     }
 
     /// Reads `count` whole responses (each with a `Content-Length` body) off `connection`.

@@ -50,6 +50,8 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var readHeld = false
     /// Close once no request remains (the server quiesces, or the client half-closed).
     private var closesWhenIdle = false
+    /// The client has half-closed: a request it has not sent whole never will be.
+    private var inputEnded = false
     /// The connection is closing: nothing more is served.
     private var closing = false
     /// Responses written since the last flush, flushed when the read completes.
@@ -129,7 +131,11 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case ChannelEvent.inputClosed where closing:
             // The response that closes the connection is out and the client has read it.
             context.close(promise: nil)
-        case is ChannelShouldQuiesceEvent, ChannelEvent.inputClosed:
+        case ChannelEvent.inputClosed:
+            inputEnded = true
+            closesWhenIdle = true
+            closeIfIdle(context)
+        case is ChannelShouldQuiesceEvent:
             closesWhenIdle = true
             closeIfIdle(context)
         default:
@@ -217,6 +223,7 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             unflushed = false
             context.flush()
         }
+        closeIfIdle(context)
         if readHeld, waiting == nil || queued.isEmpty, !closing {
             readHeld = false
             context.read()
@@ -257,9 +264,10 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         closeIfIdle(context)
     }
 
-    /// Closes when `closesWhenIdle` and no request is being read, waits or is queued.
+    /// Closes when `closesWhenIdle` and no request waits or is queued, and
+    /// none is being read that the client can still finish.
     private func closeIfIdle(_ context: ChannelHandlerContext) {
-        guard closesWhenIdle, !closing, head == nil, waiting == nil, queued.isEmpty else { return }
+        guard closesWhenIdle, !closing, head == nil || inputEnded, waiting == nil, queued.isEmpty else { return }
         closing = true
         if unflushed {
             unflushed = false
