@@ -69,15 +69,16 @@ public final class RESTBackend: Sendable {
     /// A query is answered at once, on the calling thread, when that is safe
     /// (`ShardRuntime.read`): a connection's requests run one after another,
     /// so none of its writes is still queued. Otherwise the command is queued
-    /// on its shard, this returns nil, and `completion` runs once on the
-    /// shard's thread with the durable outcome (or at once when refused).
-    /// Throws 503 while the node recovers or stops.
+    /// on its shard, this returns nil, and the completion `makeCompletion`
+    /// gives (asked for only then) runs once on the shard's thread with the
+    /// durable outcome, or at once when refused. Throws 503 while the node
+    /// recovers or stops.
     func execute(
-        _ command: Command, caller: Caller, completion: @escaping @Sendable (Outcome) -> Void
+        _ command: Command, caller: Caller, makeCompletion: () -> @Sendable (Outcome) -> Void
     ) throws -> Outcome? {
         let runtime = try readyRuntime()
         if let answered = runtime.read(command, caller: caller) { return answered }
-        runtime.submit(command, caller: caller, completion: completion)
+        runtime.submit(command, caller: caller, completion: makeCompletion())
         return nil
     }
 

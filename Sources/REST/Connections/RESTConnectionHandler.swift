@@ -185,14 +185,16 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             respond(response, request, requestContext, started: started, context)
         case .command(let command, let createdAt):
             let caller = requestContext.caller?.caller ?? .service
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
             let answered: Outcome?
             do {
-                answered = try responder.backend.execute(command, caller: caller) { outcome in
-                    eventLoop.execute {
-                        let (handler, context) = loopBound.value
-                        handler.commandAnswered(outcome, context)
+                answered = try responder.backend.execute(command, caller: caller) {
+                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    let eventLoop = context.eventLoop
+                    return { outcome in
+                        eventLoop.execute {
+                            let (handler, context) = loopBound.value
+                            handler.commandAnswered(outcome, context)
+                        }
                     }
                 }
             } catch {
