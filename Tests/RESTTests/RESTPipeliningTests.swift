@@ -57,6 +57,42 @@ struct RESTPipeliningTests {
         #expect(partialClosed, "a request the client can no longer finish keeps the connection open")
     }
 
+    @Test("a client that sends requests without reading the answers is no longer read once its socket is full")
+    func unreadAnswers() async throws {
+        let rest = try await RESTHarness.start()
+        defer { Task { await rest.stop() } }
+        let connection = try rest.connect()
+        let (sentBytes, blocked) = try await RawConnection.blocking { () -> (Int, Bool) in
+            let requests = Array(String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", count: 1_000).utf8)
+            var sent = 0
+            var offset = 0
+            var stalledSince: Date?
+            let deadline = Date().addingTimeInterval(30)
+            while sent < 64 << 20, Date() < deadline {
+                let written = requests[offset...].withUnsafeBytes {
+                    Glibc.send(connection.descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+                }
+                if written > 0 {
+                    sent += written
+                    offset = (offset + written) % requests.count
+                    stalledSince = nil
+                    continue
+                }
+                guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                    throw RawConnection.Failure(description: "send: errno \(errno)")
+                }
+                let since = stalledSince ?? Date()
+                stalledSince = since
+                if Date().timeIntervalSince(since) > 1 { return (sent, true) }
+                usleep(10_000)
+            }
+            return (sent, false)
+        }
+        // The kernel's buffers hold some megabytes; the server stops reading
+        // once its answers wait for the socket, and sending then blocks.
+        #expect(blocked, "\(sentBytes) bytes of requests were taken without their answers being read")
+    }
+
     /// Reads `count` whole responses (each with a `Content-Length` body) off `connection`.
     static func readResponses(_ count: Int, from connection: RawConnection) throws -> [RawResponse] {
         var bytes: [UInt8] = []

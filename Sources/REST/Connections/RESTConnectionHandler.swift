@@ -9,7 +9,9 @@ import NIOHTTP1
 /// completion that comes back to this loop in one step; until it is answered,
 /// later requests wait here in order, and once one waits no more bytes are
 /// read (a client that sends one request at a time costs no change of the
-/// socket's read interest).
+/// socket's read interest). Nor are they while the socket is not writable:
+/// a client that sends requests without reading the answers fills its own
+/// socket, not this process's memory.
 ///
 /// A connection is closed after a response when its request asked for that
 /// (`Connection: close`, or HTTP/1.0 without keep-alive), and once no request
@@ -101,13 +103,29 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelReadComplete()
     }
 
-    /// Holds reads while requests wait behind one that is with its shard: the
-    /// client's next bytes stay in the kernel until they are served.
+    /// Holds reads while requests wait behind one that is with its shard, or
+    /// responses wait for the socket: the client's next bytes stay in the
+    /// kernel until they can be served.
     func read(context: ChannelHandlerContext) {
-        guard waiting == nil || queued.isEmpty else {
+        guard readsMayContinue(context) else {
             readHeld = true
             return
         }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading(context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func readsMayContinue(_ context: ChannelHandlerContext) -> Bool {
+        (waiting == nil || queued.isEmpty) && context.channel.isWritable
+    }
+
+    private func resumeReading(_ context: ChannelHandlerContext) {
+        guard readHeld, !closing, readsMayContinue(context) else { return }
+        readHeld = false
         context.read()
     }
 
@@ -226,10 +244,7 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.flush()
         }
         closeIfIdle(context)
-        if readHeld, waiting == nil || queued.isEmpty, !closing {
-            readHeld = false
-            context.read()
-        }
+        resumeReading(context)
     }
 
     private func serveQueued(_ context: ChannelHandlerContext) {
