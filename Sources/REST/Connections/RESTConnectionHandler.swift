@@ -48,7 +48,7 @@ final class RESTConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var bodyFailure: RESTRequest.BodyFailure?
     private var waiting: Waiting?
     private var queued = CircularBuffer<Queued>(initialCapacity: 4)
-    /// A read was asked for while a request waited: issued once it is answered.
+    /// A read was asked for while reads were held (`read(context:)`): issued once they may continue.
     private var readHeld = false
     /// Close once no request remains (the server quiesces, or the client half-closed).
     private var closesWhenIdle = false
