@@ -27,9 +27,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
-        // Default traits off: no swift-configuration; the REST server needs only the core.
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
@@ -86,16 +83,17 @@ let package = Package(
             dependencies: ["Engine", "Persistence", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Observability"
         ),
-        /// The REST API (docs/openapi.yaml) on Hummingbird: JSON in, engine commands through
-        /// the same ShardRuntime path the wire server uses, JSON out.
+        /// The REST API (docs/openapi.yaml) on NIO's HTTP/1.1 codec: JSON in, engine commands
+        /// through the same ShardRuntime path the wire server uses, JSON out.
         .target(
             name: "REST",
             dependencies: [
                 "Engine", "Wire", "Auth", "Observability", "NetworkSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/REST",
             resources: [.copy("Resources/openapi.yaml")]

@@ -1,8 +1,6 @@
 import Auth
 import Engine
 import Foundation
-import HTTPTypes
-import Hummingbird
 import Logging
 import Wire
 
@@ -30,40 +28,31 @@ enum Access {
     }
 }
 
-/// Bearer-token authentication of every request routed to `/api/v1/stores/…`,
-/// before its handler runs. It is middleware of that router group, so it
-/// applies to whatever spelling of the path the router resolves there.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = RESTContext
+enum Authentication {
+    static let missingCaller = Problem(.internalError, status: .internalServerError, detail: "request not authenticated")
 
-    let backend: RESTBackend
-
-    func handle(
-        _ request: Request, context: RESTContext, next: (Request, RESTContext) async throws -> Response
-    ) async throws -> Response {
+    /// Bearer-token authentication of a request routed under
+    /// `/api/v1/stores/{store}`, before its handler runs: sets the context's
+    /// caller, or throws 401 (503 while the node recovers or stops). The
+    /// router applies it to whatever spelling of the path it resolves there.
+    static func authenticate(_ request: RESTRequest, _ context: inout RESTContext, backend: RESTBackend) throws {
         // Recovering or stopping: 503 before anything else.
         guard let authenticator = backend.authenticator else {
             _ = try backend.readyRuntime()
-            throw Authentication.missingCaller
+            throw missingCaller
         }
-        var context = context
-        let bearer = Authentication.bearerToken(request.headers[.authorization])
+        let bearer = bearerToken(request.field("Authorization"))
         let now = Int64(Date().timeIntervalSince1970)
         switch authenticator.authenticate(bearer: bearer, now: now) {
         case .success(let principal):
             context.caller = principal
-            return try await next(request, context)
         case .failure(let failure):
-            AccessLog.denied(status: 401, reason: failure.reason, operation: request.method.rawValue, context)
+            AccessLog.denied(status: 401, reason: failure.reason, operation: request.method, context)
             var problem = Problem(ProtocolErrorCode.authenticationFailed, status: .unauthorized, detail: failure.reason)
             problem.wwwAuthenticate = bearer == nil ? "Bearer" : "Bearer error=\"invalid_token\""
             throw problem
         }
     }
-}
-
-enum Authentication {
-    static let missingCaller = Problem(.internalError, status: .internalServerError, detail: "request not authenticated")
 
     /// The token of `Authorization: Bearer <token>` (scheme case-insensitive); nil if absent or another scheme.
     static func bearerToken(_ header: String?) -> String? {
@@ -90,7 +79,7 @@ enum AccessLog {
         var metadata: Logger.Metadata = [
             "event": "ACCESS_DENIED", "status": .stringConvertible(status), "request_id": .string(context.requestID),
             "peer": .string(context.peer), "operation": .string(operation), "reason": .string(reason),
-            "route": .string(context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"),
+            "route": .string(context.routeTemplate ?? "unmatched"),
         ]
         if let caller = context.caller {
             metadata["role"] = .string(caller.role.rawValue)

@@ -1,5 +1,4 @@
 import Auth
-import Hummingbird
 import NIOCore
 
 /// Strict decoding of request bodies, in one parse: `application/json` in
@@ -13,18 +12,17 @@ enum JSONBody {
     /// Deepest nesting of arrays and objects in a body (the deepest valid one is 3).
     static let depthMax = 8
 
-    static func decode<Body: RequestBody>(_ type: Body.Type, from request: Request) async throws -> Body {
-        try MediaType.requireJSON(request.headers[.contentType])
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: bytesMax)
-        } catch is NIOTooManyBytesError {
+    static func decode<Body: RequestBody>(_ type: Body.Type, from request: RESTRequest) throws(Problem) -> Body {
+        try MediaType.requireJSON(request.field("Content-Type"))
+        switch request.bodyFailure {
+        case .tooLarge:
             throw Problem(
                 .payloadTooLarge, status: .contentTooLarge, detail: "the body is larger than \(bytesMax) bytes")
-        } catch {
-            throw Problem.malformed("the body could not be read (\(error))")
+        case .unreadable(let reason):
+            throw Problem.malformed("the body could not be read (\(reason))")
+        case nil:
+            return try decode(type, from: request.body.map { Array($0.readableBytesView) } ?? [])
         }
-        return try decode(type, from: Array(buffer.readableBytesView))
     }
 
     static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8]) throws(Problem) -> Body {

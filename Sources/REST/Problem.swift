@@ -1,6 +1,8 @@
 import Engine
 import Foundation
-import Hummingbird
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
 import Wire
 
 /// An `application/problem+json` error (RFC 9457) with Holdfast's stable code.
@@ -138,12 +140,13 @@ extension Problem {
 
     /// The response: the problem as JSON, `application/problem+json`, and
     /// `Retry-After` when the client should come back.
-    func response(requestID: String, path: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/problem+json"
-        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        if let wwwAuthenticate { headers[.wwwAuthenticate] = wwwAuthenticate }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: body(requestID: requestID, path: path)))
+    func response(requestID: String, path: String) -> RESTResponse {
+        var response = RESTResponse(
+            status: .custom(code: UInt(status.code), reasonPhrase: status.reasonPhrase),
+            contentType: "application/problem+json", body: body(requestID: requestID, path: path))
+        if let retryAfterSeconds { response.headers.add(name: "Retry-After", value: String(retryAfterSeconds)) }
+        if let wwwAuthenticate { response.headers.add(name: "WWW-Authenticate", value: wwwAuthenticate) }
+        return response
     }
 
     /// The problem's JSON document.

@@ -1,6 +1,5 @@
 import Auth
 import Engine
-import Hummingbird
 import Synchronization
 
 /// What the handlers reach the engine through: the node's `ShardRuntime`, once
@@ -66,23 +65,21 @@ public final class RESTBackend: Sendable {
         return try current.get()
     }
 
-    /// Runs `command` through the same submission path as the wire server and
-    /// returns its durable result, or throws the engine's error as a problem.
-    /// A query is answered at once when that is safe (`ShardRuntime.read`):
-    /// a connection's requests run one after another, so none of its writes
-    /// is still queued.
-    func execute(_ command: Command, caller: Caller) async throws -> CommandResult {
+    /// Runs `command` through the same submission path as the wire server.
+    /// A query is answered at once, on the calling thread, when that is safe
+    /// (`ShardRuntime.read`): a connection's requests run one after another,
+    /// so none of its writes is still queued. Otherwise the command is queued
+    /// on its shard, this returns nil, and the completion `makeCompletion`
+    /// gives (asked for only then) runs once on the shard's thread with the
+    /// durable outcome, or at once when refused. Throws 503 while the node
+    /// recovers or stops.
+    func execute(
+        _ command: Command, caller: Caller, makeCompletion: () -> @Sendable (Outcome) -> Void
+    ) throws -> Outcome? {
         let runtime = try readyRuntime()
-        let outcome: Outcome
-        if let answered = runtime.read(command, caller: caller) {
-            outcome = answered
-        } else {
-            outcome = await runtime.execute(command, caller: caller)
-        }
-        switch outcome {
-        case .success(let result): return result
-        case .failure(let error): throw Problem(error)
-        }
+        if let answered = runtime.read(command, caller: caller) { return answered }
+        runtime.submit(command, caller: caller, completion: makeCompletion())
+        return nil
     }
 
     /// One page of `store`'s events after `afterLSN` (its shard's page, filtered to the store).

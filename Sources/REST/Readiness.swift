@@ -1,5 +1,5 @@
 import Engine
-import Hummingbird
+import HTTPTypes
 
 /// `GET /readyz`: 200 only while the node serves reads and writes. 503 with a
 /// small JSON body while it recovers, while it shuts down, and while any
@@ -16,7 +16,7 @@ enum Readiness {
         var haltedShards: [HaltedShard]?
     }
 
-    static func response(_ backend: RESTBackend) -> Response {
+    static func response(_ backend: RESTBackend) -> RESTResponse {
         guard let runtime = backend.runtime else {
             let status = backend.isStopping ? "stopping" : "recovering"
             return answer(Report(status: status), status: .serviceUnavailable)
@@ -34,9 +34,7 @@ enum Readiness {
         }
     }
 
-    private static func answer(_ report: Report, status: HTTPResponse.Status) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONOutput.encode(report)))
+    private static func answer(_ report: Report, status: HTTPResponse.Status) -> RESTResponse {
+        .json(JSONOutput.encode(report), status: .custom(code: UInt(status.code), reasonPhrase: status.reasonPhrase))
     }
 }

@@ -9,7 +9,7 @@ import Observability
 /// parses but RFC 9112 forbids (`Transfer-Encoding` in HTTP/1.0 or not ending
 /// in `chunked`, a version other than 1.x) or this server does not do
 /// (`CONNECT`) with a 400 `application/problem+json`, then closes the
-/// connection. Hummingbird alone would answer an empty 400.
+/// connection (NIO's decoder alone would only fail the pipeline).
 ///
 /// A request asking for a protocol upgrade (`Connection: upgrade`) is served
 /// as plain HTTP/1.1, then the connection closes: the decoder parses nothing

@@ -1,27 +1,23 @@
-import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
-import NIOHTTPTypesHTTP1
 import Observability
 
-/// How a REST connection is set up: Hummingbird's HTTP/1.1 pipeline with,
-/// around it, the connection cap, the request-head timeout in front of the
-/// decoder, and `HTTPFramingGuard` behind it; and where it is served: on the
-/// connection's event loop.
-struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
-    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
-
-    let responder: HTTPChannelHandler.Responder
-    let limits: RESTConnectionLimits
-    let metrics: HTTPConnectionMetrics
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+/// How a REST connection is set up: the connection cap first, then NIO's
+/// HTTP/1.1 decoder and encoder with, around them, the request-head timeout
+/// in front of the decoder and `HTTPFramingGuard` behind it, and last
+/// `RESTConnectionHandler`, which serves the requests on the connection's
+/// event loop.
+enum RESTChildChannel {
+    /// Sets up `channel`'s pipeline, on its event loop; a connection beyond
+    /// the cap is closed at once (and counted by `HTTPConnectionMetrics.admit`).
+    static func initialize(
+        _ channel: any Channel, responder: RequestResponder, limits: RESTConnectionLimits, serverName: String,
+        metrics: HTTPConnectionMetrics, logger: Logger
+    ) -> EventLoopFuture<Void> {
         guard metrics.admit(maximum: limits.connectionsMax) else {
             channel.close(promise: nil)
-            return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed)
+            return channel.eventLoop.makeSucceededVoidFuture()
         }
         channel.closeFuture.whenComplete { [metrics] _ in metrics.release() }
         return channel.eventLoop.makeCompletedFuture {
@@ -32,17 +28,8 @@ struct RESTChildChannel: ServerChildChannel, HTTPChannelHandler {
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: RESTConnectionLimits.decoderLimits)
             try pipeline.addHandler(HTTPFramingGuard(headTimeout: headTimeout, metrics: metrics, logger: logger))
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(limits.idleTimeout), logger: logger))
-            return try NIOAsyncChannel(
-                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-        }
-    }
-
-    /// Serves the connection's requests on its event loop (`EventLoopTaskExecutor`).
-    func handle(value asyncChannel: Value, logger: Logger) async {
-        await withTaskExecutorPreference(EventLoopTaskExecutor(asyncChannel.channel.eventLoop)) {
-            await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+            try pipeline.addHandler(
+                RESTConnectionHandler(responder: responder, serverName: serverName, idleTimeout: limits.idleTimeout))
         }
     }
 }

@@ -1,34 +1,34 @@
 import Auth
 import Engine
-import Foundation
-import HTTPTypes
-import Hummingbird
+import NIOCore
 
-/// Runs one engine command for a request — authorization, execution, the JSON
-/// view of its result — so every route is: read the request, build the command,
-/// `run` it. Domain rules live only in the engine.
+/// Runs one engine command for a request — authorization, then (by the
+/// connection) execution, then the JSON view of its result — so every route
+/// is: read the request, build the command, `run` it. Domain rules live only
+/// in the engine.
 struct CommandResponder: Sendable {
-    let backend: RESTBackend
-
-    /// Authorizes and runs `command`. With `createdAt`, a new entity answers 201
-    /// with a `Location` header; a replay of an earlier request (same id or
-    /// Idempotency-Key, same content) answers 200 with `Idempotent-Replayed: true`.
-    func run(_ command: Command, _ context: RESTContext, createdAt location: String? = nil) async throws -> Response {
+    /// Authorizes `command` for the caller; the connection runs it and answers
+    /// with `response(for:createdAt:)`. With `createdAt`, a new entity answers
+    /// 201 with a `Location` header; a replay of an earlier request (same id
+    /// or Idempotency-Key, same content) answers 200 with `Idempotent-Replayed: true`.
+    func run(_ command: Command, _ context: RESTContext, createdAt location: String? = nil) throws -> RouteAnswer {
         try Access.authorize(command, context)
-        let result = try await backend.execute(command, caller: context.caller?.caller ?? .service)
-        let (body, replayed) = CommandResponder.view(of: result)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        if replayed { headers[CommandResponder.replayedField] = "true" }
-        var status = HTTPResponse.Status.ok
-        if let location, !replayed {
-            status = .created
-            headers[.location] = location
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+        return .command(command, createdAt: location)
     }
 
-    static let replayedField = HTTPField.Name("Idempotent-Replayed")!
+    /// The response for a command's result.
+    static func response(for result: CommandResult, createdAt location: String?) -> RESTResponse {
+        let (body, replayed) = view(of: result)
+        var response = RESTResponse.json(body)
+        if replayed { response.headers.add(name: replayedField, value: "true") }
+        if let location, !replayed {
+            response.status = .created
+            response.headers.add(name: "Location", value: location)
+        }
+        return response
+    }
+
+    static let replayedField = "Idempotent-Replayed"
 
     /// The JSON of a result, and whether it answers a repeated request.
     static func view(of result: CommandResult) -> (ByteBuffer, replayed: Bool) {
@@ -50,9 +50,38 @@ struct CommandResponder: Sendable {
 
 /// Percent-encodes one path segment for `Location` headers.
 enum PathSegment {
+    /// `text` with every UTF-8 byte written as `%XX` (upper-case hex) but
+    /// letters, digits and `-._~!$&'()*+,=:@` — the bytes Foundation's
+    /// `urlPathAllowed` keeps, less `/` (RFC 3986's `pchar` without `;`).
     static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        guard !text.utf8.allSatisfy(isAllowed) else { return text }
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(text.utf8.count * 3)
+        for byte in text.utf8 {
+            if isAllowed(byte) {
+                encoded.append(byte)
+            } else {
+                encoded.append(UInt8(ascii: "%"))
+                encoded.append(hexDigits[Int(byte >> 4)])
+                encoded.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+            UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: false
+        }
     }
 }

@@ -1,5 +1,4 @@
 import Engine
-import Hummingbird
 
 /// `GET /api/v1/stores/{store}/events?after={lsn}&limit={n}`: the store's change stream.
 struct EventRoutes {
@@ -8,7 +7,7 @@ struct EventRoutes {
     static let pageSizeMax = 1_000
     static let pageSizeDefault = 100
 
-    func register(on stores: RouterGroup<RESTContext>) {
+    func register(on stores: RouteGroup) {
         stores.get("events") { request, context in
             let store = try RequestParts.path("store", context)
             if let error = EngineError.checkStoreID(store) { throw Problem(error) }
@@ -16,9 +15,7 @@ struct EventRoutes {
             let after = try RequestParts.integer("after", request, in: 0...UInt64(Int64.max)) ?? 0
             let limit = try RequestParts.integer("limit", request, in: 1...Self.pageSizeMax) ?? Self.pageSizeDefault
             let page = try backend.events(store: store, after: after, limit: limit)
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: JSONOutput.encode(page)))
+            return .response(.json(JSONOutput.encode(page)))
         }
     }
 }

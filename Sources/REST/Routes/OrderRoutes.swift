@@ -1,14 +1,13 @@
 import Engine
-import Hummingbird
 
 /// `/api/v1/stores/{store}/orders…`.
 struct OrderRoutes {
     let responder: CommandResponder
 
-    func register(on stores: RouterGroup<RESTContext>) {
+    func register(on stores: RouteGroup) {
         stores.post("orders") { request, context in
             let store = try RequestParts.path("store", context)
-            let body = try await JSONBody.decode(PlaceOrderBody.self, from: request)
+            let body = try JSONBody.decode(PlaceOrderBody.self, from: request)
             let orderID = RequestParts.entityID(
                 body: body.orderID, key: try RequestParts.idempotencyKey(request), prefix: "ord-")
             let command = PlaceOrder(
@@ -20,7 +19,7 @@ struct OrderRoutes {
                 currency: body.currency, taxMinor: body.taxMinor ?? 0, shippingMinor: body.shippingMinor ?? 0,
                 discountMinor: body.discountMinor ?? 0)
             let location = "/api/v1/stores/\(PathSegment.encode(store))/orders/\(PathSegment.encode(orderID))"
-            return try await responder.run(.placeOrder(command), context, createdAt: location)
+            return try responder.run(.placeOrder(command), context, createdAt: location)
         }
         stores.get("orders") { request, context in
             let store = try RequestParts.path("store", context)
@@ -31,19 +30,19 @@ struct OrderRoutes {
             let query = OrderListQuery(
                 store: store, customerID: customer, afterOrderID: try RequestParts.query("after", request),
                 limit: limit ?? Limits.orderPageSizeDefault)
-            return try await responder.run(.listOrders(query), context)
+            return try responder.run(.listOrders(query), context)
         }
-        stores.get("orders/:id") { _, context in
+        stores.get("orders/{id}") { _, context in
             let store = try RequestParts.path("store", context)
             let id = try RequestParts.path("id", context)
-            return try await responder.run(.getOrder(OrderReference(store: store, orderID: id)), context)
+            return try responder.run(.getOrder(OrderReference(store: store, orderID: id)), context)
         }
         for (action, make) in Self.transitions {
-            stores.post("orders/:id/\(action)") { request, context in
+            stores.post("orders/{id}/\(action)") { request, context in
                 let transition = OrderTransition(
                     store: try RequestParts.path("store", context), orderID: try RequestParts.path("id", context),
                     requestKey: try RequestParts.idempotencyKey(request))
-                return try await responder.run(make(transition), context)
+                return try responder.run(make(transition), context)
             }
         }
     }

@@ -1,33 +1,32 @@
 import Engine
-import Hummingbird
 
 /// `/api/v1/stores/{store}/prices/{sku}`: the store's price list, which prices
 /// every order a customer makes. Setting and removing need a service role.
 struct PriceRoutes {
     let responder: CommandResponder
 
-    func register(on stores: RouterGroup<RESTContext>) {
-        stores.get("prices/:sku") { _, context in
+    func register(on stores: RouteGroup) {
+        stores.get("prices/{sku}") { _, context in
             let store = try RequestParts.path("store", context)
             let sku = try RequestParts.path("sku", context)
-            return try await responder.run(.getPrice(PriceQuery(store: store, sku: sku)), context)
+            return try responder.run(.getPrice(PriceQuery(store: store, sku: sku)), context)
         }
-        stores.put("prices/:sku") { request, context in
+        stores.put("prices/{sku}") { request, context in
             let store = try RequestParts.path("store", context)
             let sku = try RequestParts.path("sku", context)
-            let body = try await JSONBody.decode(SetPriceBody.self, from: request)
+            let body = try JSONBody.decode(SetPriceBody.self, from: request)
             let command = SetPrice(
                 store: store, sku: sku, currency: body.currency, unitPriceMinor: body.unitPriceMinor,
                 requestKey: try RequestParts.idempotencyKey(request))
-            return try await responder.run(.setPrice(command), context)
+            return try responder.run(.setPrice(command), context)
         }
-        stores.delete("prices/:sku") { request, context in
+        stores.delete("prices/{sku}") { request, context in
             let store = try RequestParts.path("store", context)
             let sku = try RequestParts.path("sku", context)
             let command = SetPrice(
                 store: store, sku: sku, currency: "", unitPriceMinor: nil,
                 requestKey: try RequestParts.idempotencyKey(request))
-            return try await responder.run(.setPrice(command), context)
+            return try responder.run(.setPrice(command), context)
         }
     }
 }

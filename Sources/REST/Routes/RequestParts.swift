@@ -1,7 +1,5 @@
 import Engine
 import Foundation
-import HTTPTypes
-import Hummingbird
 import Observability
 
 /// Reading the parts of a request: path and query parameters (percent-decoded
@@ -21,9 +19,9 @@ enum RequestParts {
 
     /// A query parameter, percent-decoded byte for byte like a path segment;
     /// nil when absent. Given twice, or not valid percent-encoded UTF-8: 400.
-    static func query(_ name: String, _ request: Request) throws -> String? {
+    static func query(_ name: String, _ request: RESTRequest) throws -> String? {
         var found: String?
-        for pair in (request.uri.query ?? "").split(separator: "&") {
+        for pair in (request.query ?? "").split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts[0] == name else { continue }
             guard found == nil else { throw Problem.malformed("query parameter '\(name)' is given more than once") }
@@ -37,7 +35,7 @@ enum RequestParts {
 
     /// An optional integer query parameter within `range`.
     static func integer<Value: FixedWidthInteger>(
-        _ name: String, _ request: Request, in range: ClosedRange<Value>
+        _ name: String, _ request: RESTRequest, in range: ClosedRange<Value>
     ) throws -> Value? {
         guard let text = try query(name, request) else { return nil }
         guard let value = Value(text), range.contains(value) else {
@@ -48,8 +46,8 @@ enum RequestParts {
 
     /// The `Idempotency-Key` header: 1–64 bytes without control characters (as
     /// every engine key); nil when absent.
-    static func idempotencyKey(_ request: Request) throws -> String? {
-        guard let key = request.headers[idempotencyKeyField] else { return nil }
+    static func idempotencyKey(_ request: RESTRequest) throws -> String? {
+        guard let key = request.field(idempotencyKeyField) else { return nil }
         let bytes = key.utf8.count
         guard (1...Limits.requestKeyMaxBytes).contains(bytes),
             key.utf8.allSatisfy({ (0x20...0x7E).contains($0) })
@@ -60,7 +58,7 @@ enum RequestParts {
         return key
     }
 
-    static let idempotencyKeyField = HTTPField.Name("Idempotency-Key")!
+    static let idempotencyKeyField = "Idempotency-Key"
 
     /// The id of an entity a POST creates: the body's, else the Idempotency-Key
     /// (so a retry with the same key names the same entity and the engine
