@@ -7,8 +7,8 @@ import Glibc
 ///
 /// The log's fdatasync flushes the disk's write cache, and with it whatever
 /// anyone wrote since the last flush. A snapshot written in one go (all of it
-/// into the page cache, then one fdatasync) made the log's syncs behind it
-/// take 50–370 ms on the project's machine (a virtual disk whose host caches
+/// into the page cache, then one fdatasync) made log-style syncs behind it
+/// take 50–370 ms in a disk probe on the project's machine (a virtual disk whose host caches
 /// writes). Written with direct I/O at a capped rate, a log sync carries at
 /// most the few KiB written since the one before, and stays near the disk's
 /// own latency (docs/BENCHMARKS.md).
