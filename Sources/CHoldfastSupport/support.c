@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <errno.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -134,6 +136,18 @@ int holdfast_open_direct_flag(void) { return O_DIRECT; }
 
 int holdfast_set_thread_nice(int nice_value) {
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice_value);
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+int holdfast_populate_for_write(const void *address, size_t length) {
+    if (length == 0) return 0;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)address & ~(page - 1);
+    uintptr_t end = ((uintptr_t)address + length + page - 1) & ~(page - 1);
+    return madvise((void *)start, end - start, MADV_POPULATE_WRITE) == 0 ? 0 : errno;
 }
 
 int holdfast_set_thread_name(const char *name) {

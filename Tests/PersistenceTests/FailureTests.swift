@@ -14,12 +14,15 @@ import Testing
         return false
     }
 
-    @Test("A full disk on a log write halts writes with a clear error, keeps reads, and resumes when cleared")
-    func diskFullOnWrite() async throws {
+    @Test(
+        "A full disk on a log write halts writes with a clear error, keeps reads, and resumes when cleared",
+        arguments: [IOBackend.sync, .uring])
+    func diskFullOnWrite(backend: IOBackend) async throws {
         let directory = TemporaryDirectory()
         let faults = StorageFaults()
         var options = smallLogOptions()
         options.faults = faults
+        options.journal.ioBackend = backend
         let node = try DurableNode(path: directory.path, shardCount: 1, options: options)
         await run(workload(200, seed: 20), on: node)
 

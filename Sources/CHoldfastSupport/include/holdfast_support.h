@@ -31,6 +31,12 @@ int holdfast_open_direct_flag(void);
  * Returns 0, or -1 with errno set. */
 int holdfast_set_thread_nice(int nice_value);
 
+/* Commits the pages that overlap [address, address + length) as if each had
+ * been written (madvise MADV_POPULATE_WRITE, Linux 5.14+), without changing
+ * their contents, so later writes there take no page fault. 0, or an errno
+ * (EINVAL where the kernel lacks it; ENOMEM if part is not mapped). */
+int holdfast_populate_for_write(const void *address, size_t length);
+
 /* Names the calling thread (at most 15 bytes are kept); 0 or an errno. */
 int holdfast_set_thread_name(const char *name);
 

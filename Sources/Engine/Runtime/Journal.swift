@@ -66,14 +66,27 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
 /// maybe not on disk: the shard refuses reads that would show them
 /// (`UndurableChanges`).
 ///
-/// A journal may do its I/O on the writer thread itself (`SegmentJournal`:
-/// `append` writes and syncs before it returns, and `onDurable` runs on the
-/// writer), so a request crosses no thread of ours between the shard and the
-/// disk. Such a journal does its timed work — periodic syncs, retries after a
-/// failure — when the writer calls `serviceTimers`, between batches and
-/// whenever the writer wakes, and says when it wants to be called next.
+/// A journal may do its I/O on the writer thread itself (`SegmentJournal`),
+/// so a request crosses no thread of ours between the shard and the disk.
+/// Either `append` writes and syncs before it returns, or it only submits the
+/// write (`hasWritesInFlight` is then true) and the writer collects finished
+/// writes with `collectCompletions` — between batches without waiting, and
+/// waiting when it has nothing else to do or may not go further ahead — and
+/// `onDurable` runs inside that call. Such a journal does its timed work —
+/// periodic syncs, retries after a failure — when the writer calls
+/// `serviceTimers`, between batches and whenever the writer wakes, and says
+/// when it wants to be called next.
 public protocol Journal: AnyObject, Sendable {
     func append(_ records: [LogRecord], onDurable: @escaping @Sendable (Result<Void, JournalError>) -> Void)
+
+    /// Whether writes submitted by `append` wait for the writer thread to
+    /// collect them (`collectCompletions`). Read by the writer thread only.
+    var hasWritesInFlight: Bool { get }
+
+    /// Answers the batches whose writes have finished, in order; with
+    /// `waiting`, first waits until at least one batch is answered, if any
+    /// write is in flight. Called by the writer thread only.
+    func collectCompletions(waiting: Bool)
 
     /// Called by the writer thread between batches and when it wakes: does
     /// whatever timed work is due and returns the monotonic time (ns, as
@@ -89,6 +102,8 @@ public protocol Journal: AnyObject, Sendable {
 }
 
 extension Journal {
+    public var hasWritesInFlight: Bool { false }
+    public func collectCompletions(waiting: Bool) {}
     public func serviceTimers(nowNanoseconds: UInt64) -> UInt64? { nil }
     public var resumesAfterFailure: Bool { false }
     public var writesHaltedReason: String? { nil }

@@ -112,12 +112,17 @@ final class Shard: @unchecked Sendable {
             let now = monotonicNanoseconds()
             var wakeAt = lastBatchAt &+ idleInterval
             if let journalDue { wakeAt = min(wakeAt, journalDue) }
-            let timeout = wakeAt > now ? Double(wakeAt - now) / 1e9 : 0
+            // With writes in flight that only this thread collects, it looks
+            // for work without sleeping, and waits on the disk instead.
+            let collecting = journal.hasWritesInFlight
+            let timeout = wakeAt > now && !collecting ? Double(wakeAt - now) / 1e9 : 0
             switch queue.drain(into: &drained, timeoutSeconds: timeout) {
             case .stopped:
                 waitForJournal(below: 1)
                 stateAccess.withWriterLock { writerExited = true }
                 return
+            case .idle where collecting:
+                journal.collectCompletions(waiting: true)
             case .idle:
                 let woke = monotonicNanoseconds()
                 if woke &- lastBatchAt >= idleInterval {
@@ -140,6 +145,7 @@ final class Shard: @unchecked Sendable {
                 if start < drained.count { applyBatch(drained[start...], commands: weight) }
                 drained.removeAll(keepingCapacity: true)
                 lastBatchAt = monotonicNanoseconds()
+                journal.collectCompletions(waiting: false)
             }
             journalDue = journal.serviceTimers(nowNanoseconds: monotonicNanoseconds())
         }
@@ -158,6 +164,9 @@ final class Shard: @unchecked Sendable {
         let startedAt = submissions.isEmpty ? 0 : monotonicNanoseconds()
         // Waits for room for this batch's two releases (early and durable)
         // before taking the state lock, which direct reads wait for.
+        while releases.pendingCount >= Shard.releaseBacklogMax - 1 && journal.hasWritesInFlight {
+            journal.collectCompletions(waiting: true)
+        }
         releases.waitUntilPending(below: Shard.releaseBacklogMax - 1)
         stateAccess.lockAsWriter()
         let timestamp = max(clock.nowNanoseconds(), lastTimestamp, machine.now)
@@ -330,8 +339,12 @@ final class Shard: @unchecked Sendable {
         }
     }
 
-    /// Blocks the writer until fewer than `limit` batches are in the journal.
+    /// Blocks the writer until fewer than `limit` batches are in the journal
+    /// (collecting the journal's finished writes itself, if it must).
     private func waitForJournal(below limit: Int) {
+        while stateLock.withLock({ batchesInFlight >= limit }) && journal.hasWritesInFlight {
+            journal.collectCompletions(waiting: true)
+        }
         stateLock.lock()
         stateLock.wait { batchesInFlight < limit }
         stateLock.unlock()

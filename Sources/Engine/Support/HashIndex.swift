@@ -65,12 +65,20 @@ struct HashIndex: @unchecked Sendable {
         var draining: Buffer?
         /// Buckets of `draining` below this index have moved (or were empty).
         var migratedBucketCount = 0
+        /// The buffer the next growth will move into, made ahead (see `insert`).
+        var spare: Buffer?
 
         init(bucketCount: Int) {
             precondition(bucketCount >= 16 && bucketCount & (bucketCount - 1) == 0, "a power of two, at least 16")
             self.bucketCount = bucketCount
-            buckets = ZeroedMemory.allocate(byteCount: bucketCount * MemoryLayout<Bucket>.stride)
-                .bindMemory(to: Bucket.self, capacity: bucketCount)
+            let byteCount = bucketCount * MemoryLayout<Bucket>.stride
+            buckets = ZeroedMemory.allocate(byteCount: byteCount).bindMemory(to: Bucket.self, capacity: bucketCount)
+            // Probes read buckets at random: an untouched page would map the
+            // shared zero page and fault again, with a TLB shootdown, at its
+            // first write. Committed up front (off this thread), it does not.
+            if byteCount >= ZeroedMemory.mappingThresholdBytes {
+                PageCommitter.shared.commit(UnsafeRawPointer(buckets), byteCount: byteCount)
+            }
         }
 
         /// A bucket-for-bucket copy of `other` and of the buffer it drains.
@@ -166,6 +174,14 @@ struct HashIndex: @unchecked Sendable {
         place(Bucket(hash: UInt32(truncatingIfNeeded: hash), storedValue: UInt32(value) + 1))
         count += 1
         assert(count <= capacity)
+        // At load 9/16 (three quarters of the way to growth), make the buffer
+        // of the next growth, so its pages are committed well before the
+        // growth moves entries into it.
+        if count >= capacity / 4 * 3 && buffer.spare == nil && !isMigrating
+            && bucketCount * MemoryLayout<Bucket>.stride >= ZeroedMemory.mappingThresholdBytes / 2
+        {
+            buffer.spare = Buffer(bucketCount: 2 * bucketCount)
+        }
     }
 
     /// Removes the entry for `value` filed under `hash`, if present.
@@ -231,7 +247,8 @@ struct HashIndex: @unchecked Sendable {
         precondition(!isMigrating, "a migration ends before its new buffer fills (see the type's comment)")
         assert(count == capacity)
         let full = buffer
-        buffer = Buffer(bucketCount: 2 * bucketCount)
+        buffer = full.spare ?? Buffer(bucketCount: 2 * bucketCount)
+        full.spare = nil
         buffer.draining = full
         buckets = buffer.buckets
         mask = buffer.bucketCount - 1

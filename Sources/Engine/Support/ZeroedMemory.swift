@@ -25,12 +25,13 @@ enum ZeroedMemory {
     }
 
     /// Returns a block from `allocate(byteCount:)` with the same `byteCount`.
+    /// A mapped block is unmapped by `PageCommitter`'s thread: unmapping
+    /// committed pages takes time (and TLB shootdowns) the writer should not spend.
     static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         if byteCount < mappingThresholdBytes {
             free(pointer)
         } else {
-            let result = munmap(pointer, byteCount)
-            precondition(result == 0, "munmap failed")
+            PageCommitter.shared.unmap(pointer, byteCount: byteCount)
         }
     }
 }

@@ -12,6 +12,34 @@ protocol LogDevice: AnyObject {
     func sync(fd: Int32) -> Int32
 }
 
+/// One finished step of a pipelined frame write.
+struct LogCompletion {
+    /// The tag the frame was submitted with.
+    var tag: UInt64
+    /// The fdatasync linked after the write, not the write itself.
+    var isSync: Bool
+    /// The write's byte count or the sync's 0; a negated errno on failure.
+    var result: Int32
+}
+
+/// A device that also takes frame writes without waiting for them (io_uring):
+/// the writer submits a frame's write and fdatasync and goes on applying the
+/// next batch, and collects the completions between batches. The blocking
+/// calls of `LogDevice` may be used only while nothing submitted is unreaped.
+protocol PipelinedLogDevice: LogDevice {
+    /// Whether `submit` has room for one more frame now.
+    var hasRoom: Bool { get }
+    /// Queues the write of `length` bytes at `offset` and, if `sync`, an
+    /// fdatasync linked after it, both tagged `tag`, and hands them to the
+    /// kernel. Returns 0, or the errno with nothing of the frame queued.
+    func submit(fd: Int32, buffer: UnsafeRawPointer, length: Int, offset: Int64, sync: Bool, tag: UInt64) -> Int32
+    /// Adds the steps that have finished to `completions`; with `waiting`,
+    /// first waits until at least one has. Returns 0, or an errno when the
+    /// device can no longer tell what finished (every unreaped step is then
+    /// of unknown outcome, and the device refuses further work).
+    func reap(waiting: Bool, into completions: inout [LogCompletion]) -> Int32
+}
+
 /// Which system calls carry the log's writes.
 ///
 /// The writer thread waits for each frame's write and sync either way. With
@@ -30,14 +58,83 @@ public enum IOBackend: String, Sendable, CaseIterable {
 }
 
 /// io_uring: the write and the fdatasync go in as two linked submissions with
-/// one system call, and the thread waits for both completions.
-final class URingLogDevice: LogDevice {
+/// one system call. `write` waits for both completions; `submit` does not,
+/// and `reap` collects them later (pipelined strict writes).
+final class URingLogDevice: PipelinedLogDevice {
     private var ring = io_uring()
     private var broken = false
+    /// Steps submitted with `submit` and not yet reaped.
+    private var unreaped = 0
+
+    /// Submission entries: room for `framesInFlightMax` frames of two steps.
+    static let ringEntries: UInt32 = 64
+    static let framesInFlightMax = Int(ringEntries / 2)
+    /// Marks a pipelined step's `user_data`, which the blocking calls (whose
+    /// `user_data` is a small index) never take for their own.
+    private static let pipelinedBit: UInt64 = 1 << 63
 
     init() throws(PersistenceError) {
-        let result = io_uring_queue_init(8, &ring, 0)
+        let result = io_uring_queue_init(Self.ringEntries, &ring, 0)
         if result < 0 { throw .io(operation: "io_uring_queue_init", path: "(io_uring)", errno: -result) }
+    }
+
+    var hasRoom: Bool { !broken && io_uring_sq_space_left(&ring) >= 2 && unreaped + 2 <= Int(Self.ringEntries) }
+
+    func submit(fd: Int32, buffer: UnsafeRawPointer, length: Int, offset: Int64, sync: Bool, tag: UInt64) -> Int32 {
+        guard !broken else { return EIO }
+        precondition(tag < Self.pipelinedBit >> 1, "tag out of range")
+        let steps = sync ? 2 : 1
+        guard hasRoom else { return EBUSY }
+        let write = io_uring_get_sqe(&ring)!
+        io_uring_prep_write(write, fd, buffer, UInt32(length), UInt64(offset))
+        io_uring_sqe_set_data64(write, Self.pipelinedBit | tag << 1)
+        if sync {
+            write.pointee.flags |= UInt8(holdfast_IOSQE_IO_LINK)
+            let fsync = io_uring_get_sqe(&ring)!
+            io_uring_prep_fsync(fsync, fd, holdfast_IORING_FSYNC_DATASYNC)
+            io_uring_sqe_set_data64(fsync, Self.pipelinedBit | tag << 1 | 1)
+        }
+        var submitted = 0
+        while submitted < steps {
+            let result = io_uring_submit(&ring)
+            if result == -EINTR || result == -EAGAIN { continue }
+            if result < 0 {
+                // The kernel took part of the chain, or none: the ring no
+                // longer knows which of its completions are owed.
+                if submitted > 0 { broken = true }
+                unreaped += submitted
+                return -result
+            }
+            submitted += Int(result)
+        }
+        unreaped += steps
+        return 0
+    }
+
+    func reap(waiting: Bool, into completions: inout [LogCompletion]) -> Int32 {
+        guard !broken else { return EIO }
+        var mustWait = waiting && unreaped > 0
+        while unreaped > 0 {
+            var completion: UnsafeMutablePointer<io_uring_cqe>?
+            let status = mustWait ? io_uring_wait_cqe(&ring, &completion) : io_uring_peek_cqe(&ring, &completion)
+            if status == -EAGAIN && !mustWait { return 0 }
+            if status == -EINTR || status == -EAGAIN { continue }
+            if status < 0 {
+                broken = true
+                return -status
+            }
+            let data = io_uring_cqe_get_data64(completion)
+            let result = completion!.pointee.res
+            io_uring_cqe_seen(&ring, completion)
+            guard data & Self.pipelinedBit != 0 else {
+                broken = true
+                return EIO
+            }
+            unreaped -= 1
+            completions.append(LogCompletion(tag: (data & ~Self.pipelinedBit) >> 1, isSync: data & 1 == 1, result: result))
+            mustWait = false
+        }
+        return 0
     }
 
     deinit { io_uring_queue_exit(&ring) }
@@ -94,6 +191,7 @@ final class URingLogDevice: LogDevice {
         // After a failed wait, completions may still be owed: the ring can no
         // longer be trusted to match them, so it refuses all further work.
         guard !broken else { return .failure(SubmissionError(code: EIO)) }
+        precondition(unreaped == 0, "a blocking write while pipelined ones are unreaped")
         guard io_uring_sq_space_left(&ring) >= UInt32(entries.count) else { return .failure(SubmissionError(code: EBUSY)) }
         for (index, entry) in entries.enumerated() {
             let submission = io_uring_get_sqe(&ring)!

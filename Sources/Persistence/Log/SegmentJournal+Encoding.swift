@@ -44,15 +44,18 @@ extension SegmentJournal {
             position.segmentSequence += 1
             position.offset = Int64(SegmentFormat.blockSize)
         }
-        // Strict mode syncs each frame before writing the next; relaxed mode
-        // may have every frame since its last fdatasync still in flight.
-        let unsynced = options.durability == .strict ? 0 : position.nextFrameSequence - syncedFrameCount
+        // Frames before this one that may not be durable yet: none in strict
+        // mode when each frame is synced before the next is written; the
+        // frames still in flight when strict writes are pipelined; in relaxed
+        // mode, every frame since the last fdatasync.
+        let unsynced =
+            options.durability == .strict && pipeline == nil ? 0 : position.nextFrameSequence - syncedFrameCount
         let chainHash = builder.seal(
             frameSequence: position.nextFrameSequence, previousChainHash: position.chainHash,
             unsyncedBefore: UInt16(clamping: unsynced), hasher: hasher)
         let frame = Frame(
             buffer: builder.buffer, paddedLength: padded, segmentSequence: position.segmentSequence,
-            offset: position.offset, lastLSN: builder.lastLSN, recordCount: builder.recordCount,
+            offset: position.offset, sequence: position.nextFrameSequence, lastLSN: builder.lastLSN, recordCount: builder.recordCount,
             recordBytes: builder.length - SegmentFormat.frameHeaderBytes, callbacks: builder.callbacks)
         position.offset += Int64(padded)
         position.nextFrameSequence += 1

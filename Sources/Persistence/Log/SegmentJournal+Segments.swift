@@ -14,23 +14,32 @@ extension SegmentJournal {
     func segment(_ sequence: UInt64) throws(PersistenceError) -> Int32 {
         if let fd = openSegments[sequence] { return fd }
         let path = segmentPath(sequence)
-        // A background preparation may be under way (or have renamed the file
-        // but not yet synced the directory): let it finish first.
-        preparationWanted.store(true, ordering: .relaxed)
-        preparer.waitUntilIdle()
-        preparationWanted.store(false, ordering: .relaxed)
+        // Made by the preparer, named, its directory entry durable and the
+        // log's extent recorded: nothing to wait for. (The preparer may be
+        // busy with the segment after this one already.)
+        let prepared = condition.withLock { preparedSegments.remove(sequence) != nil }
+        if !prepared {
+            condition.withLock { statistics.segmentSwitchWaits += 1 }
+            // A background preparation may be under way (or have renamed the
+            // file but not yet synced the directory): let it finish first.
+            preparationWanted.store(true, ordering: .relaxed)
+            preparer.waitUntilIdle()
+            preparationWanted.store(false, ordering: .relaxed)
+        }
         if !FileSystem.exists(path) { try createSegment(sequence, pacing: .full) }
         let fd = try openForWriting(path)
         // Frames acknowledged in this file must not vanish with its directory
         // entry: make the entry durable before the first frame goes in, whoever
-        // created the file (the preparer, an earlier run); then record that
-        // the log reaches this far (usually the preparer did already).
-        do {
-            try FileSystem.syncDirectory(directory)
-            try extentRecorder.cover(sequence)
-        } catch {
-            FileSystem.close(fd)
-            throw error
+        // created the file (an earlier run, or this call); then record that
+        // the log reaches this far.
+        if !prepared {
+            do {
+                try FileSystem.syncDirectory(directory)
+                try extentRecorder.cover(sequence)
+            } catch {
+                FileSystem.close(fd)
+                throw error
+            }
         }
         openSegments[sequence] = fd
         segmentCapacities[sequence] = try FileSystem.size(ofFile: fd, path: path)
@@ -63,6 +72,7 @@ extension SegmentJournal {
             do {
                 try createSegment(sequence, pacing: .besideLiveLog(bytesPerSecond: options.backgroundWriteBytesPerSecond))
                 try extentRecorder.cover(sequence)
+                condition.withLock { _ = preparedSegments.insert(sequence) }
             } catch {}
         }
     }

@@ -34,6 +34,10 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         /// Bytes of records (headers and payloads) in those frames.
         public var recordBytes = 0
         public var segmentsCreated = 0
+        /// Segments the writer opened without the preparer having finished
+        /// them first (the one open at start; later ones only if the log
+        /// outran the preparer): each may have waited for the preparer.
+        public var segmentSwitchWaits = 0
         /// Latency of each frame's write (+ fdatasync in strict mode), in ns,
         /// for the most recent `latencySampleCapacity` frames.
         public var writeLatenciesNanoseconds: [Int64] = []
@@ -53,10 +57,27 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         var paddedLength: Int
         var segmentSequence: UInt64
         var offset: Int64
+        /// Its frame sequence (the header's).
+        var sequence: UInt64
         var lastLSN: UInt64
         var recordCount: Int
         var recordBytes: Int
         var callbacks: [Callback]
+    }
+
+    /// A frame handed to a pipelined device and not yet answered.
+    struct InFlightFrame {
+        var frame: Frame
+        var tag: UInt64
+        var submittedAt: UInt64
+        /// The write's result once reaped (bytes, or a negated errno).
+        var writeResult: Int32?
+        /// The linked fdatasync's result once reaped.
+        var syncResult: Int32?
+        /// Why it never reached the device (segment, injected fault, submission).
+        var refusal: JournalFailure?
+
+        var isFinished: Bool { refusal != nil || (writeResult != nil && syncResult != nil) }
     }
 
     public let directory: String
@@ -100,6 +121,9 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     var latencyCursor = 0
     var bytesSinceMarkStorage = 0
     var currentSegment: UInt64
+    /// Segments the preparer has finished: created, renamed, directory
+    /// synced, extent recorded.
+    var preparedSegments = Set<UInt64>()
 
     // Touched only by the shard's writer thread (`append`, `serviceTimers`),
     // by `init`, and by `close` once the writer has stopped.
@@ -125,6 +149,13 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
     var syncedFrameCount: UInt64
     /// Frames written so far (their sequence numbers are below this).
     var writtenFrameCount: UInt64
+    /// Strict mode on an io_uring device: frames are submitted without
+    /// waiting, and the writer collects their completions between batches.
+    let pipeline: PipelinedLogDevice?
+    /// Submitted frames not yet answered, oldest first (pipelined mode).
+    var inFlight: [InFlightFrame] = []
+    var nextTag: UInt64 = 0
+    var reaped: [LogCompletion] = []
 
     /// Opens the log of one shard at `position` (from recovery).
     /// - Parameter events: told when writes halt after a failure and when they resume.
@@ -153,6 +184,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         preparer = BackgroundWorker(name: "hf-wal-prep-\(shardIndex)")
         let made = try makeLogDevice(options.ioBackend)
         device = made.device
+        pipeline = options.durability == .strict ? made.device as? PipelinedLogDevice : nil
         if let note = made.note { noteList.append(note) }
         // Open (or create) the current segment now, so a start on a full disk
         // fails at once rather than at the first write. An existing segment
@@ -173,8 +205,10 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
 
     /// Writes the batch as one frame (and, in strict mode, syncs it) on the
     /// calling thread — the shard's writer — and calls `onDurable` before it
-    /// returns. While writes are halted the frame is kept for the retry and
-    /// its batch fails at once (outcome unknown).
+    /// returns; on a pipelined device it only submits the frame, and
+    /// `collectCompletions` calls `onDurable` later. While writes are halted
+    /// the frame is kept for the retry and its batch fails at once (outcome
+    /// unknown).
     public func append(_ records: [LogRecord], onDurable: @escaping Callback) {
         condition.lock()
         let isClosing = closing
@@ -190,13 +224,20 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
             failCallbacks(of: frames, reason: halted)
             return
         }
+        if pipeline != nil {
+            submit(frames)
+            return
+        }
         write(frames)
         if relaxedSyncDue() { syncRelaxed() }
     }
 
+    public var hasWritesInFlight: Bool { !inFlight.isEmpty }
+
     /// Relaxed mode's periodic fdatasync and, while writes are halted, the
     /// retry of the failed frames, when due; returns when to be called again.
     public func serviceTimers(nowNanoseconds now: UInt64) -> UInt64? {
+        collectCompletions(waiting: false)
         if relaxedSyncDue() { syncRelaxed() }
         if writesHaltedReason != nil, now >= retryDueNanoseconds {
             retryUnresolved()
@@ -273,6 +314,7 @@ public final class SegmentJournal: Journal, @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         guard !wasClosing else { return }
+        while !inFlight.isEmpty { collectCompletions(waiting: true) }
         if unsyncedSince != nil && writesHaltedReason == nil { syncRelaxed() }
         for fd in openSegments.values { FileSystem.close(fd) }
         openSegments.removeAll()

@@ -90,6 +90,35 @@ import Testing
     }
 
     /// Every slot is found while a migration is under way and after it; the
+    /// Past 64 Ki buckets (512 KiB) the index makes the buffer of its next
+    /// growth at load 9/16 and moves into it at 3/4; a copy of the index
+    /// shares nothing it will change, and both keep every entry.
+    @Test func growsIntoABufferMadeAhead() {
+        var index = HashIndex()
+        var slot: Int32 = 0
+        func hash(_ slot: Int32) -> UInt64 { UInt64(slot) &* 0x9E37_79B9_7F4A_7C15 }
+        while index.bucketCount < 1 << 18 {
+            index.insert(hash: hash(slot), value: slot)
+            slot += 1
+            if slot == 40_000 {
+                // A copy taken while a spare exists grows on its own.
+                var copy = index
+                copy.insert(hash: hash(1_000_000), value: 1_000_000)
+                #expect(copy.count == index.count + 1)
+                #expect(index.find(hash: hash(1_000_000)) { $0 == 1_000_000 } == nil)
+            }
+        }
+        while index.isMigrating {
+            index.insert(hash: hash(slot), value: slot)
+            slot += 1
+        }
+        index.checkInvariants()
+        #expect(index.count == Int(slot))
+        for probe in stride(from: Int32(0), to: slot, by: 97) {
+            #expect(index.find(hash: hash(probe)) { $0 == probe } == probe)
+        }
+    }
+
     /// migration ends within bucketCount/8 changes and frees the old buffer.
     @Test func migrationEndsWithinItsBound() {
         var index = HashIndex(capacity: 3_000)
