@@ -34,6 +34,8 @@ struct ReservationTable: Sendable {
     /// Active reservations, a binary min-heap on (deadline, slot). Entries carry
     /// the deadline so sifting never touches the records.
     private(set) var heap: [HeapEntry] = []
+    /// Heap entries whose pages were asked for ahead of use (`PageCommitter`).
+    private var committedHeap = 0
 
     struct HeapEntry: Sendable, Equatable {
         var deadline: Int64
@@ -124,7 +126,9 @@ struct ReservationTable: Sendable {
     }
 
     private mutating func heapPush(_ slot: Int32) {
-        heap.append(HeapEntry(deadline: slots[slot].deadline, slot: slot), reserving: slots.reservedCapacity)
+        heap.append(
+            HeapEntry(deadline: slots[slot].deadline, slot: slot), reserving: slots.reservedCapacity,
+            committedThrough: &committedHeap)
         slots[slot].heapPosition = Int32(heap.count - 1)
         siftUp(heap.count - 1)
     }

@@ -17,6 +17,8 @@ struct LinePool: Sendable {
     private(set) var freeCount = 0
     /// The nodes the pool was sized for; past it, the array doubles.
     private(set) var reservedCapacity = 0
+    /// Nodes whose pages were asked for ahead of use (`PageCommitter`).
+    private var committedNodes = 0
 
     init(capacity: Int = 0) {
         precondition(capacity >= 0)
@@ -42,7 +44,7 @@ struct LinePool: Sendable {
             freeCount -= 1
             nodes[Int(index)] = node
         } else {
-            nodes.append(node, reserving: reservedCapacity)
+            nodes.append(node, reserving: reservedCapacity, committedThrough: &committedNodes)
             index = Int32(nodes.count - 1)
         }
         if chain.last == noSlot {

@@ -10,6 +10,8 @@ struct SlotTable<Record: Sendable>: Sendable {
     private(set) var freeSlots: [Int32] = []
     /// The slots the table was sized for; past it, the arrays double.
     private(set) var reservedCapacity = 0
+    /// Records whose pages were asked for ahead of use (`PageCommitter`).
+    private var committedRecords = 0
 
     init(capacity: Int = 0) {
         reserve(capacity)
@@ -23,7 +25,7 @@ struct SlotTable<Record: Sendable>: Sendable {
             records[Int(slot)] = record
             return slot
         }
-        records.append(record, reserving: reservedCapacity)
+        records.append(record, reserving: reservedCapacity, committedThrough: &committedRecords)
         return Int32(records.count - 1)
     }
 

@@ -48,8 +48,10 @@ import Testing
         let reserved = 4 << 20  // 32 MiB of elements
         array.reserveCapacity(reserved)
         let window = PageCommitter.windowBytes / MemoryLayout<UInt64>.stride
-        for value in 0..<window { array.append(UInt64(value), reserving: reserved) }
-        // Appending the first window asked for the two after it.
+        var committed = 0
+        for value in 0..<window { array.append(UInt64(value), reserving: reserved, committedThrough: &committed) }
+        #expect(committed == 3 * window, "asked once, for three windows from the start")
+        // The first append asked for the pages of the first three windows.
         let ahead = array.withUnsafeMutableBufferPointer { UnsafeMutableRawPointer($0.baseAddress!) }
             + window * MemoryLayout<UInt64>.stride
         var resident = 0
